@@ -1,0 +1,20 @@
+{
+  "targets": [
+    {
+      "target_name": "jackbay",
+      "sources": [
+        "src/addon.cpp",
+        "src/client.cpp",
+        "src/event_queue.cpp",
+        "src/module_functions.cpp",
+        "src/weak_jack.cpp"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Werror", "-Wno-cast-function-type"],
+      "libraries": ["-ldl"]
+    }
+  ]
+}

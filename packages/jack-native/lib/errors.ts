@@ -1,0 +1,62 @@
+// The error types of the library, as in the Python module.
+import type { Status } from './status.js';
+
+/** Why an operation failed, for programs that react to errors. */
+export type JackErrorKind =
+  | 'failed' // libjack reported a failure
+  | 'library-missing' // libjack could not be loaded
+  | 'unsupported' // the loaded libjack lacks the function
+  | 'closed' // the client was closed
+  | 'shutdown' // the server shut the client down
+  | 'port-not-found'
+  | 'not-own-port'
+  | 'incompatible-types' // audio to MIDI and the like
+  | 'wrong-direction' // a connection must go from an output to an input
+  | 'already-connected'
+  | 'name-too-long'
+  | 'duplicate-name'
+  | 'bad-regex'
+  | 'bad-uuid'
+  | 'bad-midi-event';
+
+/** Any JACK-related error. `kind` says what went wrong. */
+export class JackError extends Error {
+  override name = 'JackError';
+  constructor(
+    message: string,
+    readonly kind: JackErrorKind = 'failed',
+  ) {
+    super(message);
+  }
+}
+
+/** A libjack call returned an error code. */
+export class JackErrorCode extends JackError {
+  override name = 'JackErrorCode';
+  constructor(
+    message: string,
+    readonly code: number,
+    kind: JackErrorKind = 'failed',
+  ) {
+    super(`${message} (${code})`, kind);
+  }
+}
+
+/** jack_client_open failed; `status` says why. */
+export class JackOpenError extends JackError {
+  override name = 'JackOpenError';
+  constructor(
+    readonly clientName: string,
+    readonly status: Status,
+  ) {
+    super(`Error initializing "${clientName}": ${status}`);
+  }
+}
+
+/**
+ * Throw this from a callback to stop further calls to it, silently.
+ * Any other exception is printed to stderr (as the Python module does).
+ */
+export class CallbackExit extends Error {
+  override name = 'CallbackExit';
+}

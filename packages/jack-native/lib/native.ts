@@ -1,0 +1,157 @@
+// The one place that loads the compiled addon, and the types of what it exports.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type PortHandle = number;
+
+export interface NativePosition {
+  unique1: number;
+  usecs: number;
+  frameRate: number;
+  frame: number;
+  valid: number;
+  bar: number;
+  beat: number;
+  tick: number;
+  barStartTick: number;
+  beatsPerBar: number;
+  beatType: number;
+  ticksPerBeat: number;
+  beatsPerMinute: number;
+  frameTime: number;
+  nextTime: number;
+  bbtOffset: number;
+  audioFramesPerVideoFrame: number;
+  videoOffset: number;
+  unique2: number;
+}
+
+export type NativePropertyValue = [value: Buffer, type: string];
+
+export interface NativeClient {
+  readonly openStatus: number;
+  isOpen(): boolean;
+  isZombie(): boolean;
+  name(): string;
+  uuid(): string | null;
+  samplerate(): number;
+  blocksize(): number;
+  setBlocksize(frames: number): number;
+  realtime(): boolean;
+  framesSinceCycleStart(): number;
+  frameTime(): number;
+  lastFrameTime(): number;
+  activate(): number;
+  deactivate(): number;
+  cpuLoad(): number;
+  close(): void;
+  setFreewheel(onoff: boolean): number;
+  getUuidForClientName(name: string): string | null;
+  getClientNameByUuid(uuid: string): string | null;
+  connect(source: string, destination: string): number;
+  disconnect(source: string, destination: string): number;
+  getPorts(pattern: string | null, typePattern: string | null, flags: number): string[];
+  portByName(name: string): PortHandle | null;
+  portRegister(shortname: string, type: string, flags: number): PortHandle;
+  portUnregister(handle: PortHandle): number;
+  portRename(handle: PortHandle, shortname: string): number;
+  portIsMine(handle: PortHandle): boolean;
+  portConnections(handle: PortHandle): string[];
+  portAllConnections(handle: PortHandle): string[];
+  portConnectedCount(handle: PortHandle): number;
+  portConnectedTo(handle: PortHandle, other: string): boolean;
+  portDisconnectAll(handle: PortHandle): number;
+  transportStart(): void;
+  transportStop(): void;
+  transportQuery(): [state: number, position: NativePosition];
+  transportFrame(): number;
+  transportLocate(frame: number): number;
+  transportReposition(position: Partial<NativePosition>): number;
+  setSyncTimeout(usecs: number): number;
+  releaseTimebase(): number;
+  setProperty(subject: string, key: string, value: string | Buffer, type: string): number;
+  removeProperty(subject: string, key: string): number;
+  removeProperties(subject: string): number;
+  removeAllProperties(): number;
+  drainEvents(): Array<number | string>;
+}
+
+export interface NativeClientConstructor {
+  new (
+    name: string,
+    useExactName: boolean,
+    noStartServer: boolean,
+    serverName: string | null,
+    sessionId: string | null,
+    wake: () => void,
+  ): NativeClient;
+}
+
+export interface LibraryInfo {
+  loaded: boolean;
+  path: string | null;
+  error: string | null;
+  missingOptional: string[];
+}
+
+export interface NativeAddon {
+  NativeClient: NativeClientConstructor;
+  libraryInfo(): LibraryInfo;
+  version(): [number, number, number, number];
+  versionString(): string;
+  clientNameSize(): number;
+  portNameSize(): number;
+  clientPid(name: string): number;
+  setErrorFunction(callback: ((message: string) => void) | null): void;
+  setInfoFunction(callback: ((message: string) => void) | null): void;
+  getProperty(subject: string, key: string): NativePropertyValue | null;
+  getProperties(subject: string): Record<string, NativePropertyValue>;
+  getAllProperties(): Record<string, Record<string, NativePropertyValue>>;
+  portName(handle: PortHandle): string;
+  portShortName(handle: PortHandle): string;
+  portFlags(handle: PortHandle): number;
+  portType(handle: PortHandle): string;
+  portUuid(handle: PortHandle): string;
+  portAliases(handle: PortHandle): string[];
+  portSetAlias(handle: PortHandle, alias: string): number;
+  portUnsetAlias(handle: PortHandle, alias: string): number;
+  portRequestMonitor(handle: PortHandle, onoff: boolean): number;
+  portLatencyRange(handle: PortHandle, playback: boolean): [number, number];
+  setPortLatencyRange(handle: PortHandle, playback: boolean, min: number, max: number): void;
+  mlock(buffer: ArrayBuffer): number;
+}
+
+// Errors thrown by the addon carry a code; the TS layer turns them into
+// JackError subclasses.
+export interface NativeError extends Error {
+  code?: string;
+  status?: number;
+}
+
+function load(): NativeAddon {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const require = createRequire(import.meta.url);
+  const candidates = [
+    join(here, '..', 'build', 'Release', 'jackbay.node'),
+    join(here, '..', 'build', 'Debug', 'jackbay.node'),
+  ];
+  const failures: string[] = [];
+  for (const file of candidates) {
+    try {
+      return require(file) as NativeAddon;
+    } catch (error) {
+      failures.push(`${file}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(
+    [
+      'The native part of @jackbay/jack-native is not built.',
+      'Rebuild it with `pnpm --filter @jackbay/jack-native rebuild` (needs g++, make, python3',
+      'and the JACK headers: `apt-get install libjack-jackd2-dev`).',
+      ...failures,
+    ].join('\n'),
+  );
+}
+
+export const native: NativeAddon = load();

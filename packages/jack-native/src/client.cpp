@@ -1,0 +1,671 @@
+#include "client.h"
+
+#include <regex.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "convert.h"
+
+namespace jackbay {
+
+namespace {
+
+// Thrown where the TS layer needs a machine-readable reason.
+Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+jack_position_t positionFromObject(const Napi::Object& object) {
+  jack_position_t pos;
+  std::memset(&pos, 0, sizeof pos);
+  auto number = [&](const char* key) -> double {
+    Napi::Value value = object.Get(key);
+    return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : 0.0;
+  };
+  pos.frame = static_cast<jack_nframes_t>(number("frame"));
+  pos.valid = static_cast<jack_position_bits_t>(static_cast<int>(number("valid")));
+  pos.bar = static_cast<int32_t>(number("bar"));
+  pos.beat = static_cast<int32_t>(number("beat"));
+  pos.tick = static_cast<int32_t>(number("tick"));
+  pos.bar_start_tick = number("barStartTick");
+  pos.beats_per_bar = static_cast<float>(number("beatsPerBar"));
+  pos.beat_type = static_cast<float>(number("beatType"));
+  pos.ticks_per_beat = number("ticksPerBeat");
+  pos.beats_per_minute = number("beatsPerMinute");
+  pos.frame_time = number("frameTime");
+  pos.next_time = number("nextTime");
+  pos.bbt_offset = static_cast<jack_nframes_t>(number("bbtOffset"));
+  pos.audio_frames_per_video_frame = static_cast<float>(number("audioFramesPerVideoFrame"));
+  pos.video_offset = static_cast<jack_nframes_t>(number("videoOffset"));
+  return pos;
+}
+
+Napi::Object positionToObject(Napi::Env env, const jack_position_t& pos) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("unique1", Napi::Number::New(env, static_cast<double>(pos.unique_1)));
+  object.Set("usecs", Napi::Number::New(env, static_cast<double>(pos.usecs)));
+  object.Set("frameRate", Napi::Number::New(env, pos.frame_rate));
+  object.Set("frame", Napi::Number::New(env, pos.frame));
+  object.Set("valid", Napi::Number::New(env, pos.valid));
+  object.Set("bar", Napi::Number::New(env, pos.bar));
+  object.Set("beat", Napi::Number::New(env, pos.beat));
+  object.Set("tick", Napi::Number::New(env, pos.tick));
+  object.Set("barStartTick", Napi::Number::New(env, pos.bar_start_tick));
+  object.Set("beatsPerBar", Napi::Number::New(env, pos.beats_per_bar));
+  object.Set("beatType", Napi::Number::New(env, pos.beat_type));
+  object.Set("ticksPerBeat", Napi::Number::New(env, pos.ticks_per_beat));
+  object.Set("beatsPerMinute", Napi::Number::New(env, pos.beats_per_minute));
+  object.Set("frameTime", Napi::Number::New(env, pos.frame_time));
+  object.Set("nextTime", Napi::Number::New(env, pos.next_time));
+  object.Set("bbtOffset", Napi::Number::New(env, pos.bbt_offset));
+  object.Set("audioFramesPerVideoFrame", Napi::Number::New(env, pos.audio_frames_per_video_frame));
+  object.Set("videoOffset", Napi::Number::New(env, pos.video_offset));
+  object.Set("unique2", Napi::Number::New(env, static_cast<double>(pos.unique_2)));
+  return object;
+}
+
+}  // namespace
+
+Napi::Function NativeClient::Init(Napi::Env env) {
+  return DefineClass(
+      env, "NativeClient",
+      {
+          InstanceMethod<&NativeClient::IsOpen>("isOpen"),
+          InstanceMethod<&NativeClient::IsZombie>("isZombie"),
+          InstanceMethod<&NativeClient::Name>("name"),
+          InstanceMethod<&NativeClient::Uuid>("uuid"),
+          InstanceMethod<&NativeClient::Samplerate>("samplerate"),
+          InstanceMethod<&NativeClient::Blocksize>("blocksize"),
+          InstanceMethod<&NativeClient::SetBlocksize>("setBlocksize"),
+          InstanceMethod<&NativeClient::Realtime>("realtime"),
+          InstanceMethod<&NativeClient::FramesSinceCycleStart>("framesSinceCycleStart"),
+          InstanceMethod<&NativeClient::FrameTime>("frameTime"),
+          InstanceMethod<&NativeClient::LastFrameTime>("lastFrameTime"),
+          InstanceMethod<&NativeClient::Activate>("activate"),
+          InstanceMethod<&NativeClient::Deactivate>("deactivate"),
+          InstanceMethod<&NativeClient::CpuLoad>("cpuLoad"),
+          InstanceMethod<&NativeClient::CloseJs>("close"),
+          InstanceMethod<&NativeClient::SetFreewheel>("setFreewheel"),
+          InstanceMethod<&NativeClient::GetUuidForClientName>("getUuidForClientName"),
+          InstanceMethod<&NativeClient::GetClientNameByUuid>("getClientNameByUuid"),
+          InstanceMethod<&NativeClient::Connect>("connect"),
+          InstanceMethod<&NativeClient::Disconnect>("disconnect"),
+          InstanceMethod<&NativeClient::GetPorts>("getPorts"),
+          InstanceMethod<&NativeClient::PortByName>("portByName"),
+          InstanceMethod<&NativeClient::PortRegister>("portRegister"),
+          InstanceMethod<&NativeClient::PortUnregister>("portUnregister"),
+          InstanceMethod<&NativeClient::PortRename>("portRename"),
+          InstanceMethod<&NativeClient::PortIsMine>("portIsMine"),
+          InstanceMethod<&NativeClient::PortConnections>("portConnections"),
+          InstanceMethod<&NativeClient::PortAllConnections>("portAllConnections"),
+          InstanceMethod<&NativeClient::PortConnectedCount>("portConnectedCount"),
+          InstanceMethod<&NativeClient::PortConnectedTo>("portConnectedTo"),
+          InstanceMethod<&NativeClient::PortDisconnectAll>("portDisconnectAll"),
+          InstanceMethod<&NativeClient::TransportStart>("transportStart"),
+          InstanceMethod<&NativeClient::TransportStop>("transportStop"),
+          InstanceMethod<&NativeClient::TransportQuery>("transportQuery"),
+          InstanceMethod<&NativeClient::TransportFrame>("transportFrame"),
+          InstanceMethod<&NativeClient::TransportLocate>("transportLocate"),
+          InstanceMethod<&NativeClient::TransportReposition>("transportReposition"),
+          InstanceMethod<&NativeClient::SetSyncTimeout>("setSyncTimeout"),
+          InstanceMethod<&NativeClient::ReleaseTimebase>("releaseTimebase"),
+          InstanceMethod<&NativeClient::SetProperty>("setProperty"),
+          InstanceMethod<&NativeClient::RemoveProperty>("removeProperty"),
+          InstanceMethod<&NativeClient::RemoveProperties>("removeProperties"),
+          InstanceMethod<&NativeClient::RemoveAllProperties>("removeAllProperties"),
+          InstanceMethod<&NativeClient::DrainEvents>("drainEvents"),
+      });
+}
+
+// new NativeClient(name, useExactName, noStartServer, serverName|null, sessionId|null, wake)
+// Throws an Error with code 'ERR_JACK_OPEN' and the status bits on failure.
+NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeClient>(info) {
+  Napi::Env env = info.Env();
+  addon_ = env.GetInstanceData<AddonData>();
+  const JackLibrary& lib = jackLibrary();
+  if (!lib.loaded) throw codedError(env, "ERR_JACK_LIBRARY", lib.loadError);
+
+  std::string name = toString(info[0]);
+  bool useExactName = info[1].ToBoolean();
+  bool noStartServer = info[2].ToBoolean();
+  std::string serverName = info[3].IsString() ? toString(info[3]) : "";
+  std::string sessionId = info[4].IsString() ? toString(info[4]) : "";
+  Napi::Function wake = info[5].As<Napi::Function>();
+
+  int options = JackNullOption;
+  if (useExactName) options |= JackUseExactName;
+  if (noStartServer) options |= JackNoStartServer;
+  if (!serverName.empty()) options |= JackServerName;
+  if (!sessionId.empty()) options |= JackSessionID;
+
+  jack_status_t status = static_cast<jack_status_t>(0);
+  // jack_client_open reads its variadic arguments in the order of the option bits.
+  if (!serverName.empty() && !sessionId.empty())
+    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
+                                      serverName.c_str(), sessionId.c_str());
+  else if (!serverName.empty())
+    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
+                                      serverName.c_str());
+  else if (!sessionId.empty())
+    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
+                                      sessionId.c_str());
+  else
+    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status);
+
+  if (!client_) {
+    Napi::Error error = codedError(env, "ERR_JACK_OPEN", "jack_client_open failed");
+    error.Set("status", Napi::Number::New(env, static_cast<int>(status)));
+    throw error;
+  }
+  Value().Set("openStatus", Napi::Number::New(env, static_cast<int>(status)));
+  events_.start(env, wake);
+  InstallCallbacks();
+  addon_->openClients.insert(this);
+}
+
+NativeClient::~NativeClient() { Close(); }
+
+void NativeClient::Close() {
+  if (addon_) addon_->openClients.erase(this);
+  if (client_) {
+    // jack_client_close deactivates first; after it returns no JACK thread
+    // touches this object any more.
+    jack().jack_client_close(client_);
+    client_ = nullptr;
+  }
+  active_ = false;
+  events_.stop();
+}
+
+void NativeClient::InstallCallbacks() {
+  const JackApi& api = jack();
+  // Every notification is requested up front: libjack only accepts callbacks
+  // before activation, while our API lets JS subscribe at any time.
+  api.jack_set_buffer_size_callback(client_, OnBufferSize, this);
+  api.jack_set_sample_rate_callback(client_, OnSampleRate, this);
+  api.jack_set_freewheel_callback(client_, OnFreewheel, this);
+  api.jack_set_client_registration_callback(client_, OnClientRegistration, this);
+  api.jack_set_port_registration_callback(client_, OnPortRegistration, this);
+  api.jack_set_port_connect_callback(client_, OnPortConnect, this);
+  if (api.jack_set_port_rename_callback) api.jack_set_port_rename_callback(client_, OnPortRename, this);
+  api.jack_set_graph_order_callback(client_, OnGraphOrder, this);
+  api.jack_set_xrun_callback(client_, OnXrun, this);
+  if (api.jack_set_property_change_callback)
+    api.jack_set_property_change_callback(client_, OnPropertyChange, this);
+  api.jack_on_info_shutdown(client_, OnShutdown, this);
+}
+
+bool NativeClient::CheckUsable(Napi::Env env) {
+  if (!client_) throw codedError(env, "ERR_CLOSED", "the client is closed");
+  if (zombie_.load()) throw codedError(env, "ERR_SHUTDOWN", "the JACK server has shut this client down");
+  return true;
+}
+
+// ---- JACK callbacks (JACK's threads). They record and wake; they never call
+// ---- the server. Reading a port's name by id is local to libjack.
+
+namespace {
+NativeClient* self(void* arg) { return static_cast<NativeClient*>(arg); }
+}  // namespace
+
+int NativeClient::OnBufferSize(jack_nframes_t frames, void* arg) {
+  Event event(EventKind::Blocksize);
+  event.a = frames;
+  self(arg)->events_.push(std::move(event));
+  return 0;
+}
+
+int NativeClient::OnSampleRate(jack_nframes_t rate, void* arg) {
+  Event event(EventKind::Samplerate);
+  event.a = rate;
+  self(arg)->events_.push(std::move(event));
+  return 0;
+}
+
+void NativeClient::OnFreewheel(int starting, void* arg) {
+  Event event(EventKind::Freewheel);
+  event.a = starting ? 1 : 0;
+  self(arg)->events_.push(std::move(event));
+}
+
+void NativeClient::OnClientRegistration(const char* name, int registered, void* arg) {
+  Event event(EventKind::ClientRegistration);
+  event.a = registered ? 1 : 0;
+  event.s1 = name ? name : "";
+  self(arg)->events_.push(std::move(event));
+}
+
+namespace {
+// Name, type and flags of a port by id, captured while it still exists.
+// Empty name: the port is no longer available.
+void describePort(jack_client_t* client, jack_port_id_t id, std::string* name, std::string* type,
+                  int64_t* flags, double* handle) {
+  jack_port_t* port = jack().jack_port_by_id(client, id);
+  if (!port) return;
+  *handle = static_cast<double>(reinterpret_cast<uintptr_t>(port));
+  const char* portName = jack().jack_port_name(port);
+  const char* portType = jack().jack_port_type(port);
+  if (portName) *name = portName;
+  if (portType) *type = portType;
+  *flags = jack().jack_port_flags(port);
+}
+}  // namespace
+
+void NativeClient::OnPortRegistration(jack_port_id_t id, int registered, void* arg) {
+  NativeClient* me = self(arg);
+  Event event(EventKind::PortRegistration);
+  event.a = registered ? 1 : 0;
+  describePort(me->client_, id, &event.s1, &event.s2, &event.b, &event.h1);
+  me->events_.push(std::move(event));
+}
+
+void NativeClient::OnPortConnect(jack_port_id_t a, jack_port_id_t b, int connected, void* arg) {
+  NativeClient* me = self(arg);
+  Event event(EventKind::PortConnect);
+  int64_t flagsA = 0, flagsB = 0;
+  describePort(me->client_, a, &event.s1, &event.s2, &flagsA, &event.h1);
+  describePort(me->client_, b, &event.s3, &event.s4, &flagsB, &event.h2);
+  // a: connected flag in bit 0, flags of port a above; b: flags of port b.
+  event.a = (connected ? 1 : 0) | (flagsA << 1);
+  event.b = flagsB;
+  me->events_.push(std::move(event));
+}
+
+void NativeClient::OnPortRename(jack_port_id_t id, const char* oldName, const char* newName,
+                                void* arg) {
+  NativeClient* me = self(arg);
+  Event event(EventKind::PortRename);
+  describePort(me->client_, id, &event.s3, &event.s4, &event.b, &event.h1);
+  event.s1 = oldName ? oldName : "";
+  event.s2 = newName ? newName : "";
+  me->events_.push(std::move(event));
+}
+
+int NativeClient::OnGraphOrder(void* arg) {
+  self(arg)->events_.push(Event(EventKind::GraphOrder));
+  return 0;
+}
+
+int NativeClient::OnXrun(void* arg) {
+  NativeClient* me = self(arg);
+  // PipeWire calls this on its realtime thread: no locks, no allocation.
+  float delay = jack().jack_get_xrun_delayed_usecs ? jack().jack_get_xrun_delayed_usecs(me->client_) : 0.0f;
+  me->events_.pushXrun(delay);
+  return 0;
+}
+
+void NativeClient::OnPropertyChange(jack_uuid_t subject, const char* key, jack_property_change_t change,
+                                    void* arg) {
+  Event event(EventKind::PropertyChange);
+  event.s1 = std::to_string(static_cast<unsigned long long>(subject));
+  event.s2 = key ? key : "";
+  event.a = change;
+  self(arg)->events_.push(std::move(event));
+}
+
+void NativeClient::OnShutdown(jack_status_t code, const char* reason, void* arg) {
+  NativeClient* me = self(arg);
+  me->zombie_.store(true);
+  Event event(EventKind::Shutdown);
+  event.a = code;
+  event.s1 = reason ? reason : "";
+  me->events_.push(std::move(event));
+}
+
+// ---- Lifecycle and properties
+
+Napi::Value NativeClient::IsOpen(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), client_ != nullptr);
+}
+
+Napi::Value NativeClient::IsZombie(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), zombie_.load());
+}
+
+Napi::Value NativeClient::Name(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::String::New(info.Env(), jack().jack_get_client_name(client_));
+}
+
+Napi::Value NativeClient::Uuid(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  if (!jack().jack_client_get_uuid) throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_client_get_uuid");
+  return takeString(info.Env(), jack().jack_client_get_uuid(client_));
+}
+
+Napi::Value NativeClient::Samplerate(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_get_sample_rate(client_));
+}
+
+Napi::Value NativeClient::Blocksize(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_get_buffer_size(client_));
+}
+
+Napi::Value NativeClient::SetBlocksize(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  uint32_t frames = info[0].As<Napi::Number>().Uint32Value();
+  return Napi::Number::New(info.Env(), jack().jack_set_buffer_size(client_, frames));
+}
+
+Napi::Value NativeClient::Realtime(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Boolean::New(info.Env(), jack().jack_is_realtime(client_) != 0);
+}
+
+Napi::Value NativeClient::FramesSinceCycleStart(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_frames_since_cycle_start(client_));
+}
+
+Napi::Value NativeClient::FrameTime(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_frame_time(client_));
+}
+
+Napi::Value NativeClient::LastFrameTime(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_last_frame_time(client_));
+}
+
+Napi::Value NativeClient::Activate(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  int result = jack().jack_activate(client_);
+  if (result == 0) {
+    active_ = true;
+    events_.setKeepAlive(info.Env(), true);
+  }
+  return Napi::Number::New(info.Env(), result);
+}
+
+Napi::Value NativeClient::Deactivate(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  int result = jack().jack_deactivate(client_);
+  active_ = false;
+  events_.setKeepAlive(info.Env(), false);
+  return Napi::Number::New(info.Env(), result);
+}
+
+Napi::Value NativeClient::CpuLoad(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_cpu_load(client_));
+}
+
+Napi::Value NativeClient::CloseJs(const Napi::CallbackInfo& info) {
+  Close();
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeClient::SetFreewheel(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_set_freewheel(client_, info[0].ToBoolean() ? 1 : 0));
+}
+
+Napi::Value NativeClient::GetUuidForClientName(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  if (!jack().jack_get_uuid_for_client_name)
+    throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_get_uuid_for_client_name");
+  std::string name = toString(info[0]);
+  return takeString(info.Env(), jack().jack_get_uuid_for_client_name(client_, name.c_str()));
+}
+
+Napi::Value NativeClient::GetClientNameByUuid(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  if (!jack().jack_get_client_name_by_uuid)
+    throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_get_client_name_by_uuid");
+  std::string uuid = toString(info[0]);
+  return takeString(info.Env(), jack().jack_get_client_name_by_uuid(client_, uuid.c_str()));
+}
+
+// ---- Connections and ports
+
+Napi::Value NativeClient::Connect(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  std::string source = toString(info[0]);
+  std::string destination = toString(info[1]);
+  return Napi::Number::New(info.Env(), jack().jack_connect(client_, source.c_str(), destination.c_str()));
+}
+
+Napi::Value NativeClient::Disconnect(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  std::string source = toString(info[0]);
+  std::string destination = toString(info[1]);
+  return Napi::Number::New(info.Env(),
+                           jack().jack_disconnect(client_, source.c_str(), destination.c_str()));
+}
+
+// getPorts(pattern, typePattern, flags): JACK's own selection, POSIX extended
+// regular expressions. An invalid pattern throws 'ERR_BAD_REGEX' instead of
+// being silently ignored as libjack does.
+Napi::Value NativeClient::GetPorts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  std::string pattern = info[0].IsString() ? toString(info[0]) : "";
+  std::string typePattern = info[1].IsString() ? toString(info[1]) : "";
+  unsigned long flags = info[2].As<Napi::Number>().Uint32Value();
+  for (const std::string* p : {&pattern, &typePattern}) {
+    if (p->empty()) continue;
+    regex_t compiled;
+    int rc = regcomp(&compiled, p->c_str(), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+      char message[256];
+      regerror(rc, &compiled, message, sizeof message);
+      regfree(&compiled);
+      throw codedError(env, "ERR_BAD_REGEX", "invalid regular expression '" + *p + "': " + message);
+    }
+    regfree(&compiled);
+  }
+  const char** names = jack().jack_get_ports(client_, pattern.empty() ? nullptr : pattern.c_str(),
+                                             typePattern.empty() ? nullptr : typePattern.c_str(), flags);
+  return takeNameList(env, names);
+}
+
+// portByName(name) -> handle or null
+Napi::Value NativeClient::PortByName(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  std::string name = toString(info[0]);
+  jack_port_t* port = jack().jack_port_by_name(client_, name.c_str());
+  if (!port) return env.Null();
+  return portHandle(env, port);
+}
+
+// portRegister(shortname, type, flags) -> handle, or 0 when JACK refused
+Napi::Value NativeClient::PortRegister(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  std::string name = toString(info[0]);
+  std::string type = toString(info[1]);
+  unsigned long flags = info[2].As<Napi::Number>().Uint32Value();
+  jack_port_t* port = jack().jack_port_register(client_, name.c_str(), type.c_str(), flags, 0);
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(port)));
+}
+
+Napi::Value NativeClient::PortUnregister(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_port_unregister(client_, toPort(info[0])));
+}
+
+Napi::Value NativeClient::PortRename(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  jack_port_t* port = toPort(info[0]);
+  std::string name = toString(info[1]);
+  if (!jack().jack_port_rename) throw codedError(env, "ERR_UNSUPPORTED", "jack_port_rename");
+  return Napi::Number::New(env, jack().jack_port_rename(client_, port, name.c_str()));
+}
+
+Napi::Value NativeClient::PortIsMine(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Boolean::New(info.Env(), jack().jack_port_is_mine(client_, toPort(info[0])) != 0);
+}
+
+Napi::Value NativeClient::PortConnections(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return takeNameList(info.Env(), jack().jack_port_get_connections(toPort(info[0])));
+}
+
+Napi::Value NativeClient::PortAllConnections(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return takeNameList(info.Env(), jack().jack_port_get_all_connections(client_, toPort(info[0])));
+}
+
+Napi::Value NativeClient::PortConnectedCount(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_port_connected(toPort(info[0])));
+}
+
+Napi::Value NativeClient::PortConnectedTo(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  jack_port_t* port = toPort(info[0]);
+  std::string other = toString(info[1]);
+  return Napi::Boolean::New(info.Env(), jack().jack_port_connected_to(port, other.c_str()) != 0);
+}
+
+Napi::Value NativeClient::PortDisconnectAll(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_port_disconnect(client_, toPort(info[0])));
+}
+
+// ---- Transport
+
+Napi::Value NativeClient::TransportStart(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  jack().jack_transport_start(client_);
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeClient::TransportStop(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  jack().jack_transport_stop(client_);
+  return info.Env().Undefined();
+}
+
+// transportQuery() -> [state, position]
+Napi::Value NativeClient::TransportQuery(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  jack_position_t pos;
+  std::memset(&pos, 0, sizeof pos);
+  jack_transport_state_t state = jack().jack_transport_query(client_, &pos);
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Napi::Number::New(env, state));
+  result.Set(1u, positionToObject(env, pos));
+  return result;
+}
+
+Napi::Value NativeClient::TransportFrame(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_get_current_transport_frame(client_));
+}
+
+Napi::Value NativeClient::TransportLocate(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  uint32_t frame = info[0].As<Napi::Number>().Uint32Value();
+  return Napi::Number::New(info.Env(), jack().jack_transport_locate(client_, frame));
+}
+
+Napi::Value NativeClient::TransportReposition(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  jack_position_t pos = positionFromObject(info[0].As<Napi::Object>());
+  return Napi::Number::New(info.Env(), jack().jack_transport_reposition(client_, &pos));
+}
+
+Napi::Value NativeClient::SetSyncTimeout(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  double usecs = info[0].As<Napi::Number>().DoubleValue();
+  return Napi::Number::New(info.Env(), jack().jack_set_sync_timeout(client_, static_cast<jack_time_t>(usecs)));
+}
+
+Napi::Value NativeClient::ReleaseTimebase(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), jack().jack_release_timebase(client_));
+}
+
+// ---- Metadata writes
+
+namespace {
+jack_uuid_t subjectArg(const Napi::Value& value) {
+  jack_uuid_t uuid = 0;
+  if (!parseUuid(toString(value), &uuid)) throw codedError(value.Env(), "ERR_BAD_UUID", "invalid UUID");
+  return uuid;
+}
+
+void requireMetadata(Napi::Env env, const void* symbol, const char* name) {
+  if (!symbol) throw codedError(env, "ERR_UNSUPPORTED", name);
+}
+}  // namespace
+
+// setProperty(subject, key, value: string | Buffer, type) -> int
+Napi::Value NativeClient::SetProperty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_set_property), "jack_set_property");
+  jack_uuid_t subject = subjectArg(info[0]);
+  std::string key = toString(info[1]);
+  std::string value;
+  if (info[2].IsBuffer()) {
+    auto buffer = info[2].As<Napi::Buffer<char>>();
+    value.assign(buffer.Data(), buffer.Length());
+  } else {
+    value = toString(info[2]);
+  }
+  std::string type = toString(info[3]);
+  return Napi::Number::New(env, jack().jack_set_property(client_, subject, key.c_str(), value.c_str(),
+                                                         type.empty() ? nullptr : type.c_str()));
+}
+
+Napi::Value NativeClient::RemoveProperty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_property), "jack_remove_property");
+  jack_uuid_t subject = subjectArg(info[0]);
+  std::string key = toString(info[1]);
+  return Napi::Number::New(env, jack().jack_remove_property(client_, subject, key.c_str()));
+}
+
+Napi::Value NativeClient::RemoveProperties(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_properties), "jack_remove_properties");
+  return Napi::Number::New(env, jack().jack_remove_properties(client_, subjectArg(info[0])));
+}
+
+Napi::Value NativeClient::RemoveAllProperties(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckUsable(env);
+  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_all_properties),
+                  "jack_remove_all_properties");
+  return Napi::Number::New(env, jack().jack_remove_all_properties(client_));
+}
+
+// ---- Notifications
+
+// drainEvents() -> flat array, 10 slots per event:
+// [kind, a, b, d, h1, h2, s1, s2, s3, s4] — see EventKind and the callbacks above.
+Napi::Value NativeClient::DrainEvents(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<Event> events = events_.drain();
+  Napi::Array flat = Napi::Array::New(env, events.size() * 10);
+  uint32_t i = 0;
+  for (const Event& event : events) {
+    flat.Set(i++, Napi::Number::New(env, static_cast<int32_t>(event.kind)));
+    flat.Set(i++, Napi::Number::New(env, static_cast<double>(event.a)));
+    flat.Set(i++, Napi::Number::New(env, static_cast<double>(event.b)));
+    flat.Set(i++, Napi::Number::New(env, event.d));
+    flat.Set(i++, Napi::Number::New(env, event.h1));
+    flat.Set(i++, Napi::Number::New(env, event.h2));
+    flat.Set(i++, Napi::String::New(env, event.s1));
+    flat.Set(i++, Napi::String::New(env, event.s2));
+    flat.Set(i++, Napi::String::New(env, event.s3));
+    flat.Set(i++, Napi::String::New(env, event.s4));
+  }
+  return flat;
+}
+
+}  // namespace jackbay

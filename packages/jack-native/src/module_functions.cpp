@@ -1,0 +1,336 @@
+#include "module_functions.h"
+
+#include <sys/mman.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "convert.h"
+#include "weak_jack.h"
+
+namespace jackbay {
+
+namespace {
+
+Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+const JackApi& requireLibrary(Napi::Env env) {
+  const JackLibrary& lib = jackLibrary();
+  if (!lib.loaded) throw codedError(env, "ERR_JACK_LIBRARY", lib.loadError);
+  return lib.api;
+}
+
+template <typename Fn>
+Fn requireSymbol(Napi::Env env, Fn fn, const char* name) {
+  if (!fn) throw codedError(env, "ERR_UNSUPPORTED", name);
+  return fn;
+}
+
+// ---- library status
+
+Napi::Value LibraryInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const JackLibrary& lib = jackLibrary();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("loaded", Napi::Boolean::New(env, lib.loaded));
+  result.Set("path", lib.path.empty() ? env.Null() : Napi::String::New(env, lib.path));
+  result.Set("error", lib.loadError.empty() ? env.Null() : Napi::String::New(env, lib.loadError));
+  Napi::Array missing = Napi::Array::New(env, lib.missingOptional.size());
+  for (uint32_t i = 0; i < lib.missingOptional.size(); ++i) missing.Set(i, lib.missingOptional[i]);
+  result.Set("missingOptional", missing);
+  return result;
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const JackApi& api = requireLibrary(env);
+  int major = 0, minor = 0, micro = 0, proto = 0;
+  if (api.jack_get_version) api.jack_get_version(&major, &minor, &micro, &proto);
+  Napi::Array result = Napi::Array::New(env, 4);
+  result.Set(0u, major);
+  result.Set(1u, minor);
+  result.Set(2u, micro);
+  result.Set(3u, proto);
+  return result;
+}
+
+Napi::Value VersionString(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), requireLibrary(info.Env()).jack_get_version_string());
+}
+
+Napi::Value ClientNameSize(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), requireLibrary(info.Env()).jack_client_name_size());
+}
+
+Napi::Value PortNameSize(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), requireLibrary(info.Env()).jack_port_name_size());
+}
+
+Napi::Value ClientPid(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, requireLibrary(env).jack_get_client_pid, "jack_get_client_pid");
+  std::string name = toString(info[0]);
+  return Napi::Number::New(env, fn(name.c_str()));
+}
+
+// ---- libjack's error and info hooks. libjack keeps one global function
+// ---- pointer for each, so the JS callback lives in a process-wide slot.
+
+using MessageTsfn = Napi::TypedThreadSafeFunction<void, std::string, nullptr>;
+
+void deliverMessage(Napi::Env env, Napi::Function callback, void*, std::string* message) {
+  if (env != nullptr && callback != nullptr) callback.Call({Napi::String::New(env, *message)});
+  delete message;
+}
+
+using MessageFn = Napi::TypedThreadSafeFunction<void, std::string, deliverMessage>;
+
+struct MessageHook {
+  std::mutex mutex;
+  MessageFn tsfn;
+  bool set = false;
+
+  void send(const char* text) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (set) tsfn.NonBlockingCall(new std::string(text ? text : ""));
+  }
+};
+
+MessageHook errorHook;
+MessageHook infoHook;
+
+void onJackError(const char* text) { errorHook.send(text); }
+void onJackInfo(const char* text) { infoHook.send(text); }
+
+void replaceHook(Napi::Env env, MessageHook& hook, Napi::Value callback,
+                 void (*setter)(void (*)(const char*)), void (*cFunction)(const char*)) {
+  std::lock_guard<std::mutex> lock(hook.mutex);
+  if (hook.set) {
+    hook.tsfn.Release();
+    hook.set = false;
+  }
+  if (callback.IsFunction()) {
+    hook.tsfn = MessageFn::New(env, callback.As<Napi::Function>(), "jackbay-messages", 0, 1);
+    hook.tsfn.Unref(env);
+    hook.set = true;
+    setter(cFunction);
+  } else {
+    setter(nullptr);  // JACK2 and PipeWire restore their default printer
+  }
+}
+
+Napi::Value SetErrorFunction(const Napi::CallbackInfo& info) {
+  const JackApi& api = requireLibrary(info.Env());
+  replaceHook(info.Env(), errorHook, info[0], api.jack_set_error_function, onJackError);
+  return info.Env().Undefined();
+}
+
+Napi::Value SetInfoFunction(const Napi::CallbackInfo& info) {
+  const JackApi& api = requireLibrary(info.Env());
+  replaceHook(info.Env(), infoHook, info[0], api.jack_set_info_function, onJackInfo);
+  return info.Env().Undefined();
+}
+
+// ---- metadata reads
+
+jack_uuid_t subjectArg(const Napi::Value& value) {
+  jack_uuid_t uuid = 0;
+  if (!parseUuid(toString(value), &uuid)) throw codedError(value.Env(), "ERR_BAD_UUID", "invalid UUID");
+  return uuid;
+}
+
+Napi::Array propertyValue(Napi::Env env, const char* data, const char* type) {
+  Napi::Array pair = Napi::Array::New(env, 2);
+  pair.Set(0u, Napi::Buffer<char>::Copy(env, data ? data : "", data ? std::strlen(data) : 0));
+  pair.Set(1u, Napi::String::New(env, type ? type : ""));
+  return pair;
+}
+
+Napi::Object descriptionToObject(Napi::Env env, const jack_description_t& desc) {
+  Napi::Object object = Napi::Object::New(env);
+  for (uint32_t i = 0; i < desc.property_cnt; ++i) {
+    const jack_property_t& prop = desc.properties[i];
+    object.Set(prop.key, propertyValue(env, prop.data, prop.type));
+  }
+  return object;
+}
+
+// getProperty(subject, key) -> [Buffer, type] | null
+Napi::Value GetProperty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const JackApi& api = requireLibrary(env);
+  auto get = requireSymbol(env, api.jack_get_property, "jack_get_property");
+  jack_uuid_t subject = subjectArg(info[0]);
+  std::string key = toString(info[1]);
+  char* data = nullptr;
+  char* type = nullptr;
+  if (get(subject, key.c_str(), &data, &type) != 0) return env.Null();
+  Napi::Array result = propertyValue(env, data, type);
+  if (data) api.jack_free(data);
+  if (type) api.jack_free(type);
+  return result;
+}
+
+// getProperties(subject) -> { key: [Buffer, type] }
+Napi::Value GetProperties(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const JackApi& api = requireLibrary(env);
+  auto get = requireSymbol(env, api.jack_get_properties, "jack_get_properties");
+  auto freeDescription = requireSymbol(env, api.jack_free_description, "jack_free_description");
+  jack_description_t desc;
+  std::memset(&desc, 0, sizeof desc);
+  if (get(subjectArg(info[0]), &desc) < 0) return Napi::Object::New(env);
+  Napi::Object result = descriptionToObject(env, desc);
+  freeDescription(&desc, 0);
+  return result;
+}
+
+// getAllProperties() -> { subject: { key: [Buffer, type] } }
+Napi::Value GetAllProperties(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const JackApi& api = requireLibrary(env);
+  auto getAll = requireSymbol(env, api.jack_get_all_properties, "jack_get_all_properties");
+  auto freeDescription = requireSymbol(env, api.jack_free_description, "jack_free_description");
+  jack_description_t* descs = nullptr;
+  int count = getAll(&descs);
+  Napi::Object result = Napi::Object::New(env);
+  if (count < 0) throw codedError(env, "ERR_JACK", "jack_get_all_properties failed");
+  for (int i = 0; i < count; ++i) {
+    result.Set(std::to_string(static_cast<unsigned long long>(descs[i].subject)),
+               descriptionToObject(env, descs[i]));
+    freeDescription(&descs[i], 0);
+  }
+  if (descs) api.jack_free(descs);
+  return result;
+}
+
+// ---- per-port queries on handles. The TS layer only passes handles of
+// ---- ports seen through a client that is still open.
+
+Napi::Value PortName(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), jack().jack_port_name(toPort(info[0])));
+}
+
+Napi::Value PortShortName(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), jack().jack_port_short_name(toPort(info[0])));
+}
+
+Napi::Value PortFlags(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), jack().jack_port_flags(toPort(info[0])));
+}
+
+Napi::Value PortType(const Napi::CallbackInfo& info) {
+  const char* type = jack().jack_port_type(toPort(info[0]));
+  return Napi::String::New(info.Env(), type ? type : "");
+}
+
+Napi::Value PortUuid(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_uuid, "jack_port_uuid");
+  return uuidToJs(env, fn(toPort(info[0])));
+}
+
+Napi::Value PortAliases(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_get_aliases, "jack_port_get_aliases");
+  int size = jack().jack_port_name_size();
+  std::string first(static_cast<size_t>(size) + 1, '\0');
+  std::string second(static_cast<size_t>(size) + 1, '\0');
+  char* aliases[2] = {first.data(), second.data()};
+  int count = fn(toPort(info[0]), aliases);
+  Napi::Array result = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (int i = 0; i < count && i < 2; ++i)
+    if (aliases[i][0]) result.Set(n++, Napi::String::New(env, aliases[i]));
+  return result;
+}
+
+Napi::Value PortSetAlias(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_set_alias, "jack_port_set_alias");
+  jack_port_t* port = toPort(info[0]);
+  std::string alias = toString(info[1]);
+  return Napi::Number::New(env, fn(port, alias.c_str()));
+}
+
+Napi::Value PortUnsetAlias(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_unset_alias, "jack_port_unset_alias");
+  jack_port_t* port = toPort(info[0]);
+  std::string alias = toString(info[1]);
+  return Napi::Number::New(env, fn(port, alias.c_str()));
+}
+
+Napi::Value PortRequestMonitor(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(),
+                           jack().jack_port_request_monitor(toPort(info[0]), info[1].ToBoolean() ? 1 : 0));
+}
+
+// portLatencyRange(handle, isPlayback) -> [min, max]
+Napi::Value PortLatencyRange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_get_latency_range, "jack_port_get_latency_range");
+  jack_latency_range_t range{0, 0};
+  fn(toPort(info[0]), info[1].ToBoolean() ? JackPlaybackLatency : JackCaptureLatency, &range);
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, range.min);
+  result.Set(1u, range.max);
+  return result;
+}
+
+// setPortLatencyRange(handle, isPlayback, min, max)
+Napi::Value SetPortLatencyRange(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fn = requireSymbol(env, jack().jack_port_set_latency_range, "jack_port_set_latency_range");
+  jack_latency_range_t range{info[2].As<Napi::Number>().Uint32Value(), info[3].As<Napi::Number>().Uint32Value()};
+  fn(toPort(info[0]), info[1].ToBoolean() ? JackPlaybackLatency : JackCaptureLatency, &range);
+  return env.Undefined();
+}
+
+// mlock(arrayBuffer) -> errno (0 on success); used by RingBuffer.mlock().
+Napi::Value MlockBuffer(const Napi::CallbackInfo& info) {
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  int rc = mlock(buffer.Data(), buffer.ByteLength());
+  return Napi::Number::New(info.Env(), rc == 0 ? 0 : errno);
+}
+
+}  // namespace
+
+void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
+  const struct {
+    const char* name;
+    Napi::Value (*fn)(const Napi::CallbackInfo&);
+  } functions[] = {
+      {"libraryInfo", LibraryInfo},
+      {"version", Version},
+      {"versionString", VersionString},
+      {"clientNameSize", ClientNameSize},
+      {"portNameSize", PortNameSize},
+      {"clientPid", ClientPid},
+      {"setErrorFunction", SetErrorFunction},
+      {"setInfoFunction", SetInfoFunction},
+      {"getProperty", GetProperty},
+      {"getProperties", GetProperties},
+      {"getAllProperties", GetAllProperties},
+      {"portName", PortName},
+      {"portShortName", PortShortName},
+      {"portFlags", PortFlags},
+      {"portType", PortType},
+      {"portUuid", PortUuid},
+      {"portAliases", PortAliases},
+      {"portSetAlias", PortSetAlias},
+      {"portUnsetAlias", PortUnsetAlias},
+      {"portRequestMonitor", PortRequestMonitor},
+      {"portLatencyRange", PortLatencyRange},
+      {"setPortLatencyRange", SetPortLatencyRange},
+      {"mlock", MlockBuffer},
+  };
+  for (const auto& f : functions) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
+}
+
+}  // namespace jackbay

@@ -1,0 +1,12 @@
+// Functions of the module that need no client: library status, versions,
+// size limits, libjack's message hooks, metadata reads and the per-port
+// queries that take a port handle.
+#pragma once
+
+#include <napi.h>
+
+namespace jackbay {
+
+void InitModuleFunctions(Napi::Env env, Napi::Object exports);
+
+}  // namespace jackbay
