@@ -2,7 +2,7 @@
 import { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
 import { call, clientNameSize, fromNative, portNameSize, requireLibrary } from './library.js';
 import { type Subject, subjectToUuid } from './metadata.js';
-import { type NativeClient, type NativeError, type PortHandle, native } from './native.js';
+import { type NativeClient, type NativeError, native, type PortHandle } from './native.js';
 import {
   AUDIO_TYPE,
   MIDI_TYPE,
@@ -74,7 +74,7 @@ interface ListenerEntry {
 }
 
 // Event kinds and slot layout of NativeClient.drainEvents (src/client.cpp).
-const enum Kind {
+enum Kind {
   Shutdown = 0,
   Freewheel = 1,
   Blocksize = 2,
@@ -106,7 +106,8 @@ const EVENT_NAMES: readonly ClientEvent[] = [
 ];
 
 function checkString(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw new TypeError(`${what} must be a string, got ${typeof value}`);
   return value;
 }
 
@@ -141,7 +142,8 @@ export class Client implements PortOwner, Disposable {
   constructor(name: string, options: ClientOptions = {}) {
     checkString(name, 'Client name');
     if (name === '') throw new TypeError('Client name must not be empty');
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('options must be an object');
     requireLibrary();
     if (Buffer.byteLength(name) > clientNameSize() - 1)
       throw new JackError(
@@ -170,14 +172,16 @@ export class Client implements PortOwner, Disposable {
       );
     } catch (error) {
       const nativeError = error as NativeError;
-      if (nativeError.code === 'ERR_JACK_OPEN') throw new JackOpenError(name, new Status(nativeError.status ?? 0));
+      if (nativeError.code === 'ERR_JACK_OPEN')
+        throw new JackOpenError(name, new Status(nativeError.status ?? 0));
       throw fromNative(error);
     }
     self = new WeakRef(this);
     this.#name = this.#native.name();
 
-    const register = (type: string, direction: number) => (shortname: string, opts: RegisterOptions) =>
-      this.#registerPort(shortname, type, direction, opts);
+    const register =
+      (type: string, direction: number) => (shortname: string, opts: RegisterOptions) =>
+        this.#registerPort(shortname, type, direction, opts);
     this.inports = new Ports(register(AUDIO_TYPE, PORT_IS_INPUT));
     this.outports = new Ports(register(AUDIO_TYPE, PORT_IS_OUTPUT));
     this.midiInports = new Ports(register(MIDI_TYPE, PORT_IS_INPUT));
@@ -255,7 +259,8 @@ export class Client implements PortOwner, Disposable {
   }
 
   set blocksize(frames: number) {
-    if (!Number.isInteger(frames) || frames <= 0) throw new TypeError('blocksize must be a positive integer');
+    if (!Number.isInteger(frames) || frames <= 0)
+      throw new TypeError('blocksize must be a positive integer');
     const rc = this.native.setBlocksize(frames);
     if (rc !== 0) throw new JackErrorCode(`Error setting blocksize to ${frames}`, rc);
   }
@@ -296,7 +301,8 @@ export class Client implements PortOwner, Disposable {
 
   /** Does `port` belong to this client? */
   owns(port: string | Port): boolean {
-    if (port instanceof Port) return port._owner === this && port instanceof OwnPort && port.isRegistered;
+    if (port instanceof Port)
+      return port._owner === this && port instanceof OwnPort && port.isRegistered;
     const name = checkString(port, 'port');
     const handle = this.native.portByName(name);
     return handle !== null && this.native.portIsMine(handle);
@@ -318,7 +324,8 @@ export class Client implements PortOwner, Disposable {
     this.#active = false;
     if (this.#shutdown) return;
     const rc = this.#native.deactivate();
-    if (rc !== 0 && wasActive && !ignoreErrors) throw new JackErrorCode('Error deactivating JACK client', rc);
+    if (rc !== 0 && wasActive && !ignoreErrors)
+      throw new JackErrorCode('Error deactivating JACK client', rc);
   }
 
   /** The DSP load of the whole graph in percent. */
@@ -349,7 +356,11 @@ export class Client implements PortOwner, Disposable {
     const [src, dst] = this.#connectionEnds(source, destination);
     const rc = this.native.connect(src.name, dst.name);
     if (rc === EEXIST)
-      throw new JackErrorCode(`Connection '${src.name}' -> '${dst.name}' already exists`, rc, 'already-connected');
+      throw new JackErrorCode(
+        `Connection '${src.name}' -> '${dst.name}' already exists`,
+        rc,
+        'already-connected',
+      );
     if (rc !== 0) throw new JackErrorCode(`Error connecting '${src.name}' -> '${dst.name}'`, rc);
   }
 
@@ -379,7 +390,8 @@ export class Client implements PortOwner, Disposable {
   getPorts(namePattern: string | RegExp = '', options: GetPortsOptions = {}): Port[] {
     if (typeof namePattern !== 'string' && !(namePattern instanceof RegExp))
       throw new TypeError('namePattern must be a string or a RegExp');
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('options must be an object');
     const { isAudio, isMidi, isInput, isOutput, isPhysical, canMonitor, isTerminal } = options;
     let typePattern: string | null = null;
     if (isAudio && !isMidi) typePattern = AUDIO_TYPE;
@@ -444,14 +456,16 @@ export class Client implements PortOwner, Disposable {
 
   /** Requests a new position; takes effect in two cycles. */
   transportRepositionStruct(position: Partial<Position>): void {
-    if (typeof position !== 'object' || position === null) throw new TypeError('position must be an object');
+    if (typeof position !== 'object' || position === null)
+      throw new TypeError('position must be an object');
     const rc = this.native.transportReposition(position);
     if (rc !== 0) throw new JackErrorCode('Error repositioning JACK transport', rc);
   }
 
   /** Timeout for slow-sync clients, in microseconds. */
   setSyncTimeout(timeout: number): void {
-    if (!Number.isFinite(timeout) || timeout < 0) throw new TypeError('timeout must be a non-negative number');
+    if (!Number.isFinite(timeout) || timeout < 0)
+      throw new TypeError('timeout must be a non-negative number');
     const rc = this.native.setSyncTimeout(timeout);
     if (rc !== 0) throw new JackErrorCode('Error setting sync timeout', rc);
   }
@@ -493,23 +507,29 @@ export class Client implements PortOwner, Disposable {
     checkString(type, 'type');
     if (typeof value !== 'string' && !(value instanceof Uint8Array))
       throw new TypeError('value must be a string or bytes');
-    const data = typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const data =
+      typeof value === 'string'
+        ? value
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const rc = call(() => this.native.setProperty(uuid, key, data, type));
-    if (rc !== 0) throw new JackErrorCode(`Unable to set property '${key}' for subject ${uuid}`, rc);
+    if (rc !== 0)
+      throw new JackErrorCode(`Unable to set property '${key}' for subject ${uuid}`, rc);
   }
 
   removeProperty(subject: Subject, key: string): void {
     const uuid = subjectToUuid(subject);
     checkString(key, 'key');
     const rc = call(() => this.native.removeProperty(uuid, key));
-    if (rc !== 0) throw new JackErrorCode(`Unable to remove property '${key}' for subject ${uuid}`, rc);
+    if (rc !== 0)
+      throw new JackErrorCode(`Unable to remove property '${key}' for subject ${uuid}`, rc);
   }
 
   /** Removes every property of `subject`; returns how many there were. */
   removeProperties(subject: Subject): number {
     const uuid = subjectToUuid(subject);
     const count = call(() => this.native.removeProperties(uuid));
-    if (count < 0) throw new JackErrorCode(`Unable to remove properties for subject ${uuid}`, count);
+    if (count < 0)
+      throw new JackErrorCode(`Unable to remove properties for subject ${uuid}`, count);
     return count;
   }
 
@@ -525,7 +545,10 @@ export class Client implements PortOwner, Disposable {
   on<E extends ClientEvent>(event: E, listener: Listener<E>, options: ListenerOptions = {}): this {
     this.#checkEvent(event);
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    this.#add(event, { fn: listener as ListenerEntry['fn'], onlyAvailable: options.onlyAvailable ?? true });
+    this.#add(event, {
+      fn: listener as ListenerEntry['fn'],
+      onlyAvailable: options.onlyAvailable ?? true,
+    });
     return this;
   }
 
@@ -552,18 +575,25 @@ export class Client implements PortOwner, Disposable {
   setClientRegistrationCallback(callback: Listener<'clientRegistration'> | null): void {
     this.#setSlot('clientRegistration', callback, true);
   }
-  setPortRegistrationCallback(callback: Listener<'portRegistration'> | null, onlyAvailable = true): void {
+  setPortRegistrationCallback(
+    callback: Listener<'portRegistration'> | null,
+    onlyAvailable = true,
+  ): void {
     this.#setSlot('portRegistration', callback, onlyAvailable);
   }
   setPortConnectCallback(callback: Listener<'portConnect'> | null, onlyAvailable = true): void {
     this.#setSlot('portConnect', callback, onlyAvailable);
   }
   setPortRenameCallback(callback: Listener<'portRename'> | null, onlyAvailable = true): void {
-    if (callback && !native.libraryInfo().missingOptional.includes('jack_set_port_rename_callback')) {
+    if (
+      callback &&
+      !native.libraryInfo().missingOptional.includes('jack_set_port_rename_callback')
+    ) {
       this.#setSlot('portRename', callback, onlyAvailable);
       return;
     }
-    if (callback) throw new JackError('The loaded JACK library has no port rename callback', 'unsupported');
+    if (callback)
+      throw new JackError('The loaded JACK library has no port rename callback', 'unsupported');
     this.#setSlot('portRename', null, onlyAvailable);
   }
   setGraphOrderCallback(callback: Listener<'graphOrder'> | null): void {
@@ -607,7 +637,10 @@ export class Client implements PortOwner, Disposable {
       this.#slots.delete(event);
     }
     if (typeof callback === 'function') {
-      const entry: ListenerEntry = { fn: callback as ListenerEntry['fn'], onlyAvailable: Boolean(onlyAvailable) };
+      const entry: ListenerEntry = {
+        fn: callback as ListenerEntry['fn'],
+        onlyAvailable: Boolean(onlyAvailable),
+      };
       this.#slots.set(event, entry);
       this.#add(event, entry);
     }
@@ -674,7 +707,11 @@ export class Client implements PortOwner, Disposable {
         case Kind.PortConnect: {
           const portA = this.#portFromEvent(h1, s1, s2, Math.floor(a / 2));
           const portB = this.#portFromEvent(h2, s3, s4, b);
-          this.#emit('portConnect', [portA, portB, (a & 1) !== 0], portA === null || portB === null);
+          this.#emit(
+            'portConnect',
+            [portA, portB, (a & 1) !== 0],
+            portA === null || portB === null,
+          );
           break;
         }
         case Kind.PortRename: {
@@ -749,7 +786,9 @@ export class Client implements PortOwner, Disposable {
     }
     const type = native.portType(handle);
     const own = nativeClient.portIsMine(handle);
-    return this.#remember(new (portClass(type, own))(this, handle, name, native.portFlags(handle), type));
+    return this.#remember(
+      new (portClass(type, own))(this, handle, name, native.portFlags(handle), type),
+    );
   }
 
   #portsFromNames(names: string[]): Port[] {
@@ -783,16 +822,28 @@ export class Client implements PortOwner, Disposable {
         'incompatible-types',
       );
     if (!src.isOutput)
-      throw new JackError(`Cannot connect from '${src.name}': it is not an output port`, 'wrong-direction');
+      throw new JackError(
+        `Cannot connect from '${src.name}': it is not an output port`,
+        'wrong-direction',
+      );
     if (!dst.isInput)
-      throw new JackError(`Cannot connect to '${dst.name}': it is not an input port`, 'wrong-direction');
+      throw new JackError(
+        `Cannot connect to '${dst.name}': it is not an input port`,
+        'wrong-direction',
+      );
     return [src, dst];
   }
 
-  #registerPort(shortname: string, type: string, direction: number, options: RegisterOptions): OwnPort {
+  #registerPort(
+    shortname: string,
+    type: string,
+    direction: number,
+    options: RegisterOptions,
+  ): OwnPort {
     if (typeof shortname !== 'string' || shortname === '')
       throw new TypeError('shortname must be a non-empty string');
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('options must be an object');
     const nativeClient = this.native;
     const fullName = `${this.#name}:${shortname}`;
     const limit = portNameSize() - 1;
@@ -801,11 +852,19 @@ export class Client implements PortOwner, Disposable {
     if (nativeClient.portByName(fullName) !== null)
       throw new JackError(`port '${fullName}' already exists`, 'duplicate-name');
     const flags =
-      direction | (options.isTerminal ? PORT_IS_TERMINAL : 0) | (options.isPhysical ? PORT_IS_PHYSICAL : 0);
+      direction |
+      (options.isTerminal ? PORT_IS_TERMINAL : 0) |
+      (options.isPhysical ? PORT_IS_PHYSICAL : 0);
     const handle = nativeClient.portRegister(shortname, type, flags);
     if (!handle) throw new JackError(`'${shortname}': port registration failed`);
     const PortClass = type === MIDI_TYPE ? OwnMidiPort : OwnPort;
-    const port = new PortClass(this, handle, native.portName(handle), native.portFlags(handle), type);
+    const port = new PortClass(
+      this,
+      handle,
+      native.portName(handle),
+      native.portFlags(handle),
+      type,
+    );
     this.#remember(port);
     const list =
       type === MIDI_TYPE

@@ -1,5 +1,5 @@
 // @jackbay/jack-native: the API of the Python `jack` module, in TypeScript.
-export { Client } from './client.js';
+
 export type {
   ClientEvent,
   ClientEvents,
@@ -8,8 +8,10 @@ export type {
   Listener,
   ListenerOptions,
 } from './client.js';
-export { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
+export { Client } from './client.js';
 export type { JackErrorKind } from './errors.js';
+export { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
+export type { JackLibraryInfo } from './library.js';
 export {
   clientNameSize,
   clientPid,
@@ -20,7 +22,7 @@ export {
   version,
   versionString,
 } from './library.js';
-export type { JackLibraryInfo } from './library.js';
+export type { Property, Subject } from './metadata.js';
 export {
   getAllProperties,
   getProperties,
@@ -39,7 +41,7 @@ export {
   PROPERTY_CREATED,
   PROPERTY_DELETED,
 } from './metadata.js';
-export type { Property, Subject } from './metadata.js';
+export type { LatencyMode, LatencyRange } from './port.js';
 export {
   AUDIO_TYPE,
   MIDI_TYPE,
@@ -47,18 +49,18 @@ export {
   OtherPort,
   OwnMidiPort,
   OwnPort,
-  Port,
   PORT_CAN_MONITOR,
   PORT_IS_INPUT,
   PORT_IS_OUTPUT,
   PORT_IS_PHYSICAL,
   PORT_IS_TERMINAL,
+  Port,
 } from './port.js';
-export type { LatencyMode, LatencyRange } from './port.js';
-export { Ports } from './ports.js';
 export type { RegisterOptions } from './ports.js';
+export { Ports } from './ports.js';
 export { RingBuffer } from './ringbuffer.js';
 export { NETSTARTING, ROLLING, STARTING, STOPPED, Status, TransportState } from './status.js';
+export type { Position, PositionDict } from './transport.js';
 export {
   POSITION_AUDIO_VIDEO_RATIO,
   POSITION_BBT,
@@ -67,4 +69,3 @@ export {
   POSITION_VIDEO_FRAME_OFFSET,
   position2dict,
 } from './transport.js';
-export type { Position, PositionDict } from './transport.js';

@@ -50,7 +50,8 @@ export function call<T>(fn: () => T): T {
 /** Throws the "library not found" JackError when libjack is not loaded. */
 export function requireLibrary(): void {
   const info = native.libraryInfo();
-  if (!info.loaded) throw new JackError(libraryMissingMessage(info.error ?? 'unknown'), 'library-missing');
+  if (!info.loaded)
+    throw new JackError(libraryMissingMessage(info.error ?? 'unknown'), 'library-missing');
 }
 
 export interface JackLibraryInfo extends LibraryInfo {

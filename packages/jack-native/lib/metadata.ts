@@ -35,7 +35,8 @@ export function subjectToUuid(subject: Subject): string {
     if (!/^\d{1,20}$/.test(subject)) throw new JackError(`invalid UUID: '${subject}'`, 'bad-uuid');
     return subject;
   }
-  if (subject && typeof subject === 'object' && typeof subject.uuid === 'string') return subject.uuid;
+  if (subject && typeof subject === 'object' && typeof subject.uuid === 'string')
+    return subject.uuid;
   throw new TypeError('subject must be a UUID string, a bigint, a Client or a Port');
 }
 
@@ -72,6 +73,7 @@ export function getProperties(subject: Subject): Record<string, Property> {
 export function getAllProperties(): Record<string, Record<string, Property>> {
   const raw = call(() => native.getAllProperties());
   const result: Record<string, Record<string, Property>> = {};
-  for (const [subject, properties] of Object.entries(raw)) result[subject] = toProperties(properties);
+  for (const [subject, properties] of Object.entries(raw))
+    result[subject] = toProperties(properties);
   return result;
 }

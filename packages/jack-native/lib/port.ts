@@ -4,7 +4,7 @@
 // while the client is active and read from JACK otherwise.
 import { JackError, JackErrorCode } from './errors.js';
 import { call } from './library.js';
-import { type NativeClient, type PortHandle, native } from './native.js';
+import { type NativeClient, native, type PortHandle } from './native.js';
 
 export const AUDIO_TYPE = '32 bit float mono audio';
 export const MIDI_TYPE = '8 bit raw midi';
@@ -109,7 +109,8 @@ export class Port {
   }
 
   setAlias(alias: string): void {
-    if (typeof alias !== 'string' || alias === '') throw new TypeError('alias must be a non-empty string');
+    if (typeof alias !== 'string' || alias === '')
+      throw new TypeError('alias must be a non-empty string');
     this._owner.native;
     const rc = call(() => native.portSetAlias(this._handle, alias));
     if (rc !== 0) throw new JackErrorCode(`Error setting alias '${alias}' on '${this.#name}'`, rc);
@@ -119,7 +120,8 @@ export class Port {
     if (typeof alias !== 'string') throw new TypeError('alias must be a string');
     this._owner.native;
     const rc = call(() => native.portUnsetAlias(this._handle, alias));
-    if (rc !== 0) throw new JackErrorCode(`Error unsetting alias '${alias}' on '${this.#name}'`, rc);
+    if (rc !== 0)
+      throw new JackErrorCode(`Error unsetting alias '${alias}' on '${this.#name}'`, rc);
   }
 
   /** The port's UUID as a decimal string (64 bits do not fit a JS number). */
@@ -190,7 +192,8 @@ export class OwnPort extends Port {
 
   /** @internal */
   get _native(): NativeClient {
-    if (!this.#registered) throw new JackError(`port '${this._knownName}' was unregistered`, 'closed');
+    if (!this.#registered)
+      throw new JackError(`port '${this._knownName}' was unregistered`, 'closed');
     return this._owner.native;
   }
 
@@ -234,7 +237,13 @@ export class OwnPort extends Port {
   /** Sets this port's latency range (for latency callbacks and static latencies). */
   setLatencyRange(mode: LatencyMode, range: LatencyRange): void {
     const playback = checkLatencyMode(mode);
-    if (!range || !Number.isInteger(range.min) || !Number.isInteger(range.max) || range.min < 0 || range.max < range.min)
+    if (
+      !range ||
+      !Number.isInteger(range.min) ||
+      !Number.isInteger(range.max) ||
+      range.min < 0 ||
+      range.max < range.min
+    )
       throw new TypeError('range must be { min, max } with integers 0 <= min <= max');
     this._native;
     call(() => native.setPortLatencyRange(this._handle, playback, range.min, range.max));

@@ -20,7 +20,8 @@ export class Ports<P extends OwnPort = OwnPort> implements Iterable<P> {
   /** @internal */
   constructor(register: Registrar) {
     this.registrar = register;
-    // Index access (ports[0]) reads the live list.
+    // Index access (ports[0]) reads the live list, as in the Python module.
+    // biome-ignore lint/correctness/noConstructorReturn: a Proxy is the only way to get index access
     return new Proxy(this, {
       get(target, key, receiver) {
         if (typeof key === 'string' && /^\d+$/.test(key)) return target._list[Number(key)];

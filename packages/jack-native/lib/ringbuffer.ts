@@ -15,14 +15,17 @@ type Bytes = ArrayBufferView | ArrayBuffer | Iterable<number>;
 
 function toBytes(data: Bytes): Uint8Array {
   if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (data !== null && typeof data === 'object' && Symbol.iterator in data) return Uint8Array.from(data);
+  if (data !== null && typeof data === 'object' && Symbol.iterator in data)
+    return Uint8Array.from(data);
   throw new TypeError('data must be bytes (a TypedArray, ArrayBuffer or iterable of numbers)');
 }
 
 function checkCount(value: unknown, what: string): number {
-  if (!Number.isInteger(value) || (value as number) < 0) throw new TypeError(`${what} must be a non-negative integer`);
+  if (!Number.isInteger(value) || (value as number) < 0)
+    throw new TypeError(`${what} must be a non-negative integer`);
   return value as number;
 }
 
@@ -100,7 +103,8 @@ export class RingBuffer {
 
   writeAdvance(size: number): void {
     const count = checkCount(size, 'size');
-    if (count > this.writeSpace) throw new RangeError(`cannot advance by ${count}: only ${this.writeSpace} bytes free`);
+    if (count > this.writeSpace)
+      throw new RangeError(`cannot advance by ${count}: only ${this.writeSpace} bytes free`);
     Atomics.store(this.#indices, WRITE_INDEX, (this.#write + count) & this.#mask);
   }
 
@@ -129,7 +133,8 @@ export class RingBuffer {
 
   readAdvance(size: number): void {
     const count = checkCount(size, 'size');
-    if (count > this.readSpace) throw new RangeError(`cannot advance by ${count}: only ${this.readSpace} bytes readable`);
+    if (count > this.readSpace)
+      throw new RangeError(`cannot advance by ${count}: only ${this.readSpace} bytes readable`);
     Atomics.store(this.#indices, READ_INDEX, (this.#read + count) & this.#mask);
   }
 
@@ -142,7 +147,12 @@ export class RingBuffer {
   /** Empties the buffer (not thread-safe). `size`: a new size, a power of two up to the allocated one. */
   reset(size?: number): void {
     if (size !== undefined) {
-      if (!Number.isInteger(size) || size <= 0 || size > this.#allocated || (size & (size - 1)) !== 0)
+      if (
+        !Number.isInteger(size) ||
+        size <= 0 ||
+        size > this.#allocated ||
+        (size & (size - 1)) !== 0
+      )
         throw new TypeError(`size must be a power of two from 1 to ${this.#allocated}`);
       this.#size = size;
       this.#mask = size - 1;
