@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cpp",
         "src/client.cpp",
+        "src/engine.cpp",
         "src/event_queue.cpp",
         "src/module_functions.cpp",
         "src/weak_jack.cpp"

@@ -1,4 +1,14 @@
 // Client: the Python module's jack.Client, in TypeScript.
+import {
+  Engine,
+  type MeterTap,
+  type MidiMonitor,
+  type SineGenerator,
+  type SineOptions,
+  type Stream,
+  type Tempo,
+  type Thru,
+} from './engine.js';
 import { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
 import { call, clientNameSize, fromNative, portNameSize, requireLibrary } from './library.js';
 import { type Subject, subjectToUuid } from './metadata.js';
@@ -18,8 +28,10 @@ import {
   portClass,
 } from './port.js';
 import { Ports, type RegisterOptions } from './ports.js';
+import type { ProcessBridge, ProcessCallback } from './process.js';
+import type { RingBuffer } from './ringbuffer.js';
 import { Status, TransportState } from './status.js';
-import { type Position, type PositionDict, position2dict } from './transport.js';
+import { checkReposition, type Position, type PositionDict, position2dict } from './transport.js';
 
 export interface ClientOptions {
   /** Fail (JackOpenError, status.nameNotUnique) instead of picking a unique variant of the name. */
@@ -111,6 +123,31 @@ function checkString(value: unknown, what: string): string {
   return value;
 }
 
+const NAME_NOT_UNIQUE = 0x04;
+
+// JACK2 refuses a taken name under JackUseExactName with only JackFailure |
+// JackServerError, while JACK's documentation (and our JackOpenError) promise
+// JackNameNotUnique: ask the server through a short-lived client whether the
+// name is in use.
+function nameTaken(name: string, serverName: string | undefined): boolean {
+  let probe: NativeClient | undefined;
+  try {
+    probe = new native.NativeClient(
+      'jackbay-name-check',
+      false,
+      true,
+      serverName ?? null,
+      null,
+      () => {},
+    );
+    return probe.getUuidForClientName(name) !== null;
+  } catch {
+    return false;
+  } finally {
+    probe?.close();
+  }
+}
+
 function checkCallback(fn: unknown, what: string): void {
   if (fn !== null && fn !== undefined && typeof fn !== 'function')
     throw new TypeError(`${what}: callback must be a function or null`);
@@ -129,6 +166,13 @@ export class Client implements PortOwner, Disposable {
   readonly #listeners = new Map<ClientEvent, ListenerEntry[]>();
   // The listener installed by each setXCallback, so a new one replaces it.
   readonly #slots = new Map<ClientEvent, ListenerEntry>();
+  // The realtime engine, created on first use.
+  #engine: Engine | null = null;
+  // Own input ports that read other clients' ports for meters and monitors.
+  readonly #probes: OwnPort[] = [];
+  #probeCounter = 0;
+  #syncCallback: ((state: TransportState, position: Position) => boolean) | null = null;
+  #syncAnswered = -1;
 
   /** Audio input ports of this client. */
   readonly inports: Ports<OwnPort>;
@@ -172,8 +216,12 @@ export class Client implements PortOwner, Disposable {
       );
     } catch (error) {
       const nativeError = error as NativeError;
-      if (nativeError.code === 'ERR_JACK_OPEN')
-        throw new JackOpenError(name, new Status(nativeError.status ?? 0));
+      if (nativeError.code === 'ERR_JACK_OPEN') {
+        let status = nativeError.status ?? 0;
+        if (useExactName && !(status & NAME_NOT_UNIQUE) && nameTaken(name, serverName))
+          status |= NAME_NOT_UNIQUE;
+        throw new JackOpenError(name, new Status(status));
+      }
       throw fromNative(error);
     }
     self = new WeakRef(this);
@@ -227,8 +275,16 @@ export class Client implements PortOwner, Disposable {
   }
 
   /** @internal */
+  portWillUnregister(port: OwnPort): void {
+    this.#engine?.portLeaving(port);
+  }
+
+  /** @internal */
   portUnregistered(port: OwnPort): void {
     this.#forget(port);
+    this.#engine?.portLeft(port);
+    const probe = this.#probes.indexOf(port);
+    if (probe >= 0) this.#probes.splice(probe, 1);
     for (const list of [this.inports, this.outports, this.midiInports, this.midiOutports]) {
       const index = list._list.indexOf(port as OwnMidiPort);
       if (index >= 0) list._list.splice(index, 1);
@@ -456,9 +512,7 @@ export class Client implements PortOwner, Disposable {
 
   /** Requests a new position; takes effect in two cycles. */
   transportRepositionStruct(position: Partial<Position>): void {
-    if (typeof position !== 'object' || position === null)
-      throw new TypeError('position must be an object');
-    const rc = this.native.transportReposition(position);
+    const rc = this.native.transportReposition(checkReposition(position));
     if (rc !== 0) throw new JackErrorCode('Error repositioning JACK transport', rc);
   }
 
@@ -606,6 +660,129 @@ export class Client implements PortOwner, Disposable {
     this.#setSlot('propertyChange', callback, true);
   }
 
+  // ---- The realtime engine: nodes that run in JACK's process thread, set up
+  // ---- from JS at any time (native C++, no JavaScript in the realtime thread).
+
+  /** Meters an audio port (own or another client's); values come from readMeters(). */
+  addMeter(port: string | Port): MeterTap {
+    return this.#eng.addMeter(port);
+  }
+
+  /** Current meter taps, in the order of readMeters() triples. */
+  get meters(): readonly MeterTap[] {
+    return this.#engine?.meters ?? [];
+  }
+
+  /**
+   * Peak, RMS (linear) and clip count of every tap since the last call, 3 floats
+   * per tap in `meters` order. Pass `out` to reuse one array.
+   */
+  readMeters(out?: Float32Array): Float32Array {
+    return this.#engine ? this.#engine.readMeters(out) : (out ?? new Float32Array(0));
+  }
+
+  /** Monitors a MIDI port (own or another client's) with sample-accurate times. */
+  addMidiMonitor(port: string | Port, options: { bufferBytes?: number } = {}): MidiMonitor {
+    return this.#eng.addMidiMonitor(port, options.bufferBytes);
+  }
+
+  /** Copies own inputs to own outputs (audio and MIDI) in the same cycle. */
+  addThru(
+    pairs: ReadonlyArray<readonly [OwnPort, OwnPort]>,
+    options: { channels?: number[] } = {},
+  ): Thru {
+    return this.#eng.addThru(pairs, options.channels);
+  }
+
+  /** A sine generator on an own audio output port. */
+  addSine(port: OwnPort, options: SineOptions = {}): SineGenerator {
+    return this.#eng.addSine(port, options);
+  }
+
+  /** Plays interleaved float32 frames that JS writes into `ring` on own output ports. */
+  addPlayback(ports: readonly OwnPort[], ring: RingBuffer): Stream {
+    return this.#eng.addStream('playback', ports, ring);
+  }
+
+  /** Records own input ports into `ring` as interleaved float32 frames for JS to read. */
+  addCapture(ports: readonly OwnPort[], ring: RingBuffer): Stream {
+    return this.#eng.addStream('capture', ports, ring);
+  }
+
+  /**
+   * The process callback, asynchronous: it gets each cycle's input copies and
+   * its outputs play one period later; if it is late the engine plays silence
+   * and counts a late cycle (see lateCycles). Throw CallbackExit to stop it.
+   */
+  setProcessCallback(callback: ProcessCallback | null): void {
+    checkCallback(callback, 'setProcessCallback');
+    this.#eng.setProcessCallback(callback);
+  }
+
+  /** Recent durations of the engine's work per cycle, in nanoseconds, oldest first. */
+  engineCycleTimes(): Float64Array {
+    return this.native.engineCycleTimes();
+  }
+
+  /** Cycles whose process-callback output was not ready in time (silence played instead). */
+  get lateCycles(): number {
+    return this.#engine ? this.native.engineCounters().lateCycles : 0;
+  }
+
+  /**
+   * Becomes timebase master with the native engine filling BBT every cycle.
+   * Returns false if `conditional` and another client is master already.
+   */
+  setTimebaseMaster(tempo: Partial<Tempo> = {}, options: { conditional?: boolean } = {}): boolean {
+    this.#eng.setTempo(tempo);
+    const rc = this.native.setTimebaseMaster(Boolean(options.conditional));
+    if (rc === 16) return false; // EBUSY
+    if (rc !== 0) throw new JackErrorCode('Unable to become timebase master', rc);
+    return true;
+  }
+
+  /** Changes the tempo the native timebase master reports. */
+  setTempo(tempo: Partial<Tempo>): void {
+    this.#eng.setTempo(tempo);
+  }
+
+  /**
+   * A slow-sync callback, asynchronous: JACK asks every cycle while starting;
+   * the answer JS gave for the current request is returned to JACK.
+   */
+  setSyncCallback(callback: ((state: TransportState, position: Position) => boolean) | null): void {
+    checkCallback(callback, 'setSyncCallback');
+    this.#eng;
+    const rc = this.native.setSyncCallbackEnabled(callback !== null && callback !== undefined);
+    if (rc !== 0) throw new JackErrorCode('Unable to set sync callback', rc);
+    this.#syncCallback = callback ?? null;
+    this.#syncAnswered = -1;
+  }
+
+  /** @internal */
+  processBridge(): ProcessBridge {
+    const bridge = this.#engine?.bridge;
+    if (!bridge?.inCallback)
+      throw new JackError('port buffers can only be used inside the process callback');
+    return bridge;
+  }
+
+  #runSync(): void {
+    const request = this.#native.engineSyncRequest();
+    if (request === this.#syncAnswered || !this.#syncCallback) return;
+    const [state, position] = this.#native.transportQuery();
+    let ready = false;
+    try {
+      ready = Boolean(this.#syncCallback(TransportState.of(state), position));
+    } catch (error) {
+      if (!(error instanceof CallbackExit))
+        console.error('jack: exception in sync callback:', error);
+      ready = true;
+    }
+    this.#native.syncAnswer(request, ready);
+    if (ready) this.#syncAnswered = request;
+  }
+
   toString(): string {
     return `jack.Client('${this.#name}')`;
   }
@@ -668,6 +845,9 @@ export class Client implements PortOwner, Disposable {
   // Called on the JS thread when JACK's threads have queued notifications.
   #dispatch(): void {
     if (this.#closed) return;
+    // The process callback first: its cycle's deadline is the next period.
+    this.#engine?.bridge?.run();
+    if (this.#syncCallback) this.#runSync();
     const flat = this.#native.drainEvents();
     for (let i = 0; i < flat.length; i += SLOTS) {
       const kind = flat[i] as Kind;
@@ -690,6 +870,7 @@ export class Client implements PortOwner, Disposable {
           this.#emit('freewheel', [a !== 0]);
           break;
         case Kind.Blocksize:
+          this.#engine?.blocksizeChanged();
           this.#emit('blocksize', [a]);
           break;
         case Kind.Samplerate:
@@ -699,7 +880,7 @@ export class Client implements PortOwner, Disposable {
           this.#emit('clientRegistration', [s1, a !== 0]);
           break;
         case Kind.PortRegistration: {
-          const port = this.#portFromEvent(h1, s1, s2, b);
+          const port = this.#portFromEvent(h1, s1, s2, b, a === 0);
           this.#emit('portRegistration', [port, a !== 0], port === null);
           if (port && a === 0) this.#forget(port);
           break;
@@ -712,6 +893,7 @@ export class Client implements PortOwner, Disposable {
             [portA, portB, (a & 1) !== 0],
             portA === null || portB === null,
           );
+          this.#engine?.onPortConnect(portA, portB, (a & 1) !== 0);
           break;
         }
         case Kind.PortRename: {
@@ -739,11 +921,22 @@ export class Client implements PortOwner, Disposable {
   }
 
   // The Port for a notification, from what the notification thread captured.
-  #portFromEvent(handle: number, name: string, type: string, flags: number): Port | null {
+  // `released`: an unregistration, which JACK2 reports after resetting the
+  // port's flags and type, so only the name still identifies a known port.
+  #portFromEvent(
+    handle: number,
+    name: string,
+    type: string,
+    flags: number,
+    released = false,
+  ): Port | null {
     if (!handle || name === '') return null;
+    // Events queued before a shutdown arrive after it: by then no port of that
+    // server is usable (and the native client refuses every call).
+    if (this.#closed || this.#shutdown || this.#native.isZombie()) return null;
     const known = this.#byHandle.get(handle);
     if (known && known.type === type && known.flags === flags) return known;
-    if (this.#closed) return null;
+    if (known && released && known._knownName === name) return known;
     const own = this.#native.portIsMine(handle);
     return this.#remember(new (portClass(type, own))(this, handle, name, flags, type));
   }
@@ -839,6 +1032,7 @@ export class Client implements PortOwner, Disposable {
     type: string,
     direction: number,
     options: RegisterOptions,
+    probe = false,
   ): OwnPort {
     if (typeof shortname !== 'string' || shortname === '')
       throw new TypeError('shortname must be a non-empty string');
@@ -866,6 +1060,10 @@ export class Client implements PortOwner, Disposable {
       type,
     );
     this.#remember(port);
+    if (probe) {
+      this.#probes.push(port);
+      return port;
+    }
     const list =
       type === MIDI_TYPE
         ? direction === PORT_IS_INPUT
@@ -875,6 +1073,37 @@ export class Client implements PortOwner, Disposable {
           ? this.inports
           : this.outports;
     list._list.push(port);
+    this.#engine?.portsChanged();
     return port;
+  }
+
+  // ---- The realtime engine (see engine.ts) and the JS process callback
+
+  get #eng(): Engine {
+    this.native;
+    if (!this.#engine) {
+      const client = this;
+      this.#engine = new Engine({
+        get native() {
+          return client.native;
+        },
+        name: this.#name,
+        get active() {
+          return client.#active;
+        },
+        ownPorts: () => [
+          ...this.inports,
+          ...this.outports,
+          ...this.midiInports,
+          ...this.midiOutports,
+          ...this.#probes,
+        ],
+        resolvePort: (port) => this.#resolve(port),
+        registerHiddenInput: (prefix, type) =>
+          this.#registerPort(`${prefix}_${++this.#probeCounter}`, type, PORT_IS_INPUT, {}, true),
+        connectPorts: (source, destination) => this.connect(source, destination),
+      });
+    }
+    return this.#engine;
   }
 }

@@ -75,6 +75,23 @@ export interface NativeClient {
   removeProperties(subject: string): number;
   removeAllProperties(): number;
   drainEvents(): Array<number | string>;
+  engineUpdate(spec: object): void;
+  engineReadMeters(out: Float32Array): void;
+  engineSetSine(id: number, frequency: number, level: number, on: boolean): void;
+  engineCounters(): {
+    cycles: number;
+    lateCycles: number;
+    bridgeMidiLost: number;
+    monitors: Record<string, [received: number, lost: number]>;
+    streams: Record<string, number>;
+    syncRequest: number;
+  };
+  engineSetTempo(bpm: number, beatsPerBar: number, beatType: number, ticksPerBeat: number): void;
+  engineSyncRequest(): number;
+  engineCycleTimes(): Float64Array;
+  setTimebaseMaster(conditional: boolean): number;
+  setSyncCallbackEnabled(on: boolean): number;
+  syncAnswer(request: number, ready: boolean): void;
 }
 
 export interface NativeClientConstructor {

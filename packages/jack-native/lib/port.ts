@@ -5,6 +5,7 @@
 import { JackError, JackErrorCode } from './errors.js';
 import { call } from './library.js';
 import { type NativeClient, native, type PortHandle } from './native.js';
+import type { ProcessBridge } from './process.js';
 
 export const AUDIO_TYPE = '32 bit float mono audio';
 export const MIDI_TYPE = '8 bit raw midi';
@@ -33,9 +34,12 @@ export interface PortOwner {
   portFromName(name: string): Port;
   portNameOf(port: string | Port): string;
   portRenamed(port: Port, oldName: string): void;
+  portWillUnregister(port: OwnPort): void;
   portUnregistered(port: OwnPort): void;
   connect(source: string | Port, destination: string | Port): void;
   disconnect(source: string | Port, destination: string | Port): void;
+  /** The JS process callback's buffers; throws outside the callback. */
+  processBridge(): ProcessBridge;
 }
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
@@ -249,17 +253,72 @@ export class OwnPort extends Port {
     call(() => native.setPortLatencyRange(this._handle, playback, range.min, range.max));
   }
 
+  /** This cycle's samples (inputs: what arrived; outputs: what to play). Inside the process callback only. */
+  getArray(): Float32Array {
+    return this._owner.processBridge().getArray(this);
+  }
+
+  /** The same samples as raw bytes. */
+  getBuffer(): Uint8Array {
+    const samples = this.getArray();
+    return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  }
+
   /** Removes the port from its client, disconnecting it from everything. */
   unregister(): void {
-    const rc = this._native.portUnregister(this._handle);
+    const nativeClient = this._native;
+    this._owner.portWillUnregister(this);
+    const rc = nativeClient.portUnregister(this._handle);
     if (rc !== 0) throw new JackErrorCode(`Error unregistering port '${this._knownName}'`, rc);
     this.#registered = false;
     this._owner.portUnregistered(this);
   }
 }
 
+// Own ports' buffers exist only inside the process callback (see process.ts).
+
 /** A MIDI port owned by this client. */
-export class OwnMidiPort extends OwnPort {}
+export class OwnMidiPort extends OwnPort {
+  /** Not available for MIDI ports. */
+  override getArray(): never {
+    throw new JackError('getArray() is not available for MIDI ports', 'incompatible-types');
+  }
+
+  /** Not available for MIDI ports. */
+  override getBuffer(): never {
+    throw new JackError('getBuffer() is not available for MIDI ports', 'incompatible-types');
+  }
+
+  /** This cycle's incoming events as [time, bytes]; the bytes are views valid during the callback. */
+  incomingMidiEvents(): Iterable<[time: number, data: Uint8Array]> {
+    return this._owner.processBridge().incomingMidiEvents(this);
+  }
+
+  /** Removes the events written so far in this cycle (output ports). */
+  clearBuffer(): void {
+    this._owner.processBridge().clearBuffer(this);
+  }
+
+  /** Writes an event at `time` frames into this cycle; events must come in time order. */
+  writeMidiEvent(time: number, data: ArrayLike<number>): void {
+    this._owner.processBridge().writeMidiEvent(this, time, data);
+  }
+
+  /** Space for an event of `size` bytes at `time`, to fill in place; empty if it does not fit. */
+  reserveMidiEvent(time: number, size: number): Uint8Array {
+    return this._owner.processBridge().reserveMidiEvent(this, time, size);
+  }
+
+  /** The largest event that still fits into this cycle's buffer. */
+  get maxEventSize(): number {
+    return this._owner.processBridge().maxEventSize(this);
+  }
+
+  /** Events of this cycle that could not be passed on (buffer full). */
+  get lostMidiEvents(): number {
+    return this._owner.processBridge().lostMidiEvents(this);
+  }
+}
 
 /** Picks the class for a port by type and ownership. */
 export function portClass(type: string, own: boolean): typeof Port {

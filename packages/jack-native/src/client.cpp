@@ -118,6 +118,16 @@ Napi::Function NativeClient::Init(Napi::Env env) {
           InstanceMethod<&NativeClient::RemoveProperties>("removeProperties"),
           InstanceMethod<&NativeClient::RemoveAllProperties>("removeAllProperties"),
           InstanceMethod<&NativeClient::DrainEvents>("drainEvents"),
+          InstanceMethod<&NativeClient::EngineUpdate>("engineUpdate"),
+          InstanceMethod<&NativeClient::EngineReadMeters>("engineReadMeters"),
+          InstanceMethod<&NativeClient::EngineSetSine>("engineSetSine"),
+          InstanceMethod<&NativeClient::EngineCounters>("engineCounters"),
+          InstanceMethod<&NativeClient::EngineSetTempo>("engineSetTempo"),
+          InstanceMethod<&NativeClient::SetTimebaseMaster>("setTimebaseMaster"),
+          InstanceMethod<&NativeClient::SetSyncCallbackEnabled>("setSyncCallbackEnabled"),
+          InstanceMethod<&NativeClient::SyncAnswer>("syncAnswer"),
+          InstanceMethod<&NativeClient::EngineSyncRequest>("engineSyncRequest"),
+          InstanceMethod<&NativeClient::EngineCycleTimes>("engineCycleTimes"),
       });
 }
 
@@ -163,6 +173,7 @@ NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
   }
   Value().Set("openStatus", Napi::Number::New(env, static_cast<int>(status)));
   events_.start(env, wake);
+  engine_ = std::make_unique<Engine>(client_, &events_);
   InstallCallbacks();
   addon_->openClients.insert(this);
 }
@@ -177,6 +188,7 @@ void NativeClient::Close() {
     jack().jack_client_close(client_);
     client_ = nullptr;
   }
+  engine_.reset();
   active_ = false;
   events_.stop();
 }
@@ -197,6 +209,8 @@ void NativeClient::InstallCallbacks() {
   if (api.jack_set_property_change_callback)
     api.jack_set_property_change_callback(client_, OnPropertyChange, this);
   api.jack_on_info_shutdown(client_, OnShutdown, this);
+  // The engine runs in every cycle; with an empty plan it does nothing.
+  api.jack_set_process_callback(client_, OnProcess, this);
 }
 
 bool NativeClient::CheckUsable(Napi::Env env) {
@@ -666,6 +680,87 @@ Napi::Value NativeClient::DrainEvents(const Napi::CallbackInfo& info) {
     flat.Set(i++, Napi::String::New(env, event.s4));
   }
   return flat;
+}
+
+// ---- The realtime engine
+
+int NativeClient::OnProcess(jack_nframes_t frames, void* arg) {
+  self(arg)->engine_->process(frames);
+  return 0;
+}
+
+void NativeClient::OnTimebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos,
+                              int newPos, void* arg) {
+  self(arg)->engine_->timebase(state, frames, pos, newPos);
+}
+
+int NativeClient::OnSync(jack_transport_state_t state, jack_position_t* pos, void* arg) {
+  return self(arg)->engine_->sync(state, pos);
+}
+
+Napi::Value NativeClient::EngineUpdate(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->update(info.Env(), info[0].As<Napi::Object>());
+  return info.Env().Undefined();
+}
+
+// engineReadMeters(out: Float32Array): 3 floats per meter, in the spec's order.
+Napi::Value NativeClient::EngineReadMeters(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  auto out = info[0].As<Napi::Float32Array>();
+  engine_->readMeters(out.Data(), out.ElementLength());
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeClient::EngineSetSine(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->setSine(info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Number>().DoubleValue(),
+                   info[2].As<Napi::Number>().FloatValue(), info[3].ToBoolean());
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeClient::EngineCounters(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return engine_->counters(info.Env());
+}
+
+Napi::Value NativeClient::EngineSetTempo(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->setTempo(info[0].As<Napi::Number>().DoubleValue(), info[1].As<Napi::Number>().FloatValue(),
+                    info[2].As<Napi::Number>().FloatValue(), info[3].As<Napi::Number>().DoubleValue());
+  return info.Env().Undefined();
+}
+
+// setTimebaseMaster(conditional) -> 0, or EBUSY when a conditional request found another master
+Napi::Value NativeClient::SetTimebaseMaster(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(),
+                           jack().jack_set_timebase_callback(client_, info[0].ToBoolean() ? 1 : 0, OnTimebase, this));
+}
+
+Napi::Value NativeClient::SetSyncCallbackEnabled(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  bool on = info[0].ToBoolean();
+  return Napi::Number::New(info.Env(), jack().jack_set_sync_callback(client_, on ? OnSync : nullptr, this));
+}
+
+// engineSyncRequest() -> the sequence number of JACK's latest sync request
+Napi::Value NativeClient::EngineSyncRequest(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return Napi::Number::New(info.Env(), engine_->syncRequestSeq());
+}
+
+// engineCycleTimes() -> Float64Array of recent process() durations in ns
+Napi::Value NativeClient::EngineCycleTimes(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return engine_->cycleTimes(info.Env());
+}
+
+// syncAnswer(requestSeq, ready)
+Napi::Value NativeClient::SyncAnswer(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->setSyncReady(info[0].As<Napi::Number>().Uint32Value(), info[1].ToBoolean());
+  return info.Env().Undefined();
 }
 
 }  // namespace jackbay

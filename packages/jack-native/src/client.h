@@ -11,7 +11,10 @@
 
 #include <atomic>
 
+#include <memory>
+
 #include "addon_data.h"
+#include "engine.h"
 #include "event_queue.h"
 #include "weak_jack.h"
 
@@ -82,6 +85,18 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   // Notifications
   Napi::Value DrainEvents(const Napi::CallbackInfo& info);
 
+  // The realtime engine (see engine.h and lib/engine.ts)
+  Napi::Value EngineUpdate(const Napi::CallbackInfo& info);
+  Napi::Value EngineReadMeters(const Napi::CallbackInfo& info);
+  Napi::Value EngineSetSine(const Napi::CallbackInfo& info);
+  Napi::Value EngineCounters(const Napi::CallbackInfo& info);
+  Napi::Value EngineSetTempo(const Napi::CallbackInfo& info);
+  Napi::Value SetTimebaseMaster(const Napi::CallbackInfo& info);
+  Napi::Value SetSyncCallbackEnabled(const Napi::CallbackInfo& info);
+  Napi::Value SyncAnswer(const Napi::CallbackInfo& info);
+  Napi::Value EngineSyncRequest(const Napi::CallbackInfo& info);
+  Napi::Value EngineCycleTimes(const Napi::CallbackInfo& info);
+
   // Throws a JS error and returns false when the client cannot be used.
   bool CheckUsable(Napi::Env env);
   void InstallCallbacks();
@@ -98,12 +113,17 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   static void OnPropertyChange(jack_uuid_t subject, const char* key, jack_property_change_t change,
                                void* arg);
   static void OnShutdown(jack_status_t code, const char* reason, void* arg);
+  static int OnProcess(jack_nframes_t frames, void* arg);
+  static void OnTimebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos,
+                         void* arg);
+  static int OnSync(jack_transport_state_t state, jack_position_t* pos, void* arg);
 
   AddonData* addon_ = nullptr;
   jack_client_t* client_ = nullptr;
   bool active_ = false;
   std::atomic<bool> zombie_{false};  // the server shut this client down
   EventQueue events_;
+  std::unique_ptr<Engine> engine_;  // created with the client, destroyed after jack_client_close
 };
 
 }  // namespace jackbay

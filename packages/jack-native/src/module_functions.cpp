@@ -245,8 +245,11 @@ Napi::Value PortAliases(const Napi::CallbackInfo& info) {
   int count = fn(toPort(info[0]), aliases);
   Napi::Array result = Napi::Array::New(env);
   uint32_t n = 0;
-  for (int i = 0; i < count && i < 2; ++i)
-    if (aliases[i][0]) result.Set(n++, Napi::String::New(env, aliases[i]));
+  // JACK2 counts the aliases but keeps their slots: after the first one is
+  // unset, count is 1 and the remaining alias sits in slot 2.
+  if (count > 0)
+    for (int i = 0; i < 2; ++i)
+      if (aliases[i][0]) result.Set(n++, Napi::String::New(env, aliases[i]));
   return result;
 }
 

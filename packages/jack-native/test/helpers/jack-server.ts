@@ -1,6 +1,7 @@
 // A private JACK server per test file: jackd with the dummy driver under a
 // unique name, so test files can run side by side and never touch a user's server.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 export interface JackServer {
   readonly name: string;
@@ -16,7 +17,47 @@ export interface JackServerOptions {
   period?: number;
 }
 
+const REGISTRY = '/dev/shm/jack-shm-registry';
+const SERVER_ENTRY = /jack-\d+:([^:\0]+):\0/g;
+
+// JACK2 keeps at most 8 servers in its shared registry and reclaims an entry
+// of a dead server only when a server of the SAME name starts. Tests use
+// unique names, so a killed server's entry would stay forever and, after a
+// few, no server could start ("Too many servers already active"). Clear the
+// entries whose process is gone, as JACK itself does for reused names.
+function reclaimDeadServerEntries(): void {
+  let fd: number;
+  try {
+    fd = openSync(REGISTRY, 'r+');
+  } catch {
+    return; // no registry yet
+  }
+  try {
+    const data = Buffer.alloc(64 * 1024);
+    const length = readSync(fd, data, 0, data.length, 0);
+    const text = data.subarray(0, length).toString('latin1');
+    for (const match of text.matchAll(SERVER_ENTRY)) {
+      const offset = match.index;
+      const pid = data.readInt32LE(offset - 4);
+      if (pid <= 0 || processAlive(pid)) continue;
+      writeSync(fd, Buffer.alloc(4 + 256), 0, 4 + 256, offset - 4);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startJackServer(options: JackServerOptions = {}): Promise<JackServer> {
+  reclaimDeadServerEntries();
   const name = `jbtest-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const { rate = 48000, period = 256 } = options;
   const child: ChildProcess = spawn(

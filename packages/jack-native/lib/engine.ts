@@ -1,0 +1,608 @@
+// The realtime engine, JS side: the nodes a client runs inside JACK's process
+// thread (meter taps, MIDI monitors, thru, sine generators, streams, the JS
+// process bridge) and the plan that tells the native engine about them.
+// Every change rebuilds the plan description and hands it to the addon, which
+// publishes it to the realtime thread without locks (src/engine.cpp).
+import { JackError } from './errors.js';
+import type { NativeClient, PortHandle } from './native.js';
+import { MIDI_TYPE, OwnPort, type Port } from './port.js';
+import { ProcessBridge, type ProcessCallback } from './process.js';
+import { RingBuffer } from './ringbuffer.js';
+
+/** What the engine needs from its client (implemented by Client). */
+export interface EngineHost {
+  readonly native: NativeClient;
+  readonly name: string;
+  readonly active: boolean;
+  ownPorts(): OwnPort[];
+  resolvePort(port: string | Port): Port;
+  registerHiddenInput(prefix: string, type: string): OwnPort;
+  connectPorts(source: Port, destination: Port): void;
+}
+
+interface Node {
+  readonly id: number;
+  removed: boolean;
+}
+
+/** Converts dBFS to a linear gain. */
+export function dbToGain(db: number): number {
+  return db <= -200 ? 0 : 10 ** (db / 20);
+}
+
+/** Converts a linear gain to dBFS (-Infinity for silence). */
+export function gainToDb(gain: number): number {
+  return gain > 0 ? 20 * Math.log10(gain) : Number.NEGATIVE_INFINITY;
+}
+
+/** A meter on one audio port: its values come from Client.readMeters(). */
+export class MeterTap implements Node {
+  removed = false;
+  /** @internal */
+  constructor(
+    readonly id: number,
+    /** The port being metered. */
+    readonly port: Port,
+    /** The own input port that reads a foreign port (null for own ports). */
+    readonly probe: OwnPort | null,
+    private readonly engine: Engine,
+  ) {}
+  /** Position of this tap's [peak, rms, clips] triple in readMeters(), or -1 once removed. */
+  get index(): number {
+    return this.engine.meterIndex(this);
+  }
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
+/** One MIDI event seen by a monitor. */
+export interface MonitoredMidiEvent {
+  /** Absolute JACK frame time (last_frame_time of its cycle + offset). */
+  time: number;
+  data: Uint8Array;
+}
+
+/** A MIDI monitor on one MIDI port: events with sample-accurate times. */
+export class MidiMonitor implements Node {
+  removed = false;
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly port: Port,
+    readonly probe: OwnPort | null,
+    /** @internal */ readonly ring: RingBuffer,
+    private readonly engine: Engine,
+  ) {}
+
+  /** Takes every event queued since the last call, oldest first. */
+  read(): MonitoredMidiEvent[] {
+    const events: MonitoredMidiEvent[] = [];
+    this.drain((time, data) => events.push({ time, data: data.slice() }));
+    return events;
+  }
+
+  /**
+   * Calls `fn` for each queued event without allocating per event; `data` is a
+   * view valid only during the call.
+   */
+  drain(fn: (time: number, data: Uint8Array) => void): number {
+    const ring = this.ring;
+    let count = 0;
+    const header = new Uint8Array(8);
+    const view = new DataView(header.buffer);
+    let scratch = new Uint8Array(64);
+    while (ring.readSpace >= 8) {
+      const [first, second] = ring.readBuffers;
+      copyFrom(first, second, 0, header, 8);
+      const time = view.getUint32(0, true);
+      const size = view.getUint32(4, true);
+      if (ring.readSpace < 8 + size) break; // cannot happen: records are published whole
+      if (scratch.length < size) scratch = new Uint8Array(size * 2);
+      copyFrom(first, second, 8, scratch, size);
+      ring.readAdvance(8 + size);
+      fn(time, scratch.subarray(0, size));
+      count++;
+    }
+    return count;
+  }
+
+  /** Events the realtime thread could not queue because the ring was full. */
+  get lost(): number {
+    return this.engine.monitorCounts(this)[1];
+  }
+
+  /** Events queued since the monitor was created. */
+  get received(): number {
+    return this.engine.monitorCounts(this)[0];
+  }
+
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
+function copyFrom(
+  first: Uint8Array,
+  second: Uint8Array,
+  offset: number,
+  out: Uint8Array,
+  count: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const at = offset + i;
+    out[i] = (at < first.length ? first[at] : second[at - first.length]) ?? 0;
+  }
+}
+
+/** Audio and MIDI copied from own inputs to own outputs in the same cycle. */
+export class Thru implements Node {
+  removed = false;
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly pairs: ReadonlyArray<readonly [OwnPort, OwnPort]>,
+    /** MIDI channels (1–16) passed through; all when undefined. */
+    readonly channels: readonly number[] | undefined,
+    private readonly engine: Engine,
+  ) {}
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
+export interface SineOptions {
+  /** Hz; default 1000. */
+  frequency?: number;
+  /** dBFS; default -20. */
+  level?: number;
+  /** default true. */
+  on?: boolean;
+}
+
+/** A sine generator on an own output port: phase-continuous, 5 ms ramps. */
+export class SineGenerator implements Node {
+  removed = false;
+  #frequency: number;
+  #level: number;
+  #on: boolean;
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly port: OwnPort,
+    options: SineOptions,
+    private readonly engine: Engine,
+  ) {
+    this.#frequency = options.frequency ?? 1000;
+    this.#level = options.level ?? -20;
+    this.#on = options.on ?? true;
+    checkSine(this.#frequency, this.#level);
+  }
+  get frequency(): number {
+    return this.#frequency;
+  }
+  set frequency(hz: number) {
+    checkSine(hz, this.#level);
+    this.#frequency = hz;
+    this.apply();
+  }
+  /** Level in dBFS. */
+  get level(): number {
+    return this.#level;
+  }
+  set level(db: number) {
+    checkSine(this.#frequency, db);
+    this.#level = db;
+    this.apply();
+  }
+  get on(): boolean {
+    return this.#on;
+  }
+  set on(on: boolean) {
+    this.#on = Boolean(on);
+    this.apply();
+  }
+  /** @internal */
+  apply(): void {
+    if (!this.removed)
+      this.engine.native().engineSetSine(this.id, this.#frequency, dbToGain(this.#level), this.#on);
+  }
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
+function checkSine(frequency: number, level: number): void {
+  if (!Number.isFinite(frequency) || frequency <= 0 || frequency > 96000)
+    throw new RangeError('frequency must be a number of Hz from above 0 to 96000');
+  if (!Number.isFinite(level) && level !== Number.NEGATIVE_INFINITY)
+    throw new RangeError('level must be a number of dBFS');
+  if (level > 0) throw new RangeError('level must be at most 0 dBFS');
+}
+
+/** Playback from, or capture into, a RingBuffer of interleaved float32 frames. */
+export class Stream implements Node {
+  removed = false;
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly kind: 'playback' | 'capture',
+    readonly ports: readonly OwnPort[],
+    readonly ring: RingBuffer,
+    private readonly engine: Engine,
+  ) {}
+  /** Cycles with too little data (playback) or too little room (capture). */
+  get xruns(): number {
+    return this.engine.streamXruns(this);
+  }
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
+export interface Tempo {
+  beatsPerMinute: number;
+  beatsPerBar: number;
+  beatType: number;
+  ticksPerBeat: number;
+}
+
+const DEFAULT_TEMPO: Tempo = {
+  beatsPerMinute: 120,
+  beatsPerBar: 4,
+  beatType: 4,
+  ticksPerBeat: 1920,
+};
+const MIDI_MONITOR_BYTES = 1 << 20;
+// Largest period the engine's scratch and bridge buffers are sized for at
+// first; a larger blocksize rebuilds them (blocksize notification).
+const MIN_MAX_FRAMES = 4096;
+
+export class Engine {
+  #nextId = 1;
+  readonly #meters: MeterTap[] = [];
+  readonly #monitors: MidiMonitor[] = [];
+  readonly #thrus: Thru[] = [];
+  readonly #sines: SineGenerator[] = [];
+  readonly #streams: Stream[] = [];
+  #bridge: ProcessBridge | null = null;
+  #processCallback: ProcessCallback | null = null;
+  // Own ports about to be unregistered: already out of the plan.
+  readonly #leaving = new Set<OwnPort>();
+  #published = false;
+  #tempo: Tempo = { ...DEFAULT_TEMPO };
+  #counters: ReturnType<NativeClient['engineCounters']> | null = null;
+
+  constructor(private readonly host: EngineHost) {}
+
+  /** @internal */
+  native(): NativeClient {
+    return this.host.native;
+  }
+
+  get meters(): readonly MeterTap[] {
+    return this.#meters;
+  }
+
+  get bridge(): ProcessBridge | null {
+    return this.#bridge;
+  }
+
+  maxFrames(): number {
+    return Math.max(MIN_MAX_FRAMES, this.host.native.blocksize());
+  }
+
+  // ---- creating nodes
+
+  addMeter(target: string | Port): MeterTap {
+    const port = this.host.resolvePort(target);
+    if (!port.isAudio)
+      throw new JackError(`'${port.name}' is not an audio port`, 'incompatible-types');
+    const probe = this.#probeFor(port, 'meter');
+    const tap = new MeterTap(this.#nextId++, port, probe, this);
+    this.#meters.push(tap);
+    this.publish();
+    return tap;
+  }
+
+  addMidiMonitor(target: string | Port, bufferBytes = MIDI_MONITOR_BYTES): MidiMonitor {
+    const port = this.host.resolvePort(target);
+    if (!port.isMidi)
+      throw new JackError(`'${port.name}' is not a MIDI port`, 'incompatible-types');
+    const probe = this.#probeFor(port, 'midimon');
+    const ring = new RingBuffer(bufferBytes);
+    ring.reset(); // touch every page now, not in the realtime thread
+    const monitor = new MidiMonitor(this.#nextId++, port, probe, ring, this);
+    this.#monitors.push(monitor);
+    this.publish();
+    return monitor;
+  }
+
+  addThru(pairs: ReadonlyArray<readonly [OwnPort, OwnPort]>, channels?: readonly number[]): Thru {
+    if (!Array.isArray(pairs) || pairs.length === 0)
+      throw new TypeError('pairs must be a non-empty array of [input, output]');
+    for (const pair of pairs) {
+      const [input, output] = Array.isArray(pair) ? pair : [];
+      if (
+        !(input instanceof OwnPort) ||
+        !(output instanceof OwnPort) ||
+        !input.isInput ||
+        !output.isOutput
+      )
+        throw new TypeError('each pair must be [own input port, own output port]');
+      if (input.type !== output.type)
+        throw new JackError(
+          `'${input.name}' and '${output.name}' differ in type`,
+          'incompatible-types',
+        );
+    }
+    if (
+      channels !== undefined &&
+      (!Array.isArray(channels) || channels.some((c) => !Number.isInteger(c) || c < 1 || c > 16))
+    )
+      throw new RangeError('channels must be MIDI channel numbers from 1 to 16');
+    const thru = new Thru(
+      this.#nextId++,
+      pairs.map(([a, b]) => [a, b] as const),
+      channels,
+      this,
+    );
+    this.#thrus.push(thru);
+    this.publish();
+    return thru;
+  }
+
+  addSine(port: OwnPort, options: SineOptions = {}): SineGenerator {
+    if (!(port instanceof OwnPort) || !port.isOutput || !port.isAudio)
+      throw new TypeError('a sine generator needs an own audio output port');
+    const sine = new SineGenerator(this.#nextId++, port, options, this);
+    this.#sines.push(sine);
+    this.publish();
+    sine.apply();
+    return sine;
+  }
+
+  addStream(kind: 'playback' | 'capture', ports: readonly OwnPort[], ring: RingBuffer): Stream {
+    if (!Array.isArray(ports) || ports.length === 0)
+      throw new TypeError('ports must be a non-empty array of own ports');
+    for (const port of ports) {
+      if (
+        !(port instanceof OwnPort) ||
+        !port.isAudio ||
+        (kind === 'playback' ? !port.isOutput : !port.isInput)
+      )
+        throw new TypeError(
+          `a ${kind} stream needs own audio ${kind === 'playback' ? 'output' : 'input'} ports`,
+        );
+    }
+    if (!(ring instanceof RingBuffer)) throw new TypeError('ring must be a RingBuffer');
+    const stream = new Stream(this.#nextId++, kind, [...ports], ring, this);
+    this.#streams.push(stream);
+    this.publish();
+    return stream;
+  }
+
+  /** Installs (or with null removes) the asynchronous JS process callback. */
+  setProcessCallback(callback: ProcessCallback | null): void {
+    this.#processCallback = callback;
+    this.#rebuildBridge();
+  }
+
+  /** Own ports were registered: outputs to silence and bridge buffers change. */
+  portsChanged(): void {
+    if (this.#processCallback) this.#rebuildBridge();
+    else this.publish();
+  }
+
+  /**
+   * An own port is about to be unregistered: the realtime thread must stop
+   * touching it first, so nodes on it go away and a plan without it is published.
+   */
+  portLeaving(port: OwnPort): void {
+    this.#leaving.add(port);
+    for (const sine of [...this.#sines]) if (sine.port === port) this.remove(sine);
+    for (const thru of [...this.#thrus])
+      if (thru.pairs.some((pair) => pair.includes(port))) this.remove(thru);
+    for (const stream of [...this.#streams]) if (stream.ports.includes(port)) this.remove(stream);
+    for (const tap of [...this.#meters, ...this.#monitors])
+      if (tap.port === port || tap.probe === port) this.remove(tap);
+    this.portsChanged();
+  }
+
+  portLeft(port: OwnPort): void {
+    this.#leaving.delete(port);
+  }
+
+  /** The blocksize changed: bridge buffers follow it. */
+  blocksizeChanged(): void {
+    this.portsChanged();
+  }
+
+  #ownPorts(): OwnPort[] {
+    return this.host.ownPorts().filter((port) => !this.#leaving.has(port));
+  }
+
+  #rebuildBridge(): void {
+    const callback = this.#processCallback;
+    if (!callback) {
+      this.#bridge = null;
+    } else {
+      const own = this.#ownPorts();
+      const pick = (audio: boolean, input: boolean) =>
+        own.filter((p) => (audio ? p.isAudio : p.isMidi) && p.isInput === input);
+      this.#bridge = new ProcessBridge(
+        {
+          audioIn: pick(true, true),
+          audioOut: pick(true, false),
+          midiIn: pick(false, true),
+          midiOut: pick(false, false),
+        },
+        this.host.native.blocksize(),
+        callback,
+        () => {
+          if (this.#processCallback === callback) this.setProcessCallback(null);
+        },
+      );
+    }
+    this.publish();
+  }
+
+  remove(node: MeterTap | MidiMonitor | Thru | SineGenerator | Stream): void {
+    if (node.removed) return;
+    node.removed = true;
+    for (const list of [
+      this.#meters,
+      this.#monitors,
+      this.#thrus,
+      this.#sines,
+      this.#streams,
+    ] as Node[][]) {
+      const index = list.indexOf(node);
+      if (index >= 0) list.splice(index, 1);
+    }
+    // The realtime thread must stop reading a probe port before it goes away.
+    this.publish();
+    if ('probe' in node && node.probe?.isRegistered) node.probe.unregister();
+  }
+
+  // ---- reading
+
+  meterIndex(tap: MeterTap): number {
+    const index = this.#meters.indexOf(tap);
+    return index < 0 ? -1 : index * 3;
+  }
+
+  /** [peak, rms, clips] per tap in `meters` order, linear values since the last call. */
+  readMeters(out?: Float32Array): Float32Array {
+    const needed = this.#meters.length * 3;
+    const result = out && out.length >= needed ? out : new Float32Array(needed);
+    if (this.#meters.length > 0) this.host.native.engineReadMeters(result);
+    return result;
+  }
+
+  counters(): ReturnType<NativeClient['engineCounters']> {
+    this.#counters = this.host.native.engineCounters();
+    return this.#counters;
+  }
+
+  monitorCounts(monitor: MidiMonitor): [received: number, lost: number] {
+    return this.counters().monitors[String(monitor.id)] ?? [0, 0];
+  }
+
+  streamXruns(stream: Stream): number {
+    return this.counters().streams[String(stream.id)] ?? 0;
+  }
+
+  // ---- timebase
+
+  setTempo(tempo: Partial<Tempo>): void {
+    const next = { ...this.#tempo, ...tempo };
+    if (
+      !(
+        next.beatsPerMinute > 0 &&
+        next.beatsPerBar > 0 &&
+        next.beatType > 0 &&
+        next.ticksPerBeat > 0
+      )
+    )
+      throw new RangeError('tempo values must be positive numbers');
+    this.#tempo = next;
+    this.host.native.engineSetTempo(
+      next.beatsPerMinute,
+      next.beatsPerBar,
+      next.beatType,
+      next.ticksPerBeat,
+    );
+  }
+
+  get tempo(): Tempo {
+    return { ...this.#tempo };
+  }
+
+  // ---- the plan
+
+  /** Rebuilds the plan from the current nodes and own ports and hands it over. */
+  publish(): void {
+    const empty =
+      this.#meters.length +
+        this.#monitors.length +
+        this.#thrus.length +
+        this.#sines.length +
+        this.#streams.length ===
+        0 && !this.#bridge;
+    if (empty && !this.#published) return;
+    const native = this.host.native;
+    const own = this.#ownPorts();
+    const handles = (ports: readonly Port[]): PortHandle[] => ports.map((port) => port._handle);
+    const maxFrames = this.maxFrames();
+    const readPort = (tap: { port: Port; probe: OwnPort | null }): PortHandle =>
+      (tap.probe ?? tap.port)._handle;
+    native.engineUpdate({
+      clearAudio: handles(own.filter((p) => p.isOutput && p.isAudio)),
+      clearMidi: handles(own.filter((p) => p.isOutput && p.isMidi)),
+      meters: this.#meters.map((tap) => ({ id: tap.id, port: readPort(tap) })),
+      monitors: this.#monitors.map((m) => ({
+        id: m.id,
+        port: readPort(m),
+        memory: m.ring._memory,
+        size: m.ring.size,
+      })),
+      thrus: this.#thrus.map((thru) => ({
+        id: thru.id,
+        audio: thru.pairs.filter(([a]) => a.isAudio).map(([a, b]) => [a._handle, b._handle]),
+        midi: thru.pairs.filter(([a]) => a.isMidi).map(([a, b]) => [a._handle, b._handle]),
+        channelMask: thru.channels
+          ? thru.channels.reduce((mask, c) => mask | (1 << (c - 1)), 0)
+          : 0xffff,
+      })),
+      sines: this.#sines.map((sine) => ({ id: sine.id, port: sine.port._handle })),
+      streams: this.#streams.map((s) => ({
+        id: s.id,
+        playback: s.kind === 'playback',
+        ports: handles(s.ports),
+        memory: s.ring._memory,
+        size: s.ring.size,
+        maxFrames,
+      })),
+      bridge: this.#bridge ? this.#bridge.spec() : null,
+    });
+    this.#published = !empty;
+  }
+
+  /** Keeps probes of foreign input ports connected to whatever feeds them. */
+  onPortConnect(source: Port | null, destination: Port | null, connected: boolean): void {
+    if (!source || !destination || !source.isOutput) return;
+    for (const tap of [...this.#meters, ...this.#monitors]) {
+      if (tap.port !== destination || !tap.probe?.isRegistered || source === tap.probe) continue;
+      try {
+        if (connected && !tap.probe.isConnectedTo(source))
+          this.host.connectPorts(source, tap.probe);
+        if (!connected && tap.probe.isConnectedTo(source)) tap.probe.disconnect(source);
+      } catch {
+        // The source vanished meanwhile: the next notification settles it.
+      }
+    }
+  }
+
+  // An own port that reads `port`: the port itself when it is ours, else a
+  // new own input connected to it (to a foreign input port's sources, since
+  // JACK cannot tap what arrives at someone else's input).
+  #probeFor(port: Port, prefix: string): OwnPort | null {
+    if (port instanceof OwnPort) return null;
+    if (!this.host.active)
+      throw new JackError('meters and monitors on other clients need an active client', 'failed');
+    const probe = this.host.registerHiddenInput(prefix, port.isMidi ? MIDI_TYPE : port.type);
+    try {
+      const sources = port.isOutput
+        ? [port]
+        : this.host.native
+            .portAllConnections(port._handle)
+            .map((name) => this.host.resolvePort(name));
+      for (const source of sources) this.host.connectPorts(source, probe);
+    } catch (error) {
+      probe.unregister();
+      throw error;
+    }
+    return probe;
+  }
+}

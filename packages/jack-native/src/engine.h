@@ -1,0 +1,206 @@
+// The realtime engine: DSP nodes that run inside JACK's process callback,
+// configured from JavaScript at any time.
+//
+// Configuration reaches the realtime thread as an immutable Plan published
+// through an atomic pointer and picked up at the top of a cycle. The realtime
+// thread hands the previous plan back through a lock-free queue; the JS thread
+// frees it. Node state that must survive a new plan (meter sums, sine phase)
+// lives in nodes shared between plans, and parameters that change often (sine
+// frequency and level, tempo) are atomics on the node, not new plans.
+#pragma once
+
+#include <napi.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "shared_ring.h"
+#include "weak_jack.h"
+
+namespace jackbay {
+
+// Memory owned by JS (an ArrayBuffer) that the realtime thread uses: the
+// reference keeps it alive until the last plan using it is freed.
+struct JsMemory {
+  Napi::Reference<Napi::ArrayBuffer> ref;
+  uint8_t* data = nullptr;
+  size_t length = 0;
+};
+
+// Peak, sum of squares and clip count, published by the realtime thread under
+// a sequence lock (odd while writing). Sums are cumulative; readers subtract.
+struct MeterNode {
+  jack_port_t* port = nullptr;
+  std::atomic<uint32_t> seq{0};
+  std::atomic<double> sumSquares{0};
+  std::atomic<uint64_t> frames{0};
+  std::atomic<uint64_t> clips{0};
+  std::atomic<float> peak{0};            // since the epoch below began
+  std::atomic<uint32_t> peakEpoch{0};    // the reader's epoch this peak belongs to
+  std::atomic<uint32_t> readEpoch{0};  // bumped by the reader after each read
+  // Reader-side (JS thread) bookkeeping for deltas.
+  double lastSumSquares = 0;
+  uint64_t lastFrames = 0;
+};
+
+struct MidiMonitorNode {
+  jack_port_t* port = nullptr;
+  std::shared_ptr<JsMemory> memory;
+  SharedRing ring;
+  std::atomic<uint64_t> lost{0};
+  std::atomic<uint64_t> received{0};
+};
+
+struct ThruNode {
+  std::vector<std::pair<jack_port_t*, jack_port_t*>> audio;
+  std::vector<std::pair<jack_port_t*, jack_port_t*>> midi;
+  uint16_t channelMask = 0xffff;  // MIDI channels passed; system messages always pass
+};
+
+struct SineNode {
+  jack_port_t* port = nullptr;
+  std::atomic<double> frequency{1000.0};
+  std::atomic<float> level{0.0f};  // linear gain while on
+  std::atomic<bool> on{false};
+  // Realtime-thread state.
+  double phase = 0;  // in cycles, [0, 1)
+  float gain = 0;    // current, ramping toward level or 0
+};
+
+struct StreamNode {
+  bool playback = true;
+  std::vector<jack_port_t*> ports;
+  std::shared_ptr<JsMemory> memory;
+  SharedRing ring;
+  std::vector<float> scratch;  // one cycle, interleaved; sized off the realtime thread
+  std::atomic<uint64_t> xruns{0};  // underruns (playback) or overruns (capture)
+};
+
+// The JS process callback's shared memory (see lib/process.ts for the layout).
+struct BridgeNode {
+  std::shared_ptr<JsMemory> memory;
+  uint32_t slots = 0;
+  uint32_t maxFrames = 0;
+  uint32_t midiArea = 0;  // bytes per MIDI port per slot
+  uint32_t slotBytes = 0;
+  uint32_t headerBytes = 0;
+  std::vector<jack_port_t*> audioIn, audioOut, midiIn, midiOut;
+  uint32_t cycle = 0;  // realtime-thread cycle counter
+};
+
+struct TimebaseNode {
+  std::atomic<double> bpm{120.0};
+  std::atomic<float> beatsPerBar{4.0f};
+  std::atomic<float> beatType{4.0f};
+  std::atomic<double> ticksPerBeat{1920.0};
+};
+
+struct Plan {
+  std::vector<jack_port_t*> clearAudio;  // own audio outputs: silence unless a node writes
+  std::vector<jack_port_t*> clearMidi;   // own MIDI outputs
+  std::vector<std::shared_ptr<ThruNode>> thrus;
+  std::vector<std::shared_ptr<SineNode>> sines;
+  std::vector<std::shared_ptr<StreamNode>> playbacks;
+  std::shared_ptr<BridgeNode> bridge;
+  std::vector<std::shared_ptr<StreamNode>> captures;
+  std::vector<std::shared_ptr<MeterNode>> meters;
+  std::vector<std::shared_ptr<MidiMonitorNode>> monitors;
+};
+
+// A fixed-capacity single-producer single-consumer queue of plan pointers
+// (realtime thread → JS thread).
+class RetiredPlans {
+ public:
+  bool push(Plan* plan) {
+    uint32_t w = write_.load(std::memory_order_relaxed);
+    if (w - read_.load(std::memory_order_acquire) >= kCapacity) return false;
+    items_[w % kCapacity] = plan;
+    write_.store(w + 1, std::memory_order_release);
+    return true;
+  }
+  Plan* pop() {
+    uint32_t r = read_.load(std::memory_order_relaxed);
+    if (r == write_.load(std::memory_order_acquire)) return nullptr;
+    Plan* plan = items_[r % kCapacity];
+    read_.store(r + 1, std::memory_order_release);
+    return plan;
+  }
+
+ private:
+  static constexpr uint32_t kCapacity = 64;
+  std::array<Plan*, kCapacity> items_{};
+  std::atomic<uint32_t> write_{0};
+  std::atomic<uint32_t> read_{0};
+};
+
+class EventQueue;
+
+class Engine {
+ public:
+  Engine(jack_client_t* client, EventQueue* wake);
+  ~Engine();
+
+  // ---- realtime thread
+  void process(jack_nframes_t frames);
+  void timebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos);
+  int sync(jack_transport_state_t state, jack_position_t* pos);
+
+  // ---- JS thread
+  // Builds a plan from a JS description (see lib/engine.ts) and publishes it.
+  void update(Napi::Env env, const Napi::Object& spec);
+  // Writes peak, RMS and clip count of each meter of the current spec into `out`.
+  void readMeters(float* out, size_t capacity);
+  void setSine(uint32_t id, double frequency, float level, bool on);
+  void setTempo(double bpm, float beatsPerBar, float beatType, double ticksPerBeat);
+  // Counters: [late cycles, monitors lost…] — see Counters in engine.cpp.
+  Napi::Value counters(Napi::Env env);
+  void setSyncReady(uint32_t requestSeq, bool ready);
+  uint32_t syncRequestSeq() const { return syncSeq_.load(std::memory_order_acquire); }
+  void freeRetired();
+
+  // The last kTimingSlots cycle durations of process() in nanoseconds
+  // (oldest first), for benchmarks.
+  Napi::Value cycleTimes(Napi::Env env) const;
+
+  TimebaseNode& tempo() { return tempo_; }
+  std::atomic<uint64_t> lateCycles{0};
+  std::atomic<uint64_t> bridgeMidiLost{0};
+  std::atomic<uint64_t> cycles{0};
+
+ private:
+  void processNodes(jack_nframes_t frames);
+  void runBridge(BridgeNode& bridge, jack_nframes_t frames);
+
+  jack_client_t* client_;
+  EventQueue* wake_;
+  std::atomic<Plan*> pending_{nullptr};
+  Plan* active_ = nullptr;  // realtime thread only
+  RetiredPlans retired_;
+  Plan* published_ = nullptr;  // JS thread: the newest plan handed over
+
+  // JS-thread registries of live nodes by id, so a new plan keeps their state.
+  std::map<uint32_t, std::shared_ptr<MeterNode>> meters_;
+  std::map<uint32_t, std::shared_ptr<MidiMonitorNode>> monitors_;
+  std::map<uint32_t, std::shared_ptr<SineNode>> sines_;
+  std::map<uint32_t, std::shared_ptr<StreamNode>> streams_;
+  std::map<uint32_t, std::shared_ptr<ThruNode>> thrus_;
+  std::vector<uint32_t> meterOrder_;
+
+  static constexpr uint32_t kTimingSlots = 8192;
+  std::array<std::atomic<uint32_t>, kTimingSlots> cycleNanos_{};
+  std::atomic<uint32_t> timingIndex_{0};
+
+  TimebaseNode tempo_;
+  // Slow-sync: the realtime thread asks (seq), JS answers ready for that seq.
+  std::atomic<uint32_t> syncSeq_{0};
+  std::atomic<uint32_t> syncAnsweredSeq_{0};
+  std::atomic<bool> syncReady_{false};
+  std::atomic<int32_t> syncLastState_{-1};
+  std::atomic<uint32_t> syncLastFrame_{0};
+};
+
+}  // namespace jackbay
