@@ -10,11 +10,12 @@ import {
   type Thru,
 } from './engine.js';
 import { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
-import { call, clientNameSize, fromNative, portNameSize, requireLibrary } from './library.js';
-import { type Subject, subjectToUuid } from './metadata.js';
+import { call, clientNameSize, fromNative, requireLibrary } from './library.js';
+import { checkKey, checkType, propertyData, type Subject, subjectToUuid } from './metadata.js';
 import { type NativeClient, type NativeError, native, type PortHandle } from './native.js';
 import {
   AUDIO_TYPE,
+  checkPortNameLength,
   MIDI_TYPE,
   OwnMidiPort,
   OwnPort,
@@ -189,9 +190,12 @@ export class Client implements PortOwner, Disposable {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('options must be an object');
     requireLibrary();
-    if (Buffer.byteLength(name) > clientNameSize() - 1)
+    // clientNameSize() counts the final NUL, and JACK2 wants one byte more
+    // than that (it refuses a name of clientNameSize() - 1 bytes).
+    const clientLimit = clientNameSize() - 2;
+    if (Buffer.byteLength(name) > clientLimit)
       throw new JackError(
-        `client name '${name}' is longer than ${clientNameSize() - 1} bytes`,
+        `client name '${name}' is longer than ${clientLimit} bytes`,
         'name-too-long',
       );
     const { useExactName = false, noStartServer = false, serverName, sessionId } = options;
@@ -200,11 +204,8 @@ export class Client implements PortOwner, Disposable {
 
     // The wake-up function must not keep the client alive, or an unreferenced
     // client could never be collected (and closed by the addon's finalizer).
-    let self: WeakRef<Client> | undefined;
-    const wake = (): void => {
-      const client = self?.deref();
-      if (client) client.#dispatch();
-    };
+    const wakeTarget: { client?: WeakRef<Client> } = {};
+    const wake = Client.#wakeFunction(wakeTarget);
     try {
       this.#native = new native.NativeClient(
         name,
@@ -224,7 +225,7 @@ export class Client implements PortOwner, Disposable {
       }
       throw fromNative(error);
     }
-    self = new WeakRef(this);
+    wakeTarget.client = new WeakRef(this);
     this.#name = this.#native.name();
 
     const register =
@@ -234,6 +235,17 @@ export class Client implements PortOwner, Disposable {
     this.outports = new Ports(register(AUDIO_TYPE, PORT_IS_OUTPUT));
     this.midiInports = new Ports(register(MIDI_TYPE, PORT_IS_INPUT));
     this.midiOutports = new Ports(register(MIDI_TYPE, PORT_IS_OUTPUT));
+  }
+
+  // Made outside the constructor on purpose: a closure created there shares
+  // the constructor's context, which holds `this` for the arrow functions
+  // that use it, so the native side's strong reference to the wake-up
+  // function would keep the client alive.
+  static #wakeFunction(target: { client?: WeakRef<Client> }): () => void {
+    return () => {
+      const client = target.client?.deref();
+      if (client) client.#dispatch();
+    };
   }
 
   // ---- PortOwner (used by Port objects)
@@ -340,8 +352,13 @@ export class Client implements PortOwner, Disposable {
     return this.native.frameTime();
   }
 
-  /** The time in frames at the start of the current cycle. */
+  /**
+   * The time in frames at the start of the current cycle; inside the process
+   * callback, of the cycle whose inputs it gets (its outputs play one period later).
+   */
   get lastFrameTime(): number {
+    const bridge = this.#engine?.bridge;
+    if (bridge?.inCallback) return bridge.lastFrameTime;
     return this.native.lastFrameTime();
   }
 
@@ -374,8 +391,12 @@ export class Client implements PortOwner, Disposable {
     this.#byName.clear();
   }
 
+  /**
+   * Stops processing. After the server shut the client down this does
+   * nothing, so cleanup code (deactivate, then close) still reaches close().
+   */
   deactivate(ignoreErrors = true): void {
-    if (this.#closed) return;
+    if (this.#closed) throw new JackError(`client '${this.#name}' is closed`, 'closed');
     const wasActive = this.#active;
     this.#active = false;
     if (this.#shutdown) return;
@@ -401,6 +422,7 @@ export class Client implements PortOwner, Disposable {
 
   /** `using client = new Client(…)`: deactivates and closes at the end of the scope. */
   [Symbol.dispose](): void {
+    if (this.#closed) return;
     this.deactivate();
     this.close();
   }
@@ -557,14 +579,9 @@ export class Client implements PortOwner, Disposable {
   /** Sets a metadata property; `type` '' means a UTF-8 string (text/plain). */
   setProperty(subject: Subject, key: string, value: string | Uint8Array, type = ''): void {
     const uuid = subjectToUuid(subject);
-    checkString(key, 'key');
-    checkString(type, 'type');
-    if (typeof value !== 'string' && !(value instanceof Uint8Array))
-      throw new TypeError('value must be a string or bytes');
-    const data =
-      typeof value === 'string'
-        ? value
-        : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    checkKey(key);
+    checkType(type);
+    const data = propertyData(value);
     const rc = call(() => this.native.setProperty(uuid, key, data, type));
     if (rc !== 0)
       throw new JackErrorCode(`Unable to set property '${key}' for subject ${uuid}`, rc);
@@ -572,7 +589,7 @@ export class Client implements PortOwner, Disposable {
 
   removeProperty(subject: Subject, key: string): void {
     const uuid = subjectToUuid(subject);
-    checkString(key, 'key');
+    checkKey(key);
     const rc = call(() => this.native.removeProperty(uuid, key));
     if (rc !== 0)
       throw new JackErrorCode(`Unable to remove property '${key}' for subject ${uuid}`, rc);
@@ -1040,9 +1057,7 @@ export class Client implements PortOwner, Disposable {
       throw new TypeError('options must be an object');
     const nativeClient = this.native;
     const fullName = `${this.#name}:${shortname}`;
-    const limit = portNameSize() - 1;
-    if (Buffer.byteLength(fullName) > limit)
-      throw new JackError(`port name '${fullName}' is longer than ${limit} bytes`, 'name-too-long');
+    checkPortNameLength(fullName);
     if (nativeClient.portByName(fullName) !== null)
       throw new JackError(`port '${fullName}' already exists`, 'duplicate-name');
     const flags =
@@ -1051,6 +1066,11 @@ export class Client implements PortOwner, Disposable {
       (options.isPhysical ? PORT_IS_PHYSICAL : 0);
     const handle = nativeClient.portRegister(shortname, type, flags);
     if (!handle) throw new JackError(`'${shortname}': port registration failed`);
+    // A libjack with other limits than checked above may still cut the name.
+    if (native.portName(handle) !== fullName) {
+      nativeClient.portUnregister(handle);
+      throw new JackError(`port name '${fullName}' is too long for JACK`, 'name-too-long');
+    }
     const PortClass = type === MIDI_TYPE ? OwnMidiPort : OwnPort;
     const port = new PortClass(
       this,

@@ -40,9 +40,31 @@ export function subjectToUuid(subject: Subject): string {
   throw new TypeError('subject must be a UUID string, a bigint, a Client or a Port');
 }
 
-function checkKey(key: unknown): string {
-  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
-  return key;
+// libjack stores keys, values and types as C strings: a NUL byte would
+// silently cut them short.
+function checkText(text: unknown, what: string): string {
+  if (typeof text !== 'string') throw new TypeError(`${what} must be a string`);
+  if (text.includes('\0')) throw new TypeError(`${what} must not contain NUL characters`);
+  return text;
+}
+
+/** @internal A property key: a non-empty string without NUL. */
+export function checkKey(key: unknown): string {
+  if (checkText(key, 'key') === '') throw new TypeError('key must be a non-empty string');
+  return key as string;
+}
+
+/** @internal A property type (MIME type or URI, '' for text): a string without NUL. */
+export function checkType(type: unknown): string {
+  return checkText(type, 'type');
+}
+
+/** @internal A property value as the addon takes it: a string, or bytes without NUL. */
+export function propertyData(value: unknown): string | Buffer {
+  if (typeof value === 'string') return checkText(value, 'value');
+  if (!(value instanceof Uint8Array)) throw new TypeError('value must be a string or bytes');
+  if (value.includes(0)) throw new TypeError('value must not contain NUL bytes');
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 function toProperty([value, type]: NativePropertyValue): Property {

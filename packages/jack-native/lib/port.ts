@@ -3,7 +3,7 @@
 // lifetime and are read once; the name is tracked through rename notifications
 // while the client is active and read from JACK otherwise.
 import { JackError, JackErrorCode } from './errors.js';
-import { call } from './library.js';
+import { call, portNameSize } from './library.js';
 import { type NativeClient, native, type PortHandle } from './native.js';
 import type { ProcessBridge } from './process.js';
 
@@ -44,6 +44,18 @@ export interface PortOwner {
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
+/**
+ * @internal Throws JackError 'name-too-long' for a port name or alias JACK
+ * cannot hold. portNameSize() counts the final NUL, and JACK2 registers only
+ * names shorter than portNameSize() - 1 bytes; its requests to the server
+ * also cut every name to JACK_PORT_NAME_SIZE (256) bytes, silently.
+ */
+export function checkPortNameLength(name: string): void {
+  const limit = Math.min(portNameSize() - 2, 256);
+  if (Buffer.byteLength(name) > limit)
+    throw new JackError(`port name '${name}' is longer than ${limit} bytes`, 'name-too-long');
+}
+
 function checkLatencyMode(mode: unknown): boolean {
   if (mode !== 'capture' && mode !== 'playback')
     throw new TypeError("latency mode must be 'capture' or 'playback'");
@@ -71,11 +83,19 @@ export class Port {
     this.type = type;
   }
 
+  /**
+   * @internal The native client, for calls about this port; throws JackError
+   * when the client is closed (and, for own ports, once unregistered: JACK
+   * reuses the slot, so the handle could reach another port).
+   */
+  get _native(): NativeClient {
+    return this._owner.native;
+  }
+
   /** Full name, 'client:port'. */
   get name(): string {
-    const owner = this._owner;
-    owner.native; // throws when the client is closed
-    if (!owner.tracksNames) this.#name = native.portName(this._handle);
+    this._native;
+    if (!this._owner.tracksNames) this.#name = native.portName(this._handle);
     return this.#name;
   }
 
@@ -91,7 +111,7 @@ export class Port {
 
   /** The name without the client part. Assigning renames the port. */
   get shortname(): string {
-    this._owner.native;
+    this._native;
     return native.portShortName(this._handle);
   }
 
@@ -99,30 +119,42 @@ export class Port {
     if (typeof shortname !== 'string' || shortname === '')
       throw new TypeError('shortname must be a non-empty string');
     const owner = this._owner;
-    const oldName = this.#name;
-    const rc = call(() => owner.native.portRename(this._handle, shortname));
+    const nativeClient = this._native;
+    const oldName = native.portName(this._handle);
+    // JACK2 renames without checks: it would truncate a long name and let two
+    // ports share one. The client part is what precedes JACK's short name (a
+    // client name may itself contain ':').
+    const oldShort = native.portShortName(this._handle);
+    const newName = oldName.slice(0, oldName.length - oldShort.length) + shortname;
+    checkPortNameLength(newName);
+    const existing = nativeClient.portByName(newName);
+    if (existing !== null && existing !== this._handle)
+      throw new JackError(`port '${newName}' already exists`, 'duplicate-name');
+    const rc = call(() => nativeClient.portRename(this._handle, shortname));
     if (rc !== 0) throw new JackErrorCode(`Error renaming port '${oldName}' to '${shortname}'`, rc);
+    const knownName = this.#name;
     this.#name = native.portName(this._handle);
-    owner.portRenamed(this, oldName);
+    owner.portRenamed(this, knownName);
   }
 
   /** Up to two alternative names. */
   get aliases(): string[] {
-    this._owner.native;
+    this._native;
     return call(() => native.portAliases(this._handle));
   }
 
   setAlias(alias: string): void {
     if (typeof alias !== 'string' || alias === '')
       throw new TypeError('alias must be a non-empty string');
-    this._owner.native;
+    this._native;
+    checkPortNameLength(alias);
     const rc = call(() => native.portSetAlias(this._handle, alias));
     if (rc !== 0) throw new JackErrorCode(`Error setting alias '${alias}' on '${this.#name}'`, rc);
   }
 
   unsetAlias(alias: string): void {
     if (typeof alias !== 'string') throw new TypeError('alias must be a string');
-    this._owner.native;
+    this._native;
     const rc = call(() => native.portUnsetAlias(this._handle, alias));
     if (rc !== 0)
       throw new JackErrorCode(`Error unsetting alias '${alias}' on '${this.#name}'`, rc);
@@ -130,7 +162,7 @@ export class Port {
 
   /** The port's UUID as a decimal string (64 bits do not fit a JS number). */
   get uuid(): string {
-    this._owner.native;
+    this._native;
     return call(() => native.portUuid(this._handle));
   }
 
@@ -158,7 +190,7 @@ export class Port {
 
   /** Turns input monitoring on or off, if canMonitor; otherwise does nothing. */
   requestMonitor(onoff: boolean): void {
-    this._owner.native;
+    this._native;
     const rc = native.portRequestMonitor(this._handle, Boolean(onoff));
     if (rc !== 0) throw new JackErrorCode('Unable to switch monitoring on/off', rc);
   }
@@ -166,7 +198,7 @@ export class Port {
   /** The port's latency range in frames (not in the Python module). */
   getLatencyRange(mode: LatencyMode): LatencyRange {
     const playback = checkLatencyMode(mode);
-    this._owner.native;
+    this._native;
     const [min, max] = call(() => native.portLatencyRange(this._handle, playback));
     return { min, max };
   }
@@ -195,7 +227,7 @@ export class OwnPort extends Port {
   #registered = true;
 
   /** @internal */
-  get _native(): NativeClient {
+  override get _native(): NativeClient {
     if (!this.#registered)
       throw new JackError(`port '${this._knownName}' was unregistered`, 'closed');
     return this._owner.native;

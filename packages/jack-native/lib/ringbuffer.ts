@@ -18,8 +18,14 @@ function toBytes(data: Bytes): Uint8Array {
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (data !== null && typeof data === 'object' && Symbol.iterator in data)
-    return Uint8Array.from(data);
+  if (data !== null && typeof data === 'object' && Symbol.iterator in data) {
+    // Uint8Array.from would silently wrap 256 to 0 and truncate 1.5 to 1.
+    return Uint8Array.from(data, (value) => {
+      if (!Number.isInteger(value) || value < 0 || value > 255)
+        throw new TypeError(`data must hold integers from 0 to 255, got ${String(value)}`);
+      return value;
+    });
+  }
   throw new TypeError('data must be bytes (a TypedArray, ArrayBuffer or iterable of numbers)');
 }
 
@@ -41,7 +47,8 @@ export class RingBuffer {
   constructor(size: number) {
     if (!Number.isInteger(size) || size <= 0 || size > 2 ** 30)
       throw new TypeError('RingBuffer size must be an integer from 1 to 2^30');
-    let allocated = 1;
+    // As jack_ringbuffer_create: at least 2, or not even one byte would fit.
+    let allocated = 2;
     while (allocated < size) allocated *= 2;
     this.#memory = new ArrayBuffer(DATA_OFFSET + allocated);
     this.#indices = new Int32Array(this.#memory, 0, DATA_OFFSET / 4);
@@ -149,11 +156,11 @@ export class RingBuffer {
     if (size !== undefined) {
       if (
         !Number.isInteger(size) ||
-        size <= 0 ||
+        size < 2 ||
         size > this.#allocated ||
         (size & (size - 1)) !== 0
       )
-        throw new TypeError(`size must be a power of two from 1 to ${this.#allocated}`);
+        throw new TypeError(`size must be a power of two from 2 to ${this.#allocated}`);
       this.#size = size;
       this.#mask = size - 1;
     }

@@ -484,6 +484,9 @@ Napi::Value NativeClient::PortByName(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env);
   std::string name = toString(info[0]);
+  // jack_port_by_name also matches aliases, and a port without aliases has
+  // empty ones: "" would find an arbitrary port.
+  if (name.empty()) return env.Null();
   jack_port_t* port = jack().jack_port_by_name(client_, name.c_str());
   if (!port) return env.Null();
   return portHandle(env, port);

@@ -151,9 +151,15 @@ void Engine::processNodes(jack_nframes_t frames) {
     float* out = audioBuffer(sine->port, frames);
     const double increment = sine->frequency.load(std::memory_order_relaxed) / rate;
     const float target = sine->on.load(std::memory_order_relaxed) ? sine->level.load(std::memory_order_relaxed) : 0.0f;
-    // A ramp to the target takes rampFrames whatever the distance, so on, off
-    // and level changes all last at least 5 ms.
-    const float step = std::fabs(target - sine->gain) / rampFrames;
+    // A ramp to a new target takes rampFrames whatever the distance, so on,
+    // off and level changes all last 5 ms; its step is fixed when it starts
+    // (recomputed every cycle it would shrink, and periods shorter than the
+    // ramp would stretch it into a long tail).
+    if (target != sine->rampTarget) {
+      sine->rampTarget = target;
+      sine->rampStep = std::fabs(target - sine->gain) / rampFrames;
+    }
+    const float step = sine->rampStep;
     double phase = sine->phase;
     float gain = sine->gain;
     for (jack_nframes_t i = 0; i < frames; ++i) {
@@ -211,15 +217,12 @@ void Engine::processNodes(jack_nframes_t frames) {
       sum += static_cast<double>(in[i]) * in[i];
       if (magnitude >= 1.0f) ++clips;
     }
-    const uint32_t epoch = meter->readEpoch.load(std::memory_order_acquire);
+    float current = meter->peak.load(std::memory_order_relaxed);
+    while (peak > current && !meter->peak.compare_exchange_weak(current, peak, std::memory_order_relaxed)) {
+    }
     const uint32_t seq = meter->seq.load(std::memory_order_relaxed);
     meter->seq.store(seq + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
-    if (meter->peakEpoch.load(std::memory_order_relaxed) != epoch) {
-      meter->peak.store(0, std::memory_order_relaxed);
-      meter->peakEpoch.store(epoch, std::memory_order_relaxed);
-    }
-    if (peak > meter->peak.load(std::memory_order_relaxed)) meter->peak.store(peak, std::memory_order_relaxed);
     meter->sumSquares.store(meter->sumSquares.load(std::memory_order_relaxed) + sum, std::memory_order_relaxed);
     meter->frames.store(meter->frames.load(std::memory_order_relaxed) + frames, std::memory_order_relaxed);
     meter->clips.store(meter->clips.load(std::memory_order_relaxed) + clips, std::memory_order_relaxed);
@@ -318,6 +321,9 @@ void Engine::runBridge(BridgeNode& bridge, jack_nframes_t frames) {
     uint8_t* area = midiIn + i * bridge.midiArea;
     const uint32_t count = api.jack_midi_get_event_count(buffer);
     uint32_t stored = 0, used = 0, lost = 0;
+    // As in the seed's lost_midi_events: JACK's own count (events lost when
+    // several connections were mixed into this input) plus any we had no room for.
+    const uint32_t upstream = api.jack_midi_get_lost_event_count(buffer);
     for (uint32_t e = 0; e < count; ++e) {
       jack_midi_event_t event;
       if (api.jack_midi_event_get(&event, buffer, e) != 0) continue;
@@ -332,9 +338,10 @@ void Engine::runBridge(BridgeNode& bridge, jack_nframes_t frames) {
       used += 8 + padded;
       ++stored;
     }
+    const uint32_t reported = lost + upstream;
     std::memcpy(area, &stored, 4);
     std::memcpy(area + 4, &used, 4);
-    std::memcpy(area + 8, &lost, 4);
+    std::memcpy(area + 8, &reported, 4);
     if (lost) bridgeMidiLost.fetch_add(lost, std::memory_order_relaxed);
   }
   // The MIDI output areas start empty each cycle.
@@ -370,9 +377,14 @@ void Engine::timebase(jack_transport_state_t, jack_nframes_t, jack_position_t* p
 }
 
 int Engine::sync(jack_transport_state_t state, jack_position_t* pos) {
-  // A new request (another state or position) invalidates the last answer;
-  // JS answers asynchronously and JACK asks again next cycle until ready.
-  if (static_cast<int32_t>(state) != syncLastState_.load(std::memory_order_relaxed) ||
+  // A new request (a new round, another state or position) invalidates the
+  // last answer; JS answers asynchronously and JACK asks again next cycle
+  // until ready. JACK calls this before process() in each cycle of a round.
+  const uint64_t cycle = cycles.load(std::memory_order_relaxed);
+  const bool newRound = !syncAsked_ || cycle - syncLastCycle_ > 1;
+  syncAsked_ = true;
+  syncLastCycle_ = cycle;
+  if (newRound || static_cast<int32_t>(state) != syncLastState_.load(std::memory_order_relaxed) ||
       pos->frame != syncLastFrame_.load(std::memory_order_relaxed)) {
     syncLastState_.store(static_cast<int32_t>(state), std::memory_order_relaxed);
     syncLastFrame_.store(pos->frame, std::memory_order_relaxed);
@@ -404,8 +416,13 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     const uint32_t id = u32(item, "id");
     jack_port_t* port = toPort(item.Get("port"));
     auto found = meters_.find(id);
-    auto node = (found != meters_.end() && found->second->port == port) ? found->second : std::make_shared<MeterNode>();
-    node->port = port;
+    std::shared_ptr<MeterNode> node;
+    if (found != meters_.end() && found->second->port == port) {
+      node = found->second;
+    } else {
+      node = std::make_shared<MeterNode>();
+      node->port = port;
+    }
     meters[id] = node;
     meterOrder_.push_back(id);
     plan->meters.push_back(node);
@@ -421,11 +438,13 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     if (found != monitors_.end()) {
       node = found->second;
     } else {
+      // Nodes in use by the realtime thread are never written: a live
+      // monitor's port cannot change (a new tap gets a new id).
       node = std::make_shared<MidiMonitorNode>();
+      node->port = toPort(item.Get("port"));
       node->memory = jsMemory(item.Get("memory"));
       node->ring = ringOf(node->memory, u32(item, "size"), env);
     }
-    node->port = toPort(item.Get("port"));
     monitors[id] = node;
     plan->monitors.push_back(node);
   }
@@ -448,8 +467,13 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     auto item = sineSpecs.Get(i).As<Napi::Object>();
     const uint32_t id = u32(item, "id");
     auto found = sines_.find(id);
-    auto node = found != sines_.end() ? found->second : std::make_shared<SineNode>();
-    node->port = toPort(item.Get("port"));
+    std::shared_ptr<SineNode> node;
+    if (found != sines_.end()) {
+      node = found->second;
+    } else {
+      node = std::make_shared<SineNode>();
+      node->port = toPort(item.Get("port"));
+    }
     sines[id] = node;
     plan->sines.push_back(node);
   }
@@ -460,23 +484,44 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     auto item = streamSpecs.Get(i).As<Napi::Object>();
     const uint32_t id = u32(item, "id");
     auto found = streams_.find(id);
+    const size_t maxFrames = u32(item, "maxFrames");
     std::shared_ptr<StreamNode> node;
-    if (found != streams_.end()) {
+    if (found != streams_.end() && found->second->scratch.size() >= maxFrames * found->second->ports.size()) {
       node = found->second;
     } else {
+      // New, or the blocksize outgrew its scratch buffer: a new node on the
+      // same ring (its indices live in the shared memory), counters carried over.
       node = std::make_shared<StreamNode>();
-      node->playback = item.Get("playback").ToBoolean();
-      node->ports = portList(item.Get("ports"));
-      node->memory = jsMemory(item.Get("memory"));
-      node->ring = ringOf(node->memory, u32(item, "size"), env);
-      node->scratch.assign(static_cast<size_t>(u32(item, "maxFrames")) * node->ports.size(), 0.0f);
+      if (found != streams_.end()) {
+        const StreamNode& old = *found->second;
+        node->playback = old.playback;
+        node->ports = old.ports;
+        node->memory = old.memory;
+        node->ring = old.ring;
+        node->xruns.store(old.xruns.load());
+      } else {
+        node->playback = item.Get("playback").ToBoolean();
+        node->ports = portList(item.Get("ports"));
+        node->memory = jsMemory(item.Get("memory"));
+        node->ring = ringOf(node->memory, u32(item, "size"), env);
+      }
+      node->scratch.assign(maxFrames * node->ports.size(), 0.0f);
     }
     streams[id] = node;
     (node->playback ? plan->playbacks : plan->captures).push_back(node);
   }
 
   Napi::Value bridgeSpec = spec.Get("bridge");
+  std::shared_ptr<BridgeNode> keptBridge;
   if (bridgeSpec.IsObject()) {
+    auto item = bridgeSpec.As<Napi::Object>();
+    // The same memory means the same JS bridge, with the same ports and slots.
+    if (bridge_ && bridge_->memory->data == item.Get("memory").As<Napi::ArrayBuffer>().Data()) {
+      keptBridge = bridge_;
+      plan->bridge = bridge_;
+    }
+  }
+  if (bridgeSpec.IsObject() && !keptBridge) {
     auto item = bridgeSpec.As<Napi::Object>();
     auto bridge = std::make_shared<BridgeNode>();
     bridge->memory = jsMemory(item.Get("memory"));
@@ -495,6 +540,7 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
       throw Napi::RangeError::New(env, "process bridge memory is too small");
     plan->bridge = bridge;
   }
+  bridge_ = plan->bridge;
 
   meters_ = std::move(meters);
   monitors_ = std::move(monitors);
@@ -511,11 +557,9 @@ void Engine::readMeters(float* out, size_t capacity) {
   size_t index = 0;
   for (uint32_t id : meterOrder_) {
     if (index + 3 > capacity) break;
-    MeterNode& meter = *meters_[id];
+    MeterNode& meter = *meters_.at(id);
     double sum = 0;
     uint64_t frames = 0, clips = 0;
-    float peak = 0;
-    uint32_t peakEpoch = 0;
     // Sequence lock: retry while the realtime thread is mid-update. Bounded,
     // so the reader never spins on a stalled writer.
     for (int attempt = 0; attempt < 1000; ++attempt) {
@@ -524,19 +568,17 @@ void Engine::readMeters(float* out, size_t capacity) {
       sum = meter.sumSquares.load(std::memory_order_relaxed);
       frames = meter.frames.load(std::memory_order_relaxed);
       clips = meter.clips.load(std::memory_order_relaxed);
-      peak = meter.peak.load(std::memory_order_relaxed);
-      peakEpoch = meter.peakEpoch.load(std::memory_order_relaxed);
       std::atomic_thread_fence(std::memory_order_acquire);
       if (meter.seq.load(std::memory_order_relaxed) == before) break;
     }
-    const uint32_t epoch = meter.readEpoch.load(std::memory_order_relaxed);
+    const float peak = meter.peak.exchange(0.0f, std::memory_order_relaxed);
     const uint64_t newFrames = frames - meter.lastFrames;
-    out[index++] = peakEpoch == epoch && newFrames > 0 ? peak : 0.0f;
-    out[index++] = newFrames > 0 ? static_cast<float>(std::sqrt((sum - meter.lastSumSquares) / newFrames)) : 0.0f;
-    out[index++] = static_cast<float>(clips);
+    out[index++] = peak;
+    out[index++] = newFrames > 0 ? static_cast<float>(std::sqrt(std::max(0.0, sum - meter.lastSumSquares) / newFrames)) : 0.0f;
+    out[index++] = static_cast<float>(clips - meter.lastClips);
     meter.lastSumSquares = sum;
     meter.lastFrames = frames;
-    meter.readEpoch.store(epoch + 1, std::memory_order_release);
+    meter.lastClips = clips;
   }
 }
 

@@ -31,20 +31,23 @@ struct JsMemory {
   size_t length = 0;
 };
 
-// Peak, sum of squares and clip count, published by the realtime thread under
-// a sequence lock (odd while writing). Sums are cumulative; readers subtract.
+// Sum of squares, frame and clip counts, published by the realtime thread
+// under a sequence lock (odd while writing). They are cumulative; the reader
+// keeps the last values it saw and reports differences.
 struct MeterNode {
   jack_port_t* port = nullptr;
   std::atomic<uint32_t> seq{0};
   std::atomic<double> sumSquares{0};
   std::atomic<uint64_t> frames{0};
   std::atomic<uint64_t> clips{0};
-  std::atomic<float> peak{0};            // since the epoch below began
-  std::atomic<uint32_t> peakEpoch{0};    // the reader's epoch this peak belongs to
-  std::atomic<uint32_t> readEpoch{0};  // bumped by the reader after each read
+  // The highest magnitude since the reader last took it: the realtime thread
+  // only raises it (compare-exchange), the reader swaps in 0, so a peak is
+  // never lost between two reads.
+  std::atomic<float> peak{0};
   // Reader-side (JS thread) bookkeeping for deltas.
   double lastSumSquares = 0;
   uint64_t lastFrames = 0;
+  uint64_t lastClips = 0;
 };
 
 struct MidiMonitorNode {
@@ -67,8 +70,10 @@ struct SineNode {
   std::atomic<float> level{0.0f};  // linear gain while on
   std::atomic<bool> on{false};
   // Realtime-thread state.
-  double phase = 0;  // in cycles, [0, 1)
-  float gain = 0;    // current, ramping toward level or 0
+  double phase = 0;       // in cycles, [0, 1)
+  float gain = 0;         // current, ramping toward level or 0
+  float rampTarget = 0;   // the target the current ramp goes to
+  float rampStep = 0;     // gain change per frame, fixed for the whole ramp
 };
 
 struct StreamNode {
@@ -188,6 +193,9 @@ class Engine {
   std::map<uint32_t, std::shared_ptr<SineNode>> sines_;
   std::map<uint32_t, std::shared_ptr<StreamNode>> streams_;
   std::map<uint32_t, std::shared_ptr<ThruNode>> thrus_;
+  // The bridge lives as long as its memory: its cycle count must not restart
+  // when another node changes the plan.
+  std::shared_ptr<BridgeNode> bridge_;
   std::vector<uint32_t> meterOrder_;
 
   static constexpr uint32_t kTimingSlots = 8192;
@@ -201,6 +209,10 @@ class Engine {
   std::atomic<bool> syncReady_{false};
   std::atomic<int32_t> syncLastState_{-1};
   std::atomic<uint32_t> syncLastFrame_{0};
+  // Realtime thread: the process cycle of the last sync call. JACK asks every
+  // cycle of a round until the answer is yes, so a gap starts a new round.
+  uint64_t syncLastCycle_ = 0;
+  bool syncAsked_ = false;
 };
 
 }  // namespace jackbay

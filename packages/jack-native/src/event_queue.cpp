@@ -68,13 +68,28 @@ std::vector<Event> EventQueue::drain() {
   return events;
 }
 
+namespace {
+// The wake-up call into JS, in raw N-API on purpose: at process exit a call
+// still queued runs while the environment is torn down and JS cannot run;
+// node-addon-api would turn that failed call into a C++ exception there,
+// which ends the process ("terminate called …"). An exception thrown by the
+// JS function itself stays pending and is reported as uncaught, as usual.
+void callWake(Napi::Env env, Napi::Function wake) {
+  if (env == nullptr || wake.IsEmpty()) return;
+  napi_value undefined = nullptr;
+  napi_value result = nullptr;
+  if (napi_get_undefined(env, &undefined) != napi_ok) return;
+  napi_call_function(env, undefined, wake, 0, nullptr, &result);
+}
+}  // namespace
+
 void EventQueue::run() {
   for (;;) {
     while (sem_wait(&semaphore_) == -1 && errno == EINTR) {
     }
     if (stopping_.load()) return;
     if (!callPending_.exchange(true)) {
-      if (tsfn_.NonBlockingCall() != napi_ok) callPending_.store(false);
+      if (tsfn_.NonBlockingCall(callWake) != napi_ok) callPending_.store(false);
     }
   }
 }

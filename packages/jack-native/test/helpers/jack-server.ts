@@ -1,7 +1,9 @@
 // A private JACK server per test file: jackd with the dummy driver under a
 // unique name, so test files can run side by side and never touch a user's server.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface JackServer {
   readonly name: string;
@@ -60,18 +62,34 @@ export async function startJackServer(options: JackServerOptions = {}): Promise<
   reclaimDeadServerEntries();
   const name = `jbtest-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const { rate = 48000, period = 256 } = options;
+  // jackd's stderr goes to a file, not a pipe: a test blocked in a synchronous
+  // call (jack_client_close, spawnSync) cannot drain a pipe, and a jackd
+  // blocked writing its error messages to a full pipe stalls every client.
+  const logFile = join(tmpdir(), `${name}.log`);
+  const log = openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     'jackd',
     ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(rate), '-p', String(period)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', log] },
   );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  closeSync(log);
+  child.once('exit', () => rmSync(logFile, { force: true }));
+  // If the test process dies without stopping the server (a worker killed on
+  // a timeout), a watchdog stops it, so no orphaned jackd holds one of JACK's
+  // few server slots.
+  spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} && kill -0 ${child.pid}; do sleep 0.5; done 2>/dev/null; ` +
+        `kill ${child.pid} 2>/dev/null; sleep 2; kill -9 ${child.pid} 2>/dev/null`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  ).unref();
   const waited = spawnSync('jack_wait', ['-s', name, '-w', '-t', '10'], { encoding: 'utf8' });
   if (waited.status !== 0 || child.exitCode !== null) {
     child.kill('SIGKILL');
+    const stderr = readFileSync(logFile, 'utf8');
     throw new Error(`jackd '${name}' did not start: ${stderr}${waited.stdout}${waited.stderr}`);
   }
   const env = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' };
