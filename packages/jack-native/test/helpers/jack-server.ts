@@ -58,7 +58,24 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Starts a private server, trying again for a while: on a busy machine JACK2's
+ * eight server slots can all be taken for a moment, or jack_wait can give up
+ * before a slow jackd is ready.
+ */
 export async function startJackServer(options: JackServerOptions = {}): Promise<JackServer> {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      return startOnce(options);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1000));
+    }
+  }
+}
+
+function startOnce(options: JackServerOptions): JackServer {
   reclaimDeadServerEntries();
   const name = `jbtest-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const { rate = 48000, period = 256 } = options;
@@ -86,7 +103,7 @@ export async function startJackServer(options: JackServerOptions = {}): Promise<
     ],
     { detached: true, stdio: 'ignore' },
   ).unref();
-  const waited = spawnSync('jack_wait', ['-s', name, '-w', '-t', '10'], { encoding: 'utf8' });
+  const waited = spawnSync('jack_wait', ['-s', name, '-w', '-t', '5'], { encoding: 'utf8' });
   if (waited.status !== 0 || child.exitCode !== null) {
     child.kill('SIGKILL');
     const stderr = readFileSync(logFile, 'utf8');
