@@ -156,6 +156,8 @@ function checkCallback(fn: unknown, what: string): void {
 
 export class Client implements PortOwner, Disposable {
   readonly #native: NativeClient;
+  // [0]: 1 once the server has shut this client down (written by the addon).
+  readonly #state = new Int32Array(1);
   #closed = false;
   #shutdown = false;
   #active = false;
@@ -214,6 +216,7 @@ export class Client implements PortOwner, Disposable {
         serverName ?? null,
         sessionId ?? null,
         wake,
+        this.#state,
       );
     } catch (error) {
       const nativeError = error as NativeError;
@@ -253,7 +256,8 @@ export class Client implements PortOwner, Disposable {
   /** @internal The native client; throws JackError once closed or shut down. */
   get native(): NativeClient {
     if (this.#closed) throw new JackError(`client '${this.#name}' is closed`, 'closed');
-    if (this.#shutdown || this.#native.isZombie())
+    // #state[0] is set by the addon when the server shuts the client down.
+    if (this.#shutdown || this.#state[0] !== 0)
       throw new JackError(`the JACK server has shut client '${this.#name}' down`, 'shutdown');
     return this.#native;
   }
@@ -982,7 +986,10 @@ export class Client implements PortOwner, Disposable {
     if (handle === null) return null;
     const known = this.#byHandle.get(handle);
     if (known) {
-      if (known._knownName === name && this.tracksNames) return known;
+      if (known._knownName === name && this.tracksNames) {
+        this.#byName.set(name, known);
+        return known;
+      }
       // Renamed, or (JACK2 reuses port slots) a different port in the same slot.
       if (known.flags === native.portFlags(handle) && known.type === native.portType(handle)) {
         if (known._knownName !== name) {
@@ -1018,9 +1025,17 @@ export class Client implements PortOwner, Disposable {
         this.native;
         return port;
       }
-      return this.portFromName(port.name);
+      return this.#existing(port.name);
     }
-    return this.portFromName(checkString(port, 'port'));
+    return this.#existing(checkString(port, 'port'));
+  }
+
+  // A port by name, from the name cache while notifications keep it current:
+  // the server checks again when it acts on the port.
+  #existing(name: string): Port {
+    const port = this.#lookup(name, this.tracksNames);
+    if (!port) throw new JackError(`Port '${name}' not available`, 'port-not-found');
+    return port;
   }
 
   #connectionEnds(source: string | Port, destination: string | Port): [Port, Port] {
@@ -1058,14 +1073,17 @@ export class Client implements PortOwner, Disposable {
     const nativeClient = this.native;
     const fullName = `${this.#name}:${shortname}`;
     checkPortNameLength(fullName);
-    if (nativeClient.portByName(fullName) !== null)
-      throw new JackError(`port '${fullName}' already exists`, 'duplicate-name');
     const flags =
       direction |
       (options.isTerminal ? PORT_IS_TERMINAL : 0) |
       (options.isPhysical ? PORT_IS_PHYSICAL : 0);
     const handle = nativeClient.portRegister(shortname, type, flags);
-    if (!handle) throw new JackError(`'${shortname}': port registration failed`);
+    if (!handle) {
+      // Checked only now: looking a name up scans every port of the server.
+      if (nativeClient.portByName(fullName) !== null)
+        throw new JackError(`port '${fullName}' already exists`, 'duplicate-name');
+      throw new JackError(`'${shortname}': port registration failed`);
+    }
     // A libjack with other limits than checked above may still cut the name.
     if (native.portName(handle) !== fullName) {
       nativeClient.portUnregister(handle);

@@ -183,8 +183,8 @@ export class SineGenerator implements Node {
   }
   set frequency(hz: number) {
     checkSine(hz, this.#level);
+    this.apply(hz, this.#level, this.#on);
     this.#frequency = hz;
-    this.apply();
   }
   /** Level in dBFS. */
   get level(): number {
@@ -192,20 +192,19 @@ export class SineGenerator implements Node {
   }
   set level(db: number) {
     checkSine(this.#frequency, db);
+    this.apply(this.#frequency, db, this.#on);
     this.#level = db;
-    this.apply();
   }
   get on(): boolean {
     return this.#on;
   }
   set on(on: boolean) {
+    this.apply(this.#frequency, this.#level, Boolean(on));
     this.#on = Boolean(on);
-    this.apply();
   }
-  /** @internal */
-  apply(): void {
-    if (!this.removed)
-      this.engine.native().engineSetSine(this.id, this.#frequency, dbToGain(this.#level), this.#on);
+  /** @internal Hands the values to the realtime thread (first: a closed client throws). */
+  apply(frequency = this.#frequency, level = this.#level, on = this.#on): void {
+    if (!this.removed) this.engine.native().engineSetSine(this.id, frequency, dbToGain(level), on);
   }
   remove(): void {
     this.engine.remove(this);
@@ -460,9 +459,22 @@ export class Engine {
       const index = list.indexOf(node);
       if (index >= 0) list.splice(index, 1);
     }
+    // A closed or shut-down client runs no engine: nothing is left to undo.
+    if (!this.#live()) return;
     // The realtime thread must stop reading a probe port before it goes away.
     this.publish();
     if ('probe' in node && node.probe?.isRegistered) node.probe.unregister();
+  }
+
+  #live(): boolean {
+    try {
+      this.host.native;
+      return true;
+    } catch (error) {
+      if (error instanceof JackError && (error.kind === 'closed' || error.kind === 'shutdown'))
+        return false;
+      throw error;
+    }
   }
 
   // ---- reading

@@ -102,6 +102,7 @@ export interface NativeClientConstructor {
     serverName: string | null,
     sessionId: string | null,
     wake: () => void,
+    state?: Int32Array,
   ): NativeClient;
 }
 

@@ -131,7 +131,8 @@ Napi::Function NativeClient::Init(Napi::Env env) {
       });
 }
 
-// new NativeClient(name, useExactName, noStartServer, serverName|null, sessionId|null, wake)
+// new NativeClient(name, useExactName, noStartServer, serverName|null, sessionId|null, wake, state?)
+// `state` (an Int32Array) gets 1 in its first element when the server shuts the client down.
 // Throws an Error with code 'ERR_JACK_OPEN' and the status bits on failure.
 NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeClient>(info) {
   Napi::Env env = info.Env();
@@ -145,6 +146,11 @@ NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
   std::string serverName = info[3].IsString() ? toString(info[3]) : "";
   std::string sessionId = info[4].IsString() ? toString(info[4]) : "";
   Napi::Function wake = info[5].As<Napi::Function>();
+  if (info[6].IsTypedArray() && info[6].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
+      info[6].As<Napi::Int32Array>().ElementLength() > 0) {
+    stateRef_ = Napi::Persistent(info[6].As<Napi::Int32Array>());
+    jsZombieFlag_ = reinterpret_cast<std::atomic<int32_t>*>(stateRef_.Value().Data());
+  }
 
   int options = JackNullOption;
   if (useExactName) options |= JackUseExactName;
@@ -324,6 +330,7 @@ void NativeClient::OnPropertyChange(jack_uuid_t subject, const char* key, jack_p
 void NativeClient::OnShutdown(jack_status_t code, const char* reason, void* arg) {
   NativeClient* me = self(arg);
   me->zombie_.store(true);
+  if (me->jsZombieFlag_) me->jsZombieFlag_->store(1);
   Event event(EventKind::Shutdown);
   event.a = code;
   event.s1 = reason ? reason : "";

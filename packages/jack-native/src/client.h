@@ -122,6 +122,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   jack_client_t* client_ = nullptr;
   bool active_ = false;
   std::atomic<bool> zombie_{false};  // the server shut this client down
+  // The same fact in JS-owned memory, so JS can check it without a native call.
+  Napi::Reference<Napi::Int32Array> stateRef_;
+  std::atomic<int32_t>* jsZombieFlag_ = nullptr;
   EventQueue events_;
   std::unique_ptr<Engine> engine_;  // created with the client, destroyed after jack_client_close
 };

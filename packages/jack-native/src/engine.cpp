@@ -512,16 +512,13 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
   }
 
   Napi::Value bridgeSpec = spec.Get("bridge");
-  std::shared_ptr<BridgeNode> keptBridge;
-  if (bridgeSpec.IsObject()) {
-    auto item = bridgeSpec.As<Napi::Object>();
+  const auto sameBridge = [&](const Napi::Object& item) {
     // The same memory means the same JS bridge, with the same ports and slots.
-    if (bridge_ && bridge_->memory->data == item.Get("memory").As<Napi::ArrayBuffer>().Data()) {
-      keptBridge = bridge_;
-      plan->bridge = bridge_;
-    }
-  }
-  if (bridgeSpec.IsObject() && !keptBridge) {
+    return bridge_ && bridge_->memory->data == item.Get("memory").As<Napi::ArrayBuffer>().Data();
+  };
+  if (bridgeSpec.IsObject() && sameBridge(bridgeSpec.As<Napi::Object>())) {
+    plan->bridge = bridge_;
+  } else if (bridgeSpec.IsObject()) {
     auto item = bridgeSpec.As<Napi::Object>();
     auto bridge = std::make_shared<BridgeNode>();
     bridge->memory = jsMemory(item.Get("memory"));

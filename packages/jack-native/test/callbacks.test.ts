@@ -21,6 +21,7 @@ import {
 } from '../lib/index.js';
 import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
 import type { JackServer } from './helpers/jack-server.js';
+import { lockMetadata } from './helpers/metadata-lock.js';
 import { jackTool, type LongPeer, python, pythonPeer, waitFor } from './helpers/peer.js';
 
 // Not jackd's defaults, so values hard-coded in the library cannot pass.
@@ -119,7 +120,10 @@ async function command(peer: LongPeer, text: string): Promise<void> {
   expect(await peer.line()).toBe('ok');
 }
 
+// Metadata is one store for all of a user's JACK servers: hold the lock.
+let unlockMetadata: (() => void) | undefined;
 beforeAll(async () => {
+  unlockMetadata = await lockMetadata();
   server = await startServerPatiently({ rate: RATE, period: PERIOD });
 }, PATIENT_TIMEOUT);
 afterEach(async () => {
@@ -128,6 +132,7 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((peer) => peer.stop()));
 });
 afterAll(async () => {
+  unlockMetadata?.();
   await server?.stop();
 });
 

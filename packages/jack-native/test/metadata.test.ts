@@ -16,6 +16,7 @@ import {
 } from '../lib/index.js';
 import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
 import type { JackServer } from './helpers/jack-server.js';
+import { lockMetadata } from './helpers/metadata-lock.js';
 import { type LongPeer, pythonJson, pythonPeer } from './helpers/peer.js';
 
 let server: JackServer;
@@ -27,7 +28,10 @@ let ids: { client: string; port: string };
 
 const decode = (value: Buffer | undefined) => value?.toString('utf8');
 
+// Metadata is one store for all of a user's JACK servers: hold the lock.
+let unlockMetadata: (() => void) | undefined;
 beforeAll(async () => {
+  unlockMetadata = await lockMetadata();
   server = await startServerPatiently();
   client = new Client('md-main', { serverName: server.name });
   port = client.outports.register('out');
@@ -57,6 +61,7 @@ for line in sys.stdin:
   ids = JSON.parse(await peer.line());
 }, PATIENT_TIMEOUT);
 afterAll(async () => {
+  unlockMetadata?.();
   await peer?.stop();
   client?.close();
   await server?.stop();
