@@ -9,6 +9,16 @@ export type {
   ListenerOptions,
 } from './client.js';
 export { Client } from './client.js';
+export type { MonitoredMidiEvent, SineOptions, Tempo } from './engine.js';
+export {
+  dbToGain,
+  gainToDb,
+  MeterTap,
+  MidiMonitor,
+  SineGenerator,
+  Stream,
+  Thru,
+} from './engine.js';
 export type { JackErrorKind } from './errors.js';
 export { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
 export type { JackLibraryInfo } from './library.js';
@@ -58,6 +68,7 @@ export {
 } from './port.js';
 export type { RegisterOptions } from './ports.js';
 export { Ports } from './ports.js';
+export type { ProcessCallback } from './process.js';
 export { RingBuffer } from './ringbuffer.js';
 export { NETSTARTING, ROLLING, STARTING, STOPPED, Status, TransportState } from './status.js';
 export type { Position, PositionDict } from './transport.js';

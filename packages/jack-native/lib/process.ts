@@ -5,7 +5,10 @@
 // wakes the JS thread; JS runs the callback on that slot and marks it done;
 // in the NEXT cycle the engine plays the slot's outputs. That costs one period
 // of latency. If JS is not done in time the engine plays silence and counts a
-// late cycle; it never waits. Layout (mirrored in src/engine.cpp):
+// late cycle; it never waits. When JS falls behind, it runs the callback for
+// the newest cycle only: the inputs of the cycles in between (their MIDI
+// events too) are dropped, as their outputs could no longer play in time.
+// Layout (mirrored in src/engine.cpp):
 //   64 bytes global, then per slot 32 bytes: state i32, cycle u32, frames u32, lastFrameTime u32
 //   then per slot: audio in (maxFrames f32 per port), audio out, MIDI in areas, MIDI out areas
 //   MIDI area: count u32, used u32, lost u32, reserved u32, records [time u32][size u32][bytes padded to 4]
