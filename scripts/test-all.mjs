@@ -18,6 +18,7 @@ const suites = [
   { name: 'native', dir: 'packages/jack-native', kind: 'vitest' },
   { name: 'core', dir: 'packages/core', kind: 'vitest' },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
+  { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
 ].filter((suite) => existsSync(join(root, suite.dir, 'package.json')));
 

@@ -1,0 +1,26 @@
+// The IPC channels, derived from the contract: one per request, one per
+// event. Adding a request to the contract adds its channel here, in the main
+// process's handlers and in the preload's API, with nothing to edit.
+import { type EventName, events, type RequestName, requestNames } from '@jackbay/core/contract';
+
+export const REQUEST_NAMES: readonly RequestName[] = requestNames;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function requestChannel(method: RequestName): string {
+  return `jackbay:request:${method}`;
+}
+
+export function eventChannel(event: EventName): string {
+  return `jackbay:event:${event}`;
+}
+
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && (REQUEST_NAMES as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}
+
+/** What a request channel answers: IPC rejections lose their fields, so errors travel as data. */
+export type IpcResponse = { result: unknown } | { error: { code: string; message: string } };

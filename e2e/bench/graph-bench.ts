@@ -1,0 +1,342 @@
+// The connection-graph benchmark (issue 4, section 5): a peer makes 200
+// clients, 2000 ports and 1000 connections on a private jackd; Debian's
+// headless Chromium opens the web host and we measure
+//   - time to the first complete graph (navigation → every port handle and
+//     every edge of the peer's clients in the DOM; the renderer does not
+//     virtualise, so the DOM holds the whole graph),
+//   - frames per second while a script pans and zooms with the mouse,
+//   - time from the peer's connect call to the edge in the DOM (p50, p95),
+// each beside the same measurement on an empty graph in the same run.
+import { availableParallelism, loadavg } from 'node:os';
+import { type Browser, chromium, test } from '@playwright/test';
+import { diagnose, type Missed } from './diagnose.ts';
+import {
+  type EdgeRun,
+  type FrameStats,
+  measureEdges,
+  measureIdle,
+  measureLoad,
+  measurePanZoom,
+  openProbedPage,
+  percentile,
+} from './measure.ts';
+import type { GraphTarget, LoadTimes } from './page-probes.ts';
+import { fps, ms, type Row, table } from './report.ts';
+import {
+  type JackStack,
+  type Peer,
+  type PeerReply,
+  startJack,
+  startPeer,
+  startWebHost,
+  type WebHost,
+} from './stack.ts';
+
+const CLIENTS = 200;
+const PORT_MAX = 4096;
+const LOADS = 3;
+const EDGE_SAMPLES = 60;
+const REFERENCE_EDGE_SAMPLES = 20;
+const AIM = { firstGraphMs: 1500, fps: 50, edgeP95Ms: 150 };
+
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+};
+
+const log = (text: string) => console.log(text);
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const median = (values: number[]) => percentile(values, 50);
+
+interface LoadRun {
+  loads: LoadTimes[];
+}
+
+/** LOADS navigations: the first in a fresh context (cold cache), then reloads. */
+async function loads(browser: Browser, url: string, target: GraphTarget) {
+  const opened = await openProbedPage(browser, target);
+  const run: LoadRun = { loads: [] };
+  for (let i = 0; i < LOADS; i++)
+    run.loads.push(await measureLoad(opened.page, i === 0 ? url : null));
+  return { ...opened, run };
+}
+
+function edgeCell(run: EdgeRun, which: 'connect' | 'disconnect', p: number): number {
+  return percentile(
+    run[which].map((s) => s.dom),
+    p,
+  );
+}
+
+function wireCell(run: EdgeRun, p: number): number {
+  return percentile(
+    run.connect.flatMap((s) => (s.wire === null ? [] : [s.wire])),
+    p,
+  );
+}
+
+/** Pairs to connect on the big graph: source outputs to sink inputs, none connected yet. */
+function benchPairs(sources: number): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const id = (n: number) => String(n % sources).padStart(2, '0');
+  for (let i = 0; i < EDGE_SAMPLES; i++) {
+    const channel = (i % 8) + 1;
+    pairs.push([`bb-src-${id(i)}:out_${channel}`, `bb-sink-${id(i * 7 + 3)}:in_${channel}`]);
+  }
+  return pairs;
+}
+
+function referencePairs(): Array<[string, string]> {
+  return Array.from({ length: REFERENCE_EDGE_SAMPLES }, (_, i) => [
+    `system:capture_${(i % 2) + 1}`,
+    `system:playback_${(Math.floor(i / 2) % 2) + 1}`,
+  ]);
+}
+
+test('connection graph benchmark', async () => {
+  const started = Date.now();
+  let stack: JackStack | null = null;
+  let host: WebHost | null = null;
+  let peer: Peer | null = null;
+  let browser: Browser | null = null;
+  try {
+    stack = startJack(PORT_MAX);
+    host = await startWebHost(stack);
+    peer = await startPeer(stack);
+    browser = await chromium.launch(CHROMIUM);
+    log(
+      `jackd '${stack.serverName}' (dummy, 48 kHz, 256 frames, port-max ${PORT_MAX}) in ${
+        stack.isolated ? 'a private mount namespace (own /dev/shm)' : 'the shared /dev/shm'
+      }; Chromium ${browser.version()}; load average ${loadAverage()} on ${availableParallelism()} cores`,
+    );
+
+    // ---- Reference: the same page on an empty graph (the server's system ports only)
+    const empty: GraphTarget = { prefix: 'system:', ports: 4, edges: 0 };
+    const ref = await loads(browser, host.url, empty);
+    const refIdle = await measureIdle(ref.page);
+    const refPanZoom = await measurePanZoom(ref.page);
+    const refEdges = await measureEdges(ref.page, peer, referencePairs());
+    log(`reference (empty graph) measured at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // ---- The big graph, built while the reference page stays open
+    const built = await peer.ask(`build ${CLIENTS}`, 120_000);
+    const target: GraphTarget = {
+      prefix: 'bb-',
+      ports: built.ports as number,
+      edges: built.connections as number,
+    };
+    describeBuild(built);
+    const caughtUp = await catchUp(ref.page, target);
+    await ref.context.close();
+
+    const big = await loads(browser, host.url, target);
+    await big.page.waitForTimeout(500); // the fit animation after the first snapshot
+    const idle = await measureIdle(big.page);
+    const panZoom = await measurePanZoom(big.page);
+    const pairs = benchPairs(built.sources as number);
+    const edges = await measureEdges(big.page, peer, pairs);
+    // Each new xrun flashes the counter (an animation): worth knowing when reading frame rates.
+    const xruns = await big.page.getByTestId('xrun-count').textContent();
+    await big.context.close();
+    // The profiling runs use a host of their own: two services would share the CPU.
+    await host.stop();
+    host = null;
+
+    const rows = summarise({
+      ref: ref.run,
+      big: big.run,
+      refIdle,
+      idle,
+      refPanZoom,
+      panZoom,
+      refEdges,
+      edges,
+      caughtUp,
+      target,
+    });
+    log('');
+    log(table(rows));
+    log('');
+    details(big.run, panZoom, refPanZoom, edges);
+    log(
+      `"complete" means in the DOM: the renderer draws every node and edge (no onlyRenderVisibleElements). ` +
+        `Status bar at the end: ${xruns?.replace(/\D+/g, ' ').trim()} xruns. Load average now ${loadAverage()}.`,
+    );
+
+    const missed = whatToProfile(rows);
+    if (missed.load || missed.fps || missed.edges) {
+      log('');
+      log('Profiling what missed its aim (set JACKBAY_BENCH_PROFILE=0 to skip, 1 to profile all):');
+      const lines = await diagnose(browser, stack, peer, target, pairs.slice(0, 12), missed);
+      log(lines.join('\n'));
+    }
+    log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await browser?.close();
+    await peer?.stop();
+    await host?.stop();
+    await stack?.stop();
+  }
+});
+
+function whatToProfile(rows: Row[]): Missed {
+  const setting = process.env.JACKBAY_BENCH_PROFILE;
+  if (setting === '0') return { load: false, fps: false, edges: false };
+  if (setting === '1') return { load: true, fps: true, edges: true };
+  const miss = (prefix: string) =>
+    rows.some((r) => r.measure.startsWith(prefix) && r.met === false);
+  return {
+    load: miss('First complete graph'),
+    fps: miss('Frame rate'),
+    edges: miss('Peer connect'),
+  };
+}
+
+function describeBuild(built: PeerReply): void {
+  const limit = built.limit
+    ? ` — JACK refused a client (${built.limit}); the graph was built at that size with the same density`
+    : '';
+  log(
+    `peer: ${built.clients} clients (asked ${CLIENTS}), ${built.ports} ports, ${built.connections} connections, built in ${built.seconds} s${limit}`,
+  );
+}
+
+/** How long the page that was already open took to show the whole graph after the peer finished. */
+async function catchUp(page: import('@playwright/test').Page, target: GraphTarget) {
+  const begun = Date.now();
+  await page.waitForFunction(
+    (t) =>
+      document.querySelectorAll(`[data-port-name^="${t.prefix}"]`).length >= t.ports &&
+      document.querySelectorAll(`[data-source^="${t.prefix}"]`).length >= t.edges,
+    target,
+    { timeout: 60_000, polling: 50 },
+  );
+  return Date.now() - begun;
+}
+
+interface Results {
+  ref: LoadRun;
+  big: LoadRun;
+  refIdle: FrameStats;
+  idle: FrameStats;
+  refPanZoom: FrameStats;
+  panZoom: FrameStats;
+  refEdges: EdgeRun;
+  edges: EdgeRun;
+  caughtUp: number;
+  target: GraphTarget;
+}
+
+function summarise(r: Results): Row[] {
+  const first = median(r.big.loads.map((l) => l.edges));
+  const refFirst = median(r.ref.loads.map((l) => l.ports));
+  const p95 = edgeCell(r.edges, 'connect', 95);
+  const g = `${r.target.ports} ports, ${r.target.edges} edges`;
+  return [
+    {
+      measure: `First complete graph (${g}; median of ${LOADS} loads)`,
+      result: ms(first),
+      aim: `< ${AIM.firstGraphMs} ms`,
+      met: first < AIM.firstGraphMs,
+      reference: `empty graph: ${ms(refFirst)}`,
+    },
+    {
+      measure: '  of which: all port handles in the DOM',
+      result: ms(median(r.big.loads.map((l) => l.ports))),
+      aim: '',
+      met: null,
+      reference: `first port: ${ms(median(r.big.loads.map((l) => l.firstPort)))}`,
+    },
+    {
+      measure: '  first load only (fresh context, cold cache)',
+      result: ms(r.big.loads[0]?.edges),
+      aim: '',
+      met: null,
+      reference: `empty graph: ${ms(r.ref.loads[0]?.ports)}`,
+    },
+    {
+      measure: 'Frame rate during pan + zoom',
+      result: fps(r.panZoom.fps),
+      aim: `>= ${AIM.fps} fps`,
+      met: r.panZoom.fps >= AIM.fps,
+      reference: `empty graph: ${fps(r.refPanZoom.fps)}`,
+    },
+    {
+      measure: 'Frame rate idle (nobody touching the page)',
+      result: fps(r.idle.fps),
+      aim: '',
+      met: null,
+      reference: `empty graph: ${fps(r.refIdle.fps)}`,
+    },
+    {
+      measure: `Peer connect → edge in DOM, p50 (${r.edges.connect.length} samples)`,
+      result: ms(edgeCell(r.edges, 'connect', 50)),
+      aim: '',
+      met: null,
+      reference: `empty graph: ${ms(edgeCell(r.refEdges, 'connect', 50))}`,
+    },
+    {
+      measure: 'Peer connect → edge in DOM, p95',
+      result: ms(p95),
+      aim: `< ${AIM.edgeP95Ms} ms`,
+      met: p95 < AIM.edgeP95Ms,
+      reference: `empty graph: ${ms(edgeCell(r.refEdges, 'connect', 95))}`,
+    },
+    {
+      measure: '  of which: connect → patch at the page (p50 / p95)',
+      result: `${ms(wireCell(r.edges, 50))} / ${ms(wireCell(r.edges, 95))}`,
+      aim: '',
+      met: null,
+      reference: `empty graph: ${ms(wireCell(r.refEdges, 50))} / ${ms(wireCell(r.refEdges, 95))}`,
+    },
+    {
+      measure: 'Peer disconnect → edge gone, p50 / p95',
+      result: `${ms(edgeCell(r.edges, 'disconnect', 50))} / ${ms(edgeCell(r.edges, 'disconnect', 95))}`,
+      aim: '',
+      met: null,
+      reference: `empty graph: ${ms(edgeCell(r.refEdges, 'disconnect', 50))} / ${ms(edgeCell(r.refEdges, 'disconnect', 95))}`,
+    },
+    {
+      measure: 'Open page catches up after the peer built the graph',
+      result: ms(r.caughtUp),
+      aim: '',
+      met: null,
+      reference: '',
+    },
+  ];
+}
+
+function details(big: LoadRun, panZoom: FrameStats, ref: FrameStats, edges: EdgeRun): void {
+  log(
+    `loads (ports / edges / painted, ms since navigation): ${big.loads
+      .map((l) => `${Math.round(l.ports)} / ${Math.round(l.edges)} / ${Math.round(l.painted)}`)
+      .join('; ')}`,
+  );
+  log(
+    `long tasks during each load: ${big.loads.map((l) => `${l.longTasks} (${Math.round(l.longTaskMs)} ms)`).join('; ')}`,
+  );
+  for (const [name, f] of [
+    ['pan+zoom, big graph', panZoom],
+    ['pan+zoom, empty graph', ref],
+  ] as const)
+    log(
+      `${name}: ${f.frames} frames in ${f.seconds.toFixed(2)} s, frame interval p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, worst ${f.worst.toFixed(0)} ms, ${f.janky} frames over 2 intervals, ${f.viewportChanges} viewport updates`,
+    );
+  log(
+    `edges: page clock − wall clock ${edges.skew.toFixed(2)} ms (corrected); peer's connect call p50 ${ms(
+      percentile(
+        edges.connect.map((s) => s.call),
+        50,
+      ),
+    )}; ${edges.timeouts} timeouts`,
+  );
+}

@@ -1,0 +1,231 @@
+// The contract between the Jackbay service and any front end (Electron IPC or
+// the web host's WebSocket): every request, its response, every event, and the
+// schemas that validate them at the boundary. The renderer imports only types
+// and schemas from here, never the service.
+import { z } from 'zod';
+
+// ---- The graph model
+
+export const PortType = z.enum(['audio', 'midi', 'other']);
+export type PortType = z.infer<typeof PortType>;
+
+export const Direction = z.enum(['input', 'output']);
+export type Direction = z.infer<typeof Direction>;
+
+export const LatencyRange = z.object({ min: z.number().int(), max: z.number().int() });
+
+export const PortInfo = z.object({
+  /** Full JACK port name: the port's identity in the contract. */
+  name: z.string(),
+  /** The owning client's name, from JACK (never split from `name`: PipeWire names contain ':'). */
+  client: z.string(),
+  shortName: z.string(),
+  type: PortType,
+  /** The raw JACK type string, e.g. '32 bit float mono audio'. */
+  typeString: z.string(),
+  direction: Direction,
+  isPhysical: z.boolean(),
+  isTerminal: z.boolean(),
+  canMonitor: z.boolean(),
+  flags: z.number().int(),
+  aliases: z.array(z.string()),
+  /** JACK metadata pretty name, if any. */
+  prettyName: z.string().nullable(),
+  uuid: z.string(),
+  latency: z.object({ capture: LatencyRange, playback: LatencyRange }),
+});
+export type PortInfo = z.infer<typeof PortInfo>;
+
+export const ClientInfo = z.object({
+  name: z.string(),
+  prettyName: z.string().nullable(),
+  uuid: z.string().nullable(),
+});
+export type ClientInfo = z.infer<typeof ClientInfo>;
+
+export const Connection = z.object({ source: z.string(), destination: z.string() });
+export type Connection = z.infer<typeof Connection>;
+
+export const GraphSnapshot = z.object({
+  clients: z.array(ClientInfo),
+  ports: z.array(PortInfo),
+  connections: z.array(Connection),
+});
+export type GraphSnapshot = z.infer<typeof GraphSnapshot>;
+
+/**
+ * A change to the graph. Added or changed items carry their full new state;
+ * removed ones only their identity. A port rename is a removal plus an addition.
+ */
+export const GraphPatch = z.object({
+  clientsUpserted: z.array(ClientInfo),
+  clientsRemoved: z.array(z.string()),
+  portsUpserted: z.array(PortInfo),
+  portsRemoved: z.array(z.string()),
+  connectionsAdded: z.array(Connection),
+  connectionsRemoved: z.array(Connection),
+});
+export type GraphPatch = z.infer<typeof GraphPatch>;
+
+export const TransportStateName = z.enum(['stopped', 'rolling', 'starting', 'netstarting']);
+
+export const TransportInfo = z.object({
+  state: TransportStateName,
+  frame: z.number(),
+  frameRate: z.number(),
+  bbt: z
+    .object({
+      bar: z.number(),
+      beat: z.number(),
+      tick: z.number(),
+      beatsPerBar: z.number(),
+      beatType: z.number(),
+      beatsPerMinute: z.number(),
+    })
+    .nullable(),
+});
+export type TransportInfo = z.infer<typeof TransportInfo>;
+
+export const ServerStatus = z.object({
+  /** 'down': no server reachable; the service keeps trying and reconnects by itself. */
+  server: z.enum(['up', 'down']),
+  /** Why the server is down, for the "no server" screen. */
+  reason: z.string().nullable(),
+  serverName: z.string().nullable(),
+  sampleRate: z.number(),
+  bufferSize: z.number(),
+  /** Buffer size / sample rate, in milliseconds. */
+  latencyMs: z.number(),
+  /** JACK's DSP load in percent. */
+  dspLoad: z.number(),
+  xrunCount: z.number().int(),
+  lastXrunDelayUs: z.number().nullable(),
+  /** True when the service runs its own private demo server. */
+  demo: z.boolean(),
+  transport: TransportInfo.nullable(),
+});
+export type ServerStatus = z.infer<typeof ServerStatus>;
+
+// ---- Errors
+
+export const ErrorCode = z.enum([
+  'bad-request', // the payload failed validation
+  'unknown-method',
+  'server-down',
+  'port-not-found',
+  /** setPrettyName with kind 'client': JACK knows no client of that name. */
+  'client-not-found',
+  'incompatible-types',
+  'wrong-direction',
+  'already-connected',
+  'not-connected',
+  'jack-error',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const RpcError = z.object({ code: ErrorCode, message: z.string() });
+export type RpcError = z.infer<typeof RpcError>;
+
+// ---- Requests: name → params schema and result schema
+
+const PortName = z.string().min(1).max(1024);
+
+export const requests = {
+  getSnapshot: { params: z.object({}).strict(), result: GraphSnapshot },
+  getStatus: { params: z.object({}).strict(), result: ServerStatus },
+  connect: {
+    params: z.object({ source: PortName, destination: PortName }).strict(),
+    result: z.null(),
+  },
+  disconnect: {
+    params: z.object({ source: PortName, destination: PortName }).strict(),
+    result: z.null(),
+  },
+  /** Removes every connection of one port. */
+  disconnectAll: { params: z.object({ port: PortName }).strict(), result: z.null() },
+  /** Sets (or with null, removes) the JACK metadata pretty name of a port or a client. */
+  setPrettyName: {
+    params: z
+      .object({
+        kind: z.enum(['port', 'client']),
+        name: PortName,
+        prettyName: z.string().max(256).nullable(),
+      })
+      .strict(),
+    result: z.null(),
+  },
+  transportStart: { params: z.object({}).strict(), result: z.null() },
+  transportStop: { params: z.object({}).strict(), result: z.null() },
+  transportLocate: {
+    params: z.object({ frame: z.number().int().min(0).max(0xffffffff) }).strict(),
+    result: z.null(),
+  },
+  setBufferSize: {
+    params: z
+      .object({
+        frames: z
+          .number()
+          .int()
+          .min(16)
+          .max(8192)
+          .refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+      })
+      .strict(),
+    result: z.null(),
+  },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestParams<M extends RequestName> = z.infer<(typeof requests)[M]['params']>;
+export type RequestResult<M extends RequestName> = z.infer<(typeof requests)[M]['result']>;
+export const requestNames = Object.keys(requests) as RequestName[];
+
+// ---- Events: name → payload schema
+
+export const events = {
+  /** Coalesced graph changes, at most 60 per second. */
+  graphPatch: GraphPatch,
+  /** Server state, rates, DSP load, xruns and transport; sent on change and about 10 times a second. */
+  status: ServerStatus,
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+// ---- Wire format (WebSocket; Electron IPC carries params and results directly)
+
+export const RequestMessage = z
+  .object({ id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() })
+  .strict();
+export type RequestMessage = z.infer<typeof RequestMessage>;
+
+export type ResponseMessage = { id: number; result: unknown } | { id: number; error: RpcError };
+
+export type EventMessage = { event: EventName; data: unknown };
+
+/** What every front end's transport offers the renderer. */
+export interface JackbayApi {
+  request<M extends RequestName>(method: M, params: RequestParams<M>): Promise<RequestResult<M>>;
+  subscribe<E extends EventName>(
+    event: E,
+    listener: (payload: EventPayload<E>) => void,
+  ): () => void;
+}
+
+/** Validates a request's params; returns the parsed params or an RpcError. */
+export function parseRequest(
+  method: string,
+  params: unknown,
+): { ok: true; method: RequestName; params: unknown } | { ok: false; error: RpcError } {
+  if (!Object.hasOwn(requests, method))
+    return { ok: false, error: { code: 'unknown-method', message: `unknown method '${method}'` } };
+  const name = method as RequestName;
+  const parsed = requests[name].params.safeParse(params ?? {});
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: 'bad-request', message: `${method}: ${z.prettifyError(parsed.error)}` },
+    };
+  return { ok: true, method: name, params: parsed.data };
+}

@@ -1,0 +1,48 @@
+// Failures of requests, as the contract's `{ code, message }`, and the mapping
+// from the library's JackError kinds to the contract's error codes.
+import { JackError, type JackErrorKind } from '@jackbay/jack-native';
+import type { ErrorCode, RpcError } from './contract.js';
+
+/** A request failed; `code` is what the front end reacts to. */
+export class JackbayRpcError extends Error {
+  override name = 'JackbayRpcError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toJSON(): RpcError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+const KIND_TO_CODE: Record<JackErrorKind, ErrorCode> = {
+  failed: 'jack-error',
+  'library-missing': 'server-down',
+  unsupported: 'jack-error',
+  // The service's client closes when the server goes away; to the caller that
+  // is the server being down, not a programming error.
+  closed: 'server-down',
+  shutdown: 'server-down',
+  'port-not-found': 'port-not-found',
+  'not-own-port': 'jack-error',
+  'incompatible-types': 'incompatible-types',
+  'wrong-direction': 'wrong-direction',
+  'already-connected': 'already-connected',
+  'name-too-long': 'bad-request',
+  'duplicate-name': 'jack-error',
+  'bad-regex': 'bad-request',
+  'bad-uuid': 'bad-request',
+  'bad-midi-event': 'bad-request',
+};
+
+/** Turns anything thrown while serving a request into the contract's error shape. */
+export function toRpcError(error: unknown): RpcError {
+  if (error instanceof JackbayRpcError) return error.toJSON();
+  if (error instanceof JackError)
+    return { code: KIND_TO_CODE[error.kind] ?? 'jack-error', message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `internal error: ${message}` };
+}

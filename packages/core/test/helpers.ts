@@ -1,0 +1,255 @@
+// Test helpers for the core service: the library's real-jackd harness, a
+// Python peer driven line by line, and a mirror that rebuilds the graph from
+// the patch stream the way a renderer does.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
+import { startPrivateServer } from '../src/jackd.js';
+import { applyPatch } from '../src/patch.js';
+import type { JackbayService } from '../src/service.js';
+
+export {
+  type JackServer,
+  startJackServer,
+} from '../../jack-native/test/helpers/jack-server.js';
+export { lockMetadata } from '../../jack-native/test/helpers/metadata-lock.js';
+export {
+  jackTool,
+  type LongPeer,
+  python,
+  pythonJson,
+  pythonPeer,
+  waitFor,
+} from '../../jack-native/test/helpers/peer.js';
+
+import type { JackServer } from '../../jack-native/test/helpers/jack-server.js';
+import { jackTool, pythonPeer } from '../../jack-native/test/helpers/peer.js';
+
+export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** JACK2 runs at most 8 servers per machine; on a shared machine a test may have to wait. */
+export const SERVER_WAIT_MS = 60000;
+const TOO_MANY = /Too many servers already active/;
+
+export function isServerLimit(text: string): boolean {
+  return TOO_MANY.test(text);
+}
+
+/**
+ * A private jackd (dummy driver, unique name) like the library's
+ * startJackServer, but one that waits for a free slot when JACK2's limit of
+ * 8 servers per machine is reached by other test runs.
+ */
+export interface TestServer extends JackServer {
+  readonly process: ChildProcess;
+}
+
+export async function startServer(
+  options: { name?: string; period?: number } = {},
+): Promise<TestServer> {
+  const deadline = Date.now() + SERVER_WAIT_MS;
+  for (;;) {
+    try {
+      const server = await startPrivateServer({
+        name: `jbcore-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+        ...options,
+      });
+      return {
+        name: server.name,
+        env: { ...process.env, JACK_DEFAULT_SERVER: server.name, JACK_NO_START_SERVER: '1' },
+        stop: () => server.stop(),
+        process: server.process,
+      };
+    } catch (error) {
+      if (!isServerLimit((error as Error).message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 1000));
+    }
+  }
+}
+
+/**
+ * A Python `jack` client that runs each piece of code it is sent and
+ * answers with one line: the repr of `result` if the code set it, else 'ok',
+ * or 'error …'. `c` is the client; `jack`, `json`, `time` are imported.
+ */
+export interface ExecPeer {
+  run(code: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function execPeer(
+  server: JackServer,
+  clientName: string,
+  setup = '',
+): Promise<ExecPeer> {
+  const peer = pythonPeer(
+    server,
+    `c = jack.Client(${JSON.stringify(clientName)}, no_start_server=True)
+${setup}
+c.activate()
+print('ready')
+for line in sys.stdin:
+    try:
+        result = None
+        exec(json.loads(line))
+        print('ok' if result is None else json.dumps(result))
+    except Exception as e:
+        print('error ' + repr(e))
+`,
+  );
+  const first = await peer.line();
+  if (first !== 'ready') throw new Error(`python peer did not start: ${first}`);
+  return {
+    run: async (code: string) => {
+      // One JSON string per line, so the code itself may span lines.
+      peer.send(JSON.stringify(code));
+      const answer = await peer.line();
+      if (answer.startsWith('error ')) throw new Error(`python peer: ${answer}`);
+      return answer;
+    },
+    stop: () => peer.stop(),
+  };
+}
+
+/** Follows a service the way a renderer does: one snapshot, then every patch. */
+export class GraphMirror {
+  snapshot: GraphSnapshot = { clients: [], ports: [], connections: [] };
+  readonly patches: Array<{ at: number; patch: GraphPatch }> = [];
+  readonly statuses: ServerStatus[] = [];
+  readonly #off: Array<() => void> = [];
+
+  constructor(service: JackbayService) {
+    this.#off.push(
+      service.subscribe('graphPatch', (patch) => {
+        // The time first: checking the schema takes a while for big patches.
+        const at = performance.now();
+        // Every event must match the contract's schema.
+        GraphPatch.parse(patch);
+        this.patches.push({ at, patch });
+        this.snapshot = applyPatch(this.snapshot, patch);
+      }),
+      service.subscribe('status', (status) => {
+        this.statuses.push(ServerStatus.parse(status));
+      }),
+    );
+    const first = service.handleSync('getSnapshot', {});
+    if ('error' in first) throw new Error(first.error.message);
+    this.snapshot = GraphSnapshot.parse(first.result);
+  }
+
+  port(name: string) {
+    return this.snapshot.ports.find((port) => port.name === name);
+  }
+
+  client(name: string) {
+    return this.snapshot.clients.find((client) => client.name === name);
+  }
+
+  connected(source: string, destination: string): boolean {
+    return this.snapshot.connections.some(
+      (c) => c.source === source && c.destination === destination,
+    );
+  }
+
+  close(): void {
+    for (const off of this.#off) off();
+  }
+}
+
+/**
+ * jack_lsp with a retry: on a machine busy with other servers, opening its
+ * client can fail now and then (status 0x21) without anything being wrong here.
+ */
+export async function lsp(server: JackServer, args: string[] = []): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return jackTool(server, 'jack_lsp', args);
+    } catch (error) {
+      if (attempt >= 4 || !/Cannot open lsp client/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** The connections jack_lsp -c reports, as 'source -> destination' strings (outputs only). */
+export function lspConnections(output: string, outputs: Set<string>): string[] {
+  const result: string[] = [];
+  let current = '';
+  for (const line of output.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('   ')) {
+      if (outputs.has(current)) result.push(`${current} -> ${line.trim()}`);
+    } else current = line;
+  }
+  return result.sort();
+}
+
+/** Sorted 'source -> destination' strings of a snapshot. */
+export function snapshotConnections(snapshot: GraphSnapshot): string[] {
+  return snapshot.connections.map((c) => `${c.source} -> ${c.destination}`).sort();
+}
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first stdout line. */
+  firstLine(): Promise<string>;
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+}
+
+/** Runs the built `jackbay` bin (test/global-setup.ts compiles it first). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
+  const child = spawn(process.execPath, [join(CORE_DIR, 'dist', 'cli.js'), ...args], {
+    cwd: CORE_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const lineWaiters: Array<(line: string) => void> = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const index = out.indexOf('\n');
+    if (index >= 0) for (const waiter of lineWaiters.splice(0)) waiter(out.slice(0, index));
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    firstLine: () =>
+      new Promise<string>((resolve, reject) => {
+        const index = out.indexOf('\n');
+        if (index >= 0) return resolve(out.slice(0, index));
+        const timer = setTimeout(
+          () => reject(new Error(`jackbay printed no line; stderr: ${err}`)),
+          15000,
+        );
+        exit.then(({ code }) => {
+          clearTimeout(timer);
+          reject(new Error(`jackbay exited (${code}) without a line; stderr: ${err}`));
+        });
+        lineWaiters.push((line) => {
+          clearTimeout(timer);
+          resolve(line);
+        });
+      }),
+    exited: () => exit,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.kill('SIGTERM');
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// JackbayApi over the web host's WebSocket. Requests are `{id, method,
+// params}`, answered by `{id, result}` or `{id, error: {code, message}}`;
+// events arrive as `{event, data}`. The socket reconnects by itself with a
+// growing delay; requests made while it is down wait for it (up to a timeout).
+import type {
+  EventName,
+  EventPayload,
+  JackbayApi,
+  RequestName,
+  RequestParams,
+  RequestResult,
+} from '@jackbay/core/contract';
+import { authenticatedUrl } from './endpoint';
+import { RequestError, toRequestError } from './errors';
+
+export type LinkState = 'connecting' | 'open' | 'closed';
+
+/** A transport may also report whether it is connected; the renderer uses that when offered. */
+export interface JackbayTransport extends JackbayApi {
+  onLinkChange?(listener: (state: LinkState) => void): () => void;
+  close?(): void;
+}
+
+type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
+  onopen: ((ev: Event) => unknown) | null;
+  onclose: ((ev: CloseEvent) => unknown) | null;
+  onerror: ((ev: Event) => unknown) | null;
+  onmessage: ((ev: MessageEvent) => unknown) | null;
+};
+
+export interface WebSocketOptions {
+  /** The WebSocket constructor (the browser's by default). */
+  WebSocket?: new (
+    url: string,
+  ) => SocketLike;
+  requestTimeoutMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+const OPEN = 1;
+
+interface Pending {
+  text: string;
+  /** Sent on the current socket; if not, it goes out when the next one opens. */
+  sent: boolean;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export function connectWebSocket(
+  url: string,
+  token: string | null,
+  options: WebSocketOptions = {},
+): JackbayTransport {
+  const Ctor =
+    options.WebSocket ?? (globalThis.WebSocket as unknown as new (url: string) => SocketLike);
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  const minDelay = options.reconnectMinMs ?? 500;
+  const maxDelay = options.reconnectMaxMs ?? 5_000;
+  const target = authenticatedUrl(url, token);
+
+  let socket: SocketLike | null = null;
+  let state: LinkState = 'connecting';
+  let delay = minDelay;
+  let closed = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const linkListeners = new Set<(s: LinkState) => void>();
+
+  const setState = (s: LinkState) => {
+    if (s === state) return;
+    state = s;
+    for (const l of linkListeners) l(s);
+  };
+
+  const onMessage = (raw: unknown) => {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(String(raw));
+    } catch {
+      return; // Not ours to crash on; the service only sends JSON.
+    }
+    if (typeof msg !== 'object' || msg === null) return;
+    const m = msg as {
+      id?: unknown;
+      result?: unknown;
+      error?: unknown;
+      event?: unknown;
+      data?: unknown;
+    };
+    if (typeof m.event === 'string') {
+      for (const l of listeners.get(m.event) ?? []) l(m.data);
+      return;
+    }
+    if (typeof m.id !== 'number') return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    clearTimeout(p.timer);
+    if ('error' in m && m.error !== undefined) p.reject(toRequestError(m.error));
+    else p.resolve(m.result ?? null);
+  };
+
+  const open = () => {
+    reconnectTimer = null;
+    if (closed) return;
+    setState('connecting');
+    const s = new Ctor(target);
+    socket = s;
+    s.onopen = () => {
+      delay = minDelay;
+      setState('open');
+      for (const p of pending.values())
+        if (!p.sent) {
+          p.sent = true;
+          s.send(p.text);
+        }
+    };
+    s.onmessage = (ev) => onMessage(ev.data);
+    s.onerror = () => {
+      // A close always follows an error; reconnecting is handled there.
+    };
+    s.onclose = () => {
+      if (socket !== s) return;
+      socket = null;
+      // Answers to requests sent on this socket will never come; requests
+      // still waiting for a socket keep waiting for the next one.
+      for (const [id, p] of pending) {
+        if (!p.sent) continue;
+        clearTimeout(p.timer);
+        p.reject(new RequestError('internal', 'The connection to the Jackbay service was lost.'));
+        pending.delete(id);
+      }
+      setState('closed');
+      if (!closed) {
+        reconnectTimer = setTimeout(open, delay);
+        delay = Math.min(maxDelay, delay * 2);
+      }
+    };
+  };
+
+  const api: JackbayTransport = {
+    request<M extends RequestName>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
+      if (closed) return Promise.reject(new RequestError('internal', 'The transport is closed.'));
+      const id = nextId++;
+      const text = JSON.stringify({ id, method, params });
+      return new Promise<RequestResult<M>>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(
+            new RequestError('internal', `No answer from the Jackbay service to '${method}'.`),
+          );
+        }, timeoutMs);
+        const sent = socket !== null && socket.readyState === OPEN;
+        pending.set(id, { text, sent, resolve: resolve as (v: unknown) => void, reject, timer });
+        if (sent) socket?.send(text);
+      });
+    },
+    subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      const l = listener as (payload: unknown) => void;
+      set.add(l);
+      return () => {
+        set.delete(l);
+      };
+    },
+    onLinkChange(listener) {
+      linkListeners.add(listener);
+      listener(state);
+      return () => {
+        linkListeners.delete(listener);
+      };
+    },
+    close() {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      socket?.close();
+    },
+  };
+  open();
+  return api;
+}

@@ -1,0 +1,94 @@
+import { type NodeProps, useUpdateNodeInternals } from '@xyflow/react';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import type { Box } from '../graph/boxes';
+import { pairHandleId, portHandleId } from '../graph/ids';
+import type { Row } from '../graph/pairs';
+import type { BoxNode } from '../graph/view';
+import { RowView, usePortHandlers } from './ports';
+
+function handleIds(rows: readonly Row[]): string[] {
+  return rows.flatMap((r) =>
+    r.kind === 'port'
+      ? [portHandleId(r.port.name)]
+      : [
+          pairHandleId(r.left.name, r.right.name),
+          portHandleId(r.left.name),
+          portHandleId(r.right.name),
+        ],
+  );
+}
+
+function glyph(box: Box): string {
+  if (box.physical) return box.side === 'in' ? '◧' : box.side === 'out' ? '◨' : '▣';
+  return box.role === 'source' ? '▸' : box.role === 'sink' ? '▹' : '◆';
+}
+
+function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
+  const { box, connected } = data;
+  const handlers = usePortHandlers();
+  const updateNodeInternals = useUpdateNodeInternals();
+  // Ports come and go: React Flow must re-measure handles when they do.
+  const signature = useMemo(
+    () => [...handleIds(box.inputs), '|', ...handleIds(box.outputs)].join('\n'),
+    [box],
+  );
+  // Not on mount: React Flow measures new nodes itself, in one batch, and a
+  // call per node there costs a store update and a re-layout each (seconds
+  // for a graph of hundreds of clients).
+  const measured = useRef(signature);
+  useEffect(() => {
+    if (measured.current === signature) return;
+    measured.current = signature;
+    updateNodeInternals(id);
+  }, [id, signature, updateNodeInternals]);
+
+  const fullName = box.client.prettyName
+    ? `${box.client.prettyName} (${box.client.name})`
+    : box.client.name;
+  const empty = box.inputs.length === 0 && box.outputs.length === 0;
+  return (
+    <section
+      className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}`}
+      aria-label={box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name}
+      data-client={box.client.name}
+      data-side={box.side}
+    >
+      <header className="jb-box-header" title={fullName}>
+        <span className="jb-box-glyph" aria-hidden="true">
+          {glyph(box)}
+        </span>
+        <span className="jb-box-title">{box.title}</span>
+        {box.subtitle && <span className="jb-box-sub">{box.subtitle}</span>}
+      </header>
+      <div className="jb-box-body">
+        {empty && <div className="jb-box-empty">no ports</div>}
+        {box.inputs.length > 0 && (
+          <div className="jb-col jb-col-in">
+            {box.inputs.map((r) => (
+              <RowView
+                key={r.kind === 'port' ? r.port.name : r.left.name}
+                row={r}
+                connected={connected}
+                handlers={handlers}
+              />
+            ))}
+          </div>
+        )}
+        {box.outputs.length > 0 && (
+          <div className="jb-col jb-col-out">
+            {box.outputs.map((r) => (
+              <RowView
+                key={r.kind === 'port' ? r.port.name : r.left.name}
+                row={r}
+                connected={connected}
+                handlers={handlers}
+              />
+            ))}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export const ClientNode = memo(ClientNodeView);

@@ -1,0 +1,123 @@
+import { useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatLatency, formatRate } from '../format';
+import { useJackbay } from '../store/context';
+import { DSP_HISTORY } from '../store/store';
+import { Sparkline } from './Sparkline';
+
+const FLASH_EVERY_MS = 1000;
+
+function XrunCounter() {
+  const { count, flash, lastDelay } = useJackbay(
+    useShallow((s) => ({
+      count: s.status?.xrunCount ?? 0,
+      flash: s.xrunFlash,
+      lastDelay: s.status?.lastXrunDelayUs ?? null,
+    })),
+  );
+  // The key restarts the flash animation; during a burst of xruns restart it
+  // at most once a second, since each restart repaints the whole window.
+  const shown = useRef({ flash, at: 0, key: flash });
+  if (flash !== shown.current.flash) {
+    const now = performance.now();
+    shown.current.flash = flash;
+    if (now - shown.current.at >= FLASH_EVERY_MS) shown.current = { flash, at: now, key: flash };
+  }
+  const title =
+    lastDelay === null ? 'No xrun yet' : `Last xrun: ${(lastDelay / 1000).toFixed(2)} ms late`;
+  return (
+    <span
+      key={shown.current.key}
+      className={`jb-stat jb-xruns${count > 0 ? ' has-xruns' : ''}${flash > 0 ? ' flash' : ''}`}
+      title={title}
+      data-testid="xrun-count"
+    >
+      <span className="jb-stat-label">Xruns</span>
+      <span className="jb-stat-value">{count}</span>
+    </span>
+  );
+}
+
+function DspLoad() {
+  const history = useJackbay((s) => s.dspHistory);
+  const load = history[history.length - 1] ?? 0;
+  return (
+    <span className="jb-stat jb-dsp" title="DSP load: share of each period JACK spent processing">
+      <span className="jb-stat-label">DSP</span>
+      <span className="jb-stat-value" data-testid="dsp-load">
+        {load.toFixed(1)}%
+      </span>
+      <Sparkline values={history} slots={DSP_HISTORY} />
+    </span>
+  );
+}
+
+function Counts() {
+  const { clients, ports, connections } = useJackbay(
+    useShallow((s) => ({
+      clients: s.graph.clients.size,
+      ports: s.graph.ports.size,
+      connections: s.graph.connections.size,
+    })),
+  );
+  return (
+    <span className="jb-counts">
+      {clients} clients · {ports} ports · {connections} connections
+    </span>
+  );
+}
+
+export function StatusBar() {
+  const { status, link } = useJackbay(useShallow((s) => ({ status: s.status, link: s.link })));
+  const up = status?.server === 'up';
+  const state =
+    link !== 'open'
+      ? link === 'connecting'
+        ? 'Connecting to the Jackbay service…'
+        : 'Service connection lost, reconnecting…'
+      : !status
+        ? 'Waiting for status…'
+        : up
+          ? `JACK running${status.serverName ? ` · ${status.serverName}` : ''}`
+          : 'No JACK server';
+  return (
+    <footer className="jb-statusbar">
+      <span
+        className={`jb-server jb-server-${link !== 'open' ? 'link' : up ? 'up' : 'down'}`}
+        role="status"
+        data-testid="server-state"
+        data-state={link !== 'open' ? link : (status?.server ?? 'unknown')}
+      >
+        <span className="jb-dot" aria-hidden="true" />
+        {state}
+      </span>
+      {status?.demo && <span className="jb-badge">demo</span>}
+      {up && status && (
+        <>
+          <span className="jb-stat" title="Sample rate">
+            <span className="jb-stat-value" data-testid="sample-rate">
+              {formatRate(status.sampleRate)}
+            </span>
+          </span>
+          <span className="jb-stat" title="Buffer size (frames per period)">
+            <span className="jb-stat-value" data-testid="buffer-size">
+              {status.bufferSize}
+            </span>
+            <span className="jb-stat-label">frames</span>
+          </span>
+          <span className="jb-stat" title="Latency of one period">
+            <span className="jb-stat-value" data-testid="latency">
+              {status.latencyMs > 0
+                ? `${status.latencyMs.toFixed(2)} ms`
+                : formatLatency(status.bufferSize, status.sampleRate)}
+            </span>
+          </span>
+          <DspLoad />
+          <XrunCounter />
+        </>
+      )}
+      <span className="jb-spacer" />
+      {up && <Counts />}
+    </footer>
+  );
+}

@@ -1,0 +1,80 @@
+import { useReactFlow } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import { useJackbay } from '../store/context';
+import { fitOptions } from './GraphView';
+import { TransportBar } from './TransportBar';
+
+function Search() {
+  const { search, matcher, setSearch } = useJackbay(
+    useShallow((s) => ({ search: s.search, matcher: s.matcher, setSearch: s.setSearch })),
+  );
+  const invalid = !matcher.ok;
+  return (
+    <div className={`jb-search${invalid ? ' invalid' : ''}`}>
+      <svg viewBox="0 0 16 16" aria-hidden="true" className="jb-search-icon">
+        <path d="M7 2a5 5 0 0 1 3.9 8.1l3 3-1 1-3-3A5 5 0 1 1 7 2zm0 1.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z" />
+      </svg>
+      <input
+        type="search"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setSearch('');
+        }}
+        placeholder="Filter: text or /regex/"
+        aria-label="Filter clients and ports"
+        aria-invalid={invalid}
+        aria-describedby={invalid ? 'jb-search-error' : undefined}
+        spellCheck={false}
+      />
+      {matcher.ok && matcher.regex && <span className="jb-search-mode">regex</span>}
+      {!matcher.ok && (
+        <span id="jb-search-error" className="jb-search-error" role="alert">
+          {matcher.error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function Toolbar() {
+  const { arrange, hasGraph } = useJackbay(
+    useShallow((s) => ({ arrange: s.arrange, hasGraph: s.nodes.length > 0 })),
+  );
+  const { fitView } = useReactFlow();
+  return (
+    <header className="jb-toolbar">
+      <span className="jb-brand">
+        <svg viewBox="0 0 20 20" aria-hidden="true">
+          <circle cx="5" cy="6" r="2.4" />
+          <circle cx="5" cy="14" r="2.4" />
+          <rect x="13" y="3.6" width="4.8" height="4.8" rx="1" />
+          <circle cx="15.4" cy="14" r="2.4" />
+          <path d="M7.4 6c4 0 2 8 5.6 8M7.4 14c3 0 2.6-8 5.6-8" fill="none" strokeWidth="1.3" />
+        </svg>
+        Jackbay
+      </span>
+      <TransportBar />
+      <span className="jb-spacer" />
+      <Search />
+      <button
+        type="button"
+        className="jb-btn"
+        onClick={arrange}
+        disabled={!hasGraph}
+        title="Lay out every box again, sources to sinks"
+      >
+        Arrange
+      </button>
+      <button
+        type="button"
+        className="jb-btn"
+        onClick={() => void fitView(fitOptions)}
+        disabled={!hasGraph}
+        title="Zoom to show the whole graph"
+      >
+        Fit
+      </button>
+    </header>
+  );
+}

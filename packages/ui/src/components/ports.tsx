@@ -1,0 +1,181 @@
+// Port handles. Each is a whole row: the label and the marker are one drag
+// target, larger than React Flow's dot, and the element keyboard users focus.
+import type { PortInfo } from '@jackbay/core/contract';
+import { Handle, Position } from '@xyflow/react';
+import { type FocusEvent, type KeyboardEvent, type MouseEvent, memo, useMemo } from 'react';
+import { portLabel } from '../graph/boxes';
+import { handlePorts, pairHandleId, portHandleId } from '../graph/ids';
+import type { Row } from '../graph/pairs';
+import { useStoreApi } from '../store/context';
+import type { JackbayStore } from '../store/store';
+
+const HOVER_DELAY_MS = 350;
+
+function anchorOf(el: Element) {
+  const r = el.getBoundingClientRect();
+  return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+}
+
+// One set of handlers for every port: they read the port from the element, so
+// 2000 handles share them instead of closing over their own copies.
+function makeHandlers(store: JackbayStore) {
+  let hoverTimer: ReturnType<typeof setTimeout> | undefined;
+  const portsOf = (el: HTMLElement) => handlePorts(el.dataset.handleid);
+  return {
+    onFocus(e: FocusEvent<HTMLDivElement>) {
+      // Only keyboard focus: a click (the start of a drag) focuses too.
+      if (!e.currentTarget.matches(':focus-visible')) return;
+      const [port] = portsOf(e.currentTarget);
+      if (port) store.getState().showDetails(port, anchorOf(e.currentTarget));
+    },
+    onBlur(e: FocusEvent<HTMLDivElement>) {
+      store.getState().hideDetails(portsOf(e.currentTarget)[0]);
+    },
+    onMouseEnter(e: MouseEvent<HTMLDivElement>) {
+      const el = e.currentTarget;
+      clearTimeout(hoverTimer);
+      hoverTimer = setTimeout(() => {
+        const [port] = portsOf(el);
+        if (port && el.isConnected) store.getState().showDetails(port, anchorOf(el));
+      }, HOVER_DELAY_MS);
+    },
+    onMouseLeave(e: MouseEvent<HTMLDivElement>) {
+      clearTimeout(hoverTimer);
+      if (document.activeElement !== e.currentTarget)
+        store.getState().hideDetails(portsOf(e.currentTarget)[0]);
+    },
+    onMouseDown() {
+      // A drag is starting: a details card would sit under the pointer.
+      clearTimeout(hoverTimer);
+      store.getState().hideDetails();
+    },
+    onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation();
+      store.getState().openDialog(portsOf(e.currentTarget));
+    },
+  };
+}
+
+export function usePortHandlers() {
+  const store = useStoreApi();
+  return useMemo(() => makeHandlers(store), [store]);
+}
+
+type Handlers = ReturnType<typeof makeHandlers>;
+
+interface PortProps {
+  port: PortInfo;
+  label: string;
+  connected: boolean;
+  handlers: Handlers;
+  inPair?: boolean;
+}
+
+export const PortHandle = memo(function PortHandle({
+  port,
+  label,
+  connected,
+  handlers,
+  inPair = false,
+}: PortProps) {
+  const out = port.direction === 'output';
+  const marker = <span className="jb-marker" aria-hidden="true" />;
+  const text = <span className="jb-port-label">{label}</span>;
+  return (
+    <Handle
+      type={out ? 'source' : 'target'}
+      position={out ? Position.Right : Position.Left}
+      id={portHandleId(port.name)}
+      className={`jb-port jb-${port.type}${connected ? ' is-connected' : ''}${inPair ? ' in-pair' : ''}`}
+      aria-label={port.name}
+      aria-haspopup="dialog"
+      role="button"
+      tabIndex={0}
+      data-port-name={port.name}
+      data-port-type={port.type}
+      data-direction={port.direction}
+      {...handlers}
+    >
+      {out ? text : marker}
+      {out ? marker : text}
+    </Handle>
+  );
+});
+
+interface PairProps {
+  row: Extract<Row, { kind: 'pair' }>;
+  connected: ReadonlySet<string>;
+  handlers: Handlers;
+}
+
+/** A stereo pair: one handle for both (drag it to connect both), and one per channel. */
+export const PairGroup = memo(function PairGroup({ row, connected, handlers }: PairProps) {
+  const out = row.left.direction === 'output';
+  const name = `${row.left.name} + ${row.right.name}`;
+  const both = connected.has(row.left.name) && connected.has(row.right.name);
+  const group = (
+    <Handle
+      type={out ? 'source' : 'target'}
+      position={out ? Position.Right : Position.Left}
+      id={pairHandleId(row.left.name, row.right.name)}
+      className={`jb-pair-handle jb-${row.left.type}${both ? ' is-connected' : ''}`}
+      aria-label={`${name} (stereo pair)`}
+      aria-haspopup="dialog"
+      role="button"
+      tabIndex={0}
+      data-pair-left={row.left.name}
+      data-pair-right={row.right.name}
+      onKeyDown={handlers.onKeyDown}
+      onMouseDown={handlers.onMouseDown}
+    >
+      <span className="jb-pair-base">{row.base || `${row.leftLabel}/${row.rightLabel}`}</span>
+      <span className="jb-pair-glyph" aria-hidden="true" />
+    </Handle>
+  );
+  const channels = (
+    <div className="jb-pair-channels">
+      <PortHandle
+        port={row.left}
+        label={row.left.prettyName ?? row.leftLabel}
+        connected={connected.has(row.left.name)}
+        handlers={handlers}
+        inPair
+      />
+      <PortHandle
+        port={row.right}
+        label={row.right.prettyName ?? row.rightLabel}
+        connected={connected.has(row.right.name)}
+        handlers={handlers}
+        inPair
+      />
+    </div>
+  );
+  return (
+    <div className={`jb-pair ${out ? 'jb-pair-out' : 'jb-pair-in'}`}>
+      {out ? group : channels}
+      {out ? channels : group}
+    </div>
+  );
+});
+
+export function RowView({
+  row,
+  connected,
+  handlers,
+}: {
+  row: Row;
+  connected: ReadonlySet<string>;
+  handlers: Handlers;
+}) {
+  if (row.kind === 'pair') return <PairGroup row={row} connected={connected} handlers={handlers} />;
+  return (
+    <PortHandle
+      port={row.port}
+      label={portLabel(row.port)}
+      connected={connected.has(row.port.name)}
+      handlers={handlers}
+    />
+  );
+}

@@ -1,0 +1,139 @@
+// From boxes and positions to what React Flow draws. Node data and edge
+// objects are reused while what they show is unchanged, so memoised nodes do
+// not re-render on every patch of a 2000-port graph.
+import type { Connection, PortInfo } from '@jackbay/core/contract';
+import type { Edge, Node } from '@xyflow/react';
+import { type Box, portIndex } from './boxes';
+import { portHandleId } from './ids';
+import type { XY } from './layout';
+import { connectionKey, type Graph } from './model';
+
+export interface BoxData extends Record<string, unknown> {
+  box: Box;
+  /** Ports of this box with at least one connection. */
+  connected: ReadonlySet<string>;
+}
+export type BoxNode = Node<BoxData, 'client'>;
+
+export interface EdgeData extends Record<string, unknown> {
+  connection: Connection;
+  type: PortInfo['type'];
+}
+export type PortEdge = Edge<EdgeData>;
+
+// Which of a box's ports have connections, as one short string: with the
+// Box itself (kept by identity while its ports do not change) it decides
+// whether the node's data can be reused.
+function connectedSig(b: Box, connected: ReadonlySet<string>): string {
+  let sig = '';
+  for (const r of [...b.inputs, ...b.outputs])
+    if (r.kind === 'port') sig += connected.has(r.port.name) ? '1' : '0';
+    else
+      sig += (connected.has(r.left.name) ? '1' : '0') + (connected.has(r.right.name) ? '1' : '0');
+  return sig;
+}
+
+export interface ViewCache {
+  data: Map<string, { box: Box; sig: string; data: BoxData }>;
+}
+
+export function newViewCache(): ViewCache {
+  return { data: new Map() };
+}
+
+export function buildNodes(
+  boxes: readonly Box[],
+  positions: ReadonlyMap<string, XY>,
+  graph: Graph,
+  previous: readonly BoxNode[],
+  cache: ViewCache,
+): BoxNode[] {
+  const connected = new Set<string>();
+  for (const c of graph.connections.values()) {
+    connected.add(c.source);
+    connected.add(c.destination);
+  }
+  const prev = new Map(previous.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const nodes: BoxNode[] = [];
+  for (const box of boxes) {
+    seen.add(box.id);
+    const sig = connectedSig(box, connected);
+    let entry = cache.data.get(box.id);
+    if (!entry || entry.box !== box || entry.sig !== sig) {
+      const mine = new Set<string>();
+      for (const r of [...box.inputs, ...box.outputs])
+        for (const p of r.kind === 'port' ? [r.port] : [r.left, r.right])
+          if (connected.has(p.name)) mine.add(p.name);
+      entry = { box, sig, data: { box, connected: mine } };
+      cache.data.set(box.id, entry);
+    }
+    const position = positions.get(box.id) ?? { x: 0, y: 0 };
+    const old = prev.get(box.id);
+    if (
+      old &&
+      old.data === entry.data &&
+      old.position.x === position.x &&
+      old.position.y === position.y
+    ) {
+      nodes.push(old);
+      continue;
+    }
+    nodes.push({
+      id: box.id,
+      type: 'client',
+      position,
+      data: entry.data,
+      deletable: false,
+      // Carried over so React Flow does not hide the box until it is measured again.
+      ...(old?.measured ? { measured: old.measured } : {}),
+      ...(old?.selected ? { selected: true } : {}),
+      width: box.width,
+      height: box.height,
+    });
+  }
+  for (const id of cache.data.keys()) if (!seen.has(id)) cache.data.delete(id);
+  return nodes;
+}
+
+export function edgeLabel(c: Connection): string {
+  return `${c.source} → ${c.destination}`;
+}
+
+export function buildEdges(
+  boxes: readonly Box[],
+  graph: Graph,
+  previous: readonly PortEdge[],
+): PortEdge[] {
+  const index = portIndex(boxes);
+  const prev = new Map(previous.map((e) => [e.id, e]));
+  const edges: PortEdge[] = [];
+  for (const c of graph.connections.values()) {
+    const from = index.get(c.source);
+    const to = index.get(c.destination);
+    if (!from || !to) continue;
+    const id = connectionKey(c);
+    const old = prev.get(id);
+    if (old && old.source === from.box.id && old.target === to.box.id) {
+      edges.push(old);
+      continue;
+    }
+    const type = graph.ports.get(c.source)?.type ?? 'other';
+    edges.push({
+      id,
+      source: from.box.id,
+      target: to.box.id,
+      sourceHandle: portHandleId(c.source),
+      targetHandle: portHandleId(c.destination),
+      ariaLabel: edgeLabel(c),
+      className: `jb-edge jb-edge-${type}`,
+      data: { connection: c, type },
+      domAttributes: { 'data-source': c.source, 'data-destination': c.destination } as Record<
+        string,
+        string
+      >,
+      ...(old?.selected ? { selected: true } : {}),
+    });
+  }
+  return edges;
+}
