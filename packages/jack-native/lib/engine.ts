@@ -269,6 +269,8 @@ export class Engine {
   // Own ports about to be unregistered: already out of the plan.
   readonly #leaving = new Set<OwnPort>();
   #published = false;
+  // The next publish precedes unregistering a port the realtime thread may use.
+  #settle = false;
   #tempo: Tempo = { ...DEFAULT_TEMPO };
   #counters: ReturnType<NativeClient['engineCounters']> | null = null;
 
@@ -405,6 +407,7 @@ export class Engine {
     for (const stream of [...this.#streams]) if (stream.ports.includes(port)) this.remove(stream);
     for (const tap of [...this.#meters, ...this.#monitors])
       if (tap.port === port || tap.probe === port) this.remove(tap);
+    this.#settle = true;
     this.portsChanged();
   }
 
@@ -461,9 +464,10 @@ export class Engine {
     }
     // A closed or shut-down client runs no engine: nothing is left to undo.
     if (!this.#live()) return;
-    // The realtime thread must stop reading a probe port before it goes away.
-    this.publish();
+    // A probe's unregistration publishes the plan without this node and waits
+    // until the realtime thread runs it (see portLeaving); else just publish.
     if ('probe' in node && node.probe?.isRegistered) node.probe.unregister();
+    else this.publish();
   }
 
   #live(): boolean {
@@ -535,6 +539,10 @@ export class Engine {
 
   /** Rebuilds the plan from the current nodes and own ports and hands it over. */
   publish(): void {
+    // Before a port goes: wait for the realtime thread to run this plan, at
+    // most a few periods (it runs only while the client is active).
+    const settle = this.#settle && this.host.active;
+    this.#settle = false;
     const empty =
       this.#meters.length +
         this.#monitors.length +
@@ -550,6 +558,9 @@ export class Engine {
     const readPort = (tap: { port: Port; probe: OwnPort | null }): PortHandle =>
       (tap.probe ?? tap.port)._handle;
     native.engineUpdate({
+      settleMs: settle
+        ? Math.max(50, ((4 * native.blocksize()) / native.samplerate()) * 1000)
+        : undefined,
       clearAudio: handles(own.filter((p) => p.isOutput && p.isAudio)),
       clearMidi: handles(own.filter((p) => p.isOutput && p.isMidi)),
       meters: this.#meters.map((tap) => ({ id: tap.id, port: readPort(tap) })),

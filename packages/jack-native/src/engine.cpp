@@ -116,6 +116,7 @@ void Engine::processNodes(jack_nframes_t frames) {
   if (Plan* incoming = pending_.exchange(nullptr, std::memory_order_acq_rel)) {
     if (!active_ || retired_.push(active_)) {
       active_ = incoming;
+      adoptedSeq_.store(incoming->seq, std::memory_order_release);
     } else {
       // The JS thread has not collected old plans yet; try again next cycle.
       Plan* expected = nullptr;
@@ -405,6 +406,7 @@ void Engine::freeRetired() {
 
 void Engine::update(Napi::Env env, const Napi::Object& spec) {
   auto plan = std::make_unique<Plan>();
+  plan->seq = publishedSeq_ + 1;
   plan->clearAudio = portList(spec.Get("clearAudio"));
   plan->clearMidi = portList(spec.Get("clearMidi"));
 
@@ -546,8 +548,20 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
   streams_ = std::move(streams);
 
   freeRetired();
+  publishedSeq_ = plan->seq;
   // A plan the realtime thread never picked up can be freed right here.
   delete pending_.exchange(plan.release(), std::memory_order_acq_rel);
+
+  // A port is about to be unregistered: the realtime thread may still be in
+  // a cycle of the old plan, which uses it. Wait until it runs the new one
+  // (bounded: the JS side asks only while the client is active).
+  Napi::Value settle = spec.Get("settleMs");
+  if (settle.IsNumber()) {
+    const uint64_t deadline = nowNanos() + static_cast<uint64_t>(settle.As<Napi::Number>().DoubleValue() * 1e6);
+    const timespec pause{0, 200000};
+    while (adoptedSeq_.load(std::memory_order_acquire) < publishedSeq_ && nowNanos() < deadline)
+      nanosleep(&pause, nullptr);
+  }
 }
 
 void Engine::readMeters(float* out, size_t capacity) {

@@ -105,6 +105,7 @@ struct TimebaseNode {
 };
 
 struct Plan {
+  uint64_t seq = 0;  // publication order, so the JS thread can tell when the RT thread runs it
   std::vector<jack_port_t*> clearAudio;  // own audio outputs: silence unless a node writes
   std::vector<jack_port_t*> clearMidi;   // own MIDI outputs
   std::vector<std::shared_ptr<ThruNode>> thrus;
@@ -184,6 +185,8 @@ class Engine {
   EventQueue* wake_;
   std::atomic<Plan*> pending_{nullptr};
   Plan* active_ = nullptr;  // realtime thread only
+  std::atomic<uint64_t> adoptedSeq_{0};  // seq of the plan the realtime thread runs
+  uint64_t publishedSeq_ = 0;            // JS thread
   RetiredPlans retired_;
   Plan* published_ = nullptr;  // JS thread: the newest plan handed over
 

@@ -1,0 +1,169 @@
+// Proof of realtime safety: the engine runs under an LD_PRELOAD shim
+// (fixtures/rt-shim.c, built here with gcc) that counts calls to malloc,
+// calloc, realloc, free, pthread_mutex_lock and write made on the JACK process
+// thread, while JS adds and removes taps, changes the sine, drains MIDI that
+// a peer sends at full rate and runs the JS process callback
+// (fixtures/rt-safety-child.ts). Every count on that thread must be zero.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EnginePeer, startEnginePeer } from './fixtures/engine-peer.js';
+import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
+import type { JackServer } from './helpers/jack-server.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PACKAGE = join(HERE, '..');
+const FUNCTIONS = ['malloc', 'calloc', 'realloc', 'free', 'pthread_mutex_lock', 'write'] as const;
+
+type Counts = Record<(typeof FUNCTIONS)[number], number>;
+interface Report {
+  jackThreads: number;
+  callbacks: { process: number; timebase: number; sync: number };
+  inCallback: Counts & { clock_gettime: number };
+  jackThread: Counts;
+  otherThreads: Counts;
+}
+
+let server: JackServer;
+let src: EnginePeer;
+let work: string;
+let shim: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'jackbay-rt-'));
+  shim = join(work, 'rt-shim.so');
+  const built = spawnSync(
+    'gcc',
+    [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-Wall',
+      '-o',
+      shim,
+      join(HERE, 'fixtures', 'rt-shim.c'),
+      '-ldl',
+      '-lpthread',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (built.status !== 0) throw new Error(`building rt-shim failed:\n${built.stderr}`);
+  server = await startServerPatiently({ rate: 48000, period: 256 });
+  src = await startEnginePeer(server, 'src');
+  await src.run(`audio_out('fc'); play_framecode('fc'); midi_out('mo')`);
+}, PATIENT_TIMEOUT);
+
+afterAll(async () => {
+  await src?.stop();
+  await server?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs the workload under the shim; returns the shim's report and what the child printed. */
+function runChild(
+  seconds: number,
+  extraEnv: Record<string, string> = {},
+): Promise<{ report: Report; stats: Record<string, number> }> {
+  const reportFile = join(work, `report-${Date.now()}.json`);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'fixtures', 'rt-safety-child.ts'), String(seconds), src.name],
+    {
+      cwd: PACKAGE,
+      env: { ...server.env, LD_PRELOAD: shim, RT_SHIM_REPORT: reportFile, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    child.once('exit', (status, signal) => {
+      clearTimeout(timer);
+      if (status !== 0)
+        return reject(new Error(`child exited with ${status ?? signal}:\n${stderr}\n${stdout}`));
+      try {
+        const lines = stdout.trim().split('\n');
+        resolve({
+          report: JSON.parse(readFileSync(reportFile, 'utf8')) as Report,
+          stats: JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, number>,
+        });
+      } catch (error) {
+        reject(new Error(`no report (${error}):\n${stderr}\n${stdout}`));
+      }
+    });
+  });
+}
+
+// MIDI channels (0-based) of the flood; the child's thru passes 1, 2 and 10.
+const CHANNELS = [0, 1, 9, 4];
+
+/** MIDI at full rate for `cycles` cycles: notes on four channels, clock and sysex. */
+function midiFlood(cycles: number): Array<Array<[number, string]>> {
+  return Array.from({ length: cycles }, (_, c) => [
+    ...Array.from({ length: 24 }, (_, k): [number, string] => [
+      k * 10,
+      `${(0x90 | (CHANNELS[k % 4] ?? 0)).toString(16)}${((c + k) % 128).toString(16).padStart(2, '0')}40`,
+    ]),
+    [250, 'f8'],
+    [251, `f07e7f06${(c % 128).toString(16).padStart(2, '0')}f7`],
+  ]);
+}
+
+describe('realtime safety', () => {
+  it('makes no malloc, free, lock or write call on the JACK process thread', async () => {
+    const seconds = 5;
+    await src.run(`send_midi('mo', ${JSON.stringify(midiFlood((seconds + 5) * 190))})`);
+    const { report, stats } = await runChild(seconds);
+    await src.run(`midi_queues['mo'].clear()`);
+    console.log(
+      `rt-safety: ${JSON.stringify(report.callbacks)} callbacks; on the process thread ${JSON.stringify(report.jackThread)}; clock_gettime in callbacks ${report.inCallback.clock_gettime}; other threads ${JSON.stringify(report.otherThreads)}; workload ${JSON.stringify(stats)}`,
+    );
+
+    // The workload really ran (bounds loose enough for a loaded machine):
+    // cycles, callbacks, MIDI, node changes.
+    expect(report.jackThreads).toBeGreaterThanOrEqual(1);
+    expect(report.callbacks.process).toBeGreaterThan(seconds * 100);
+    expect(report.callbacks.timebase).toBeGreaterThan(seconds * 20);
+    expect(report.callbacks.sync).toBeGreaterThan(0);
+    expect(stats.calls).toBeGreaterThan(seconds * 20);
+    expect(stats.monitored).toBeGreaterThan(seconds * 1000);
+    expect(stats.echoed).toBeGreaterThan(seconds * 100);
+    expect(stats.changes).toBeGreaterThan(seconds * 10);
+    expect(stats.captured).toBeGreaterThan(0);
+    expect(stats.transportToggles).toBeGreaterThan(0);
+    expect(stats.monitorLost).toBe(0);
+    // The trampoline saw the engine's own calls (it reads the clock twice a cycle)…
+    expect(report.inCallback.clock_gettime).toBeGreaterThanOrEqual(report.callbacks.process);
+    // …and the wrappers count: the JS thread allocates and locks all the time.
+    expect(report.otherThreads.malloc).toBeGreaterThan(1000);
+    expect(report.otherThreads.free).toBeGreaterThan(1000);
+    expect(report.otherThreads.pthread_mutex_lock).toBeGreaterThan(100);
+
+    const zero = Object.fromEntries(FUNCTIONS.map((name) => [name, 0]));
+    expect({ ...report.inCallback, clock_gettime: 0 }).toEqual({ ...zero, clock_gettime: 0 });
+    expect(report.jackThread).toEqual(zero);
+  }, 90000);
+
+  it('would see a call made inside a JACK callback (the shim’s self-test)', async () => {
+    const { report } = await runChild(1, { RT_SHIM_SELFTEST: '1' });
+    expect(report.callbacks.process).toBeGreaterThan(50);
+    // In self-test mode the trampoline allocates and frees once per callback.
+    const callbacks = report.callbacks.process + report.callbacks.timebase + report.callbacks.sync;
+    // (A callback running when counting stopped may have counted before the call.)
+    for (const name of ['malloc', 'free'] as const) {
+      expect(report.inCallback[name]).toBeGreaterThanOrEqual(callbacks - 3);
+      expect(report.inCallback[name]).toBeLessThanOrEqual(callbacks);
+    }
+    expect(report.jackThread.malloc).toBeGreaterThanOrEqual(callbacks);
+  }, 60000);
+});
