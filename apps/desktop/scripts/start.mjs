@@ -50,9 +50,9 @@ const run = (cmd, argv, cwd) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-// The main process imports @jackbay/core from its built output.
-if (!existsSync(join(root, 'packages/core/dist/index.js')))
-  run('pnpm', ['--filter', '@jackbay/core', 'run', 'build'], root);
+// The main process imports @jackbay/core (and through it @jackbay/jack-native)
+// from their built output: build them and what they depend on.
+run('pnpm', ['--filter', '@jackbay/core...', 'run', 'build'], root);
 run('pnpm', ['exec', 'electron-vite', 'build'], app);
 
 const child = spawn(electron, [app, ...args], { stdio: 'inherit' });
