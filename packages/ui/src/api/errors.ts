@@ -4,18 +4,21 @@
 // where they become one.
 import type { ErrorCode, RpcError } from '@jackbay/core/contract';
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'bad-request',
-  'unknown-method',
-  'server-down',
-  'port-not-found',
-  'incompatible-types',
-  'wrong-direction',
-  'already-connected',
-  'not-connected',
-  'jack-error',
-  'internal',
-]);
+// A record, not a list: a code added to the contract and missing here fails
+// to compile.
+const CODES: Record<ErrorCode, true> = {
+  'bad-request': true,
+  'unknown-method': true,
+  'server-down': true,
+  'port-not-found': true,
+  'client-not-found': true,
+  'incompatible-types': true,
+  'wrong-direction': true,
+  'already-connected': true,
+  'not-connected': true,
+  'jack-error': true,
+  internal: true,
+};
 
 export class RequestError extends Error implements RpcError {
   override readonly name = 'RequestError';
@@ -33,7 +36,7 @@ export function toRequestError(e: unknown): RequestError {
     const { code, message } = e as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' ? message : String(e);
     return new RequestError(
-      typeof code === 'string' && CODES.has(code) ? (code as ErrorCode) : 'internal',
+      typeof code === 'string' && Object.hasOwn(CODES, code) ? (code as ErrorCode) : 'internal',
       text,
     );
   }

@@ -7,6 +7,7 @@ import type {
   GraphSnapshot,
   PortInfo,
 } from '@jackbay/core/contract';
+import { connectionKey, isEmptyPatch } from '@jackbay/core/patch';
 
 export interface Graph {
   readonly clients: ReadonlyMap<string, ClientInfo>;
@@ -17,10 +18,8 @@ export interface Graph {
 
 export const emptyGraph: Graph = { clients: new Map(), ports: new Map(), connections: new Map() };
 
-// A newline cannot appear in a JACK port name, so it separates the two ends safely.
-export function connectionKey(c: Connection): string {
-  return `${c.source}\n${c.destination}`;
-}
+// One key and one emptiness test for the service and the renderer.
+export { connectionKey };
 
 export function graphFromSnapshot(snapshot: GraphSnapshot): Graph {
   return {
@@ -28,17 +27,6 @@ export function graphFromSnapshot(snapshot: GraphSnapshot): Graph {
     ports: new Map(snapshot.ports.map((p) => [p.name, p])),
     connections: new Map(snapshot.connections.map((c) => [connectionKey(c), c])),
   };
-}
-
-function isEmptyPatch(p: GraphPatch): boolean {
-  return (
-    p.clientsUpserted.length === 0 &&
-    p.clientsRemoved.length === 0 &&
-    p.portsUpserted.length === 0 &&
-    p.portsRemoved.length === 0 &&
-    p.connectionsAdded.length === 0 &&
-    p.connectionsRemoved.length === 0
-  );
 }
 
 /**
