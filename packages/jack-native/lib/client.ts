@@ -954,7 +954,7 @@ export class Client implements PortOwner, Disposable {
     if (!handle || name === '') return null;
     // Events queued before a shutdown arrive after it: by then no port of that
     // server is usable (and the native client refuses every call).
-    if (this.#closed || this.#shutdown || this.#native.isZombie()) return null;
+    if (this.#closed || this.#shutdown || this.#state[0] !== 0) return null;
     const known = this.#byHandle.get(handle);
     if (known && known.type === type && known.flags === flags) return known;
     if (known && released && known._knownName === name) return known;

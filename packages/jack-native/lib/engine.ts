@@ -272,7 +272,6 @@ export class Engine {
   // The next publish precedes unregistering a port the realtime thread may use.
   #settle = false;
   #tempo: Tempo = { ...DEFAULT_TEMPO };
-  #counters: ReturnType<NativeClient['engineCounters']> | null = null;
 
   constructor(private readonly host: EngineHost) {}
 
@@ -497,8 +496,7 @@ export class Engine {
   }
 
   counters(): ReturnType<NativeClient['engineCounters']> {
-    this.#counters = this.host.native.engineCounters();
-    return this.#counters;
+    return this.host.native.engineCounters();
   }
 
   monitorCounts(monitor: MidiMonitor): [received: number, lost: number] {

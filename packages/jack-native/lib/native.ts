@@ -32,7 +32,6 @@ export type NativePropertyValue = [value: Buffer, type: string];
 export interface NativeClient {
   readonly openStatus: number;
   isOpen(): boolean;
-  isZombie(): boolean;
   name(): string;
   uuid(): string | null;
   samplerate(): number;

@@ -75,7 +75,6 @@ Napi::Function NativeClient::Init(Napi::Env env) {
       env, "NativeClient",
       {
           InstanceMethod<&NativeClient::IsOpen>("isOpen"),
-          InstanceMethod<&NativeClient::IsZombie>("isZombie"),
           InstanceMethod<&NativeClient::Name>("name"),
           InstanceMethod<&NativeClient::Uuid>("uuid"),
           InstanceMethod<&NativeClient::Samplerate>("samplerate"),
@@ -341,10 +340,6 @@ void NativeClient::OnShutdown(jack_status_t code, const char* reason, void* arg)
 
 Napi::Value NativeClient::IsOpen(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), client_ != nullptr);
-}
-
-Napi::Value NativeClient::IsZombie(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), zombie_.load());
 }
 
 Napi::Value NativeClient::Name(const Napi::CallbackInfo& info) {

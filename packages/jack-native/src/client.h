@@ -33,7 +33,6 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
  private:
   // Lifecycle and client properties
   Napi::Value IsOpen(const Napi::CallbackInfo& info);
-  Napi::Value IsZombie(const Napi::CallbackInfo& info);
   Napi::Value Name(const Napi::CallbackInfo& info);
   Napi::Value Uuid(const Napi::CallbackInfo& info);
   Napi::Value Samplerate(const Napi::CallbackInfo& info);
