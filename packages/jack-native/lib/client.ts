@@ -70,6 +70,36 @@ export interface ClientEvents {
   propertyChange: [subject: string, key: string, change: number];
 }
 
+/** The timebase callback's signature (the seed's, with `pos` to fill in). */
+export type TimebaseCallback = (
+  state: TransportState,
+  blocksize: number,
+  pos: Position,
+  newPos: boolean,
+) => void;
+
+const EMPTY_POSITION: Position = {
+  unique1: 0,
+  usecs: 0,
+  frameRate: 0,
+  frame: 0,
+  valid: 0,
+  bar: 1,
+  beat: 1,
+  tick: 0,
+  barStartTick: 0,
+  beatsPerBar: 4,
+  beatType: 4,
+  ticksPerBeat: 1920,
+  beatsPerMinute: 120,
+  frameTime: 0,
+  nextTime: 0,
+  bbtOffset: 0,
+  audioFramesPerVideoFrame: 0,
+  videoOffset: 0,
+  unique2: 0,
+};
+
 export type ClientEvent = keyof ClientEvents;
 export type Listener<E extends ClientEvent> = (...args: ClientEvents[E]) => void;
 
@@ -176,6 +206,9 @@ export class Client implements PortOwner, Disposable {
   #probeCounter = 0;
   #syncCallback: ((state: TransportState, position: Position) => boolean) | null = null;
   #syncAnswered = -1;
+  #timebaseCallback: TimebaseCallback | null = null;
+  #timebaseSeen = -1;
+  #timebaseStoppedAt = -1;
 
   /** Audio input ports of this client. */
   readonly inports: Ports<OwnPort>;
@@ -755,6 +788,8 @@ export class Client implements PortOwner, Disposable {
    * Returns false if `conditional` and another client is master already.
    */
   setTimebaseMaster(tempo: Partial<Tempo> = {}, options: { conditional?: boolean } = {}): boolean {
+    this.#timebaseCallback = null;
+    this.native.useJsTimebase(false);
     this.#eng.setTempo(tempo);
     const rc = this.native.setTimebaseMaster(Boolean(options.conditional));
     if (rc === 16) return false; // EBUSY
@@ -778,6 +813,80 @@ export class Client implements PortOwner, Disposable {
     if (rc !== 0) throw new JackErrorCode('Unable to set sync callback', rc);
     this.#syncCallback = callback ?? null;
     this.#syncAnswered = -1;
+  }
+
+  /**
+   * The seed's timebase callback, asynchronous. JACK asks the timebase master
+   * for the BBT of the next cycle from its realtime thread, where JavaScript
+   * cannot run; so `callback(state, blocksize, pos, newPos)` fills `pos` (bar,
+   * beat, tick, barStartTick, beatsPerBar, beatType, ticksPerBeat,
+   * beatsPerMinute) for the frame JACK is expected to ask about next
+   * (pos.frame), and the engine answers JACK from the latest such answer,
+   * carried to the asked frame at that answer's tempo. The cost: a tempo
+   * change takes effect a cycle late, and until the first answer (or after a
+   * late one across a tempo change) JACK gets no or estimated BBT.
+   * Returns false if `conditional` and another client is master already.
+   */
+  setTimebaseCallback(callback: TimebaseCallback | null, conditional = false): boolean {
+    checkCallback(callback, 'setTimebaseCallback');
+    this.#eng;
+    if (!callback) {
+      this.#timebaseCallback = null;
+      this.native.useJsTimebase(false);
+      return true;
+    }
+    this.native.useJsTimebase(true);
+    const rc = this.native.setTimebaseMaster(Boolean(conditional));
+    if (rc === 16) {
+      this.native.useJsTimebase(false);
+      return false; // EBUSY
+    }
+    if (rc !== 0) {
+      this.native.useJsTimebase(false);
+      throw new JackErrorCode('Unable to become timebase master', rc);
+    }
+    this.#timebaseCallback = callback;
+    this.#timebaseSeen = -1;
+    this.#timebaseStoppedAt = -1;
+    return true;
+  }
+
+  #runTimebase(): void {
+    const callback = this.#timebaseCallback;
+    if (!callback) return;
+    const [seq, state, frames, frame, rate, newPos] = this.#native.timebaseRequest();
+    if (seq === 0 || seq === this.#timebaseSeen) return;
+    this.#timebaseSeen = seq;
+    // While rolling, the next question is about one period later.
+    const target = state === 1 ? (frame + frames) >>> 0 : frame;
+    const pos: Position = { ...EMPTY_POSITION, frame: target, frameRate: rate };
+    try {
+      callback(TransportState.of(state), frames, pos, newPos);
+    } catch (error) {
+      // No more calls after an exception, and no stale BBT: give up the role.
+      this.#timebaseCallback = null;
+      this.#native.useJsTimebase(false);
+      this.#native.releaseTimebase();
+      if (!(error instanceof CallbackExit))
+        console.error('jack: exception in timebase callback:', error);
+      return;
+    }
+    // Stopped, JACK asks only when the position changes, and it asked before
+    // this answer existed: relocate to the same frame so it asks once more.
+    const relocate = state === 0 && this.#timebaseStoppedAt !== frame;
+    this.#timebaseStoppedAt = state === 0 ? frame : -1;
+    this.#native.timebaseAnswer(
+      target,
+      pos.bar,
+      pos.beat,
+      pos.tick,
+      pos.barStartTick,
+      pos.beatsPerBar,
+      pos.beatType,
+      pos.ticksPerBeat,
+      pos.beatsPerMinute,
+    );
+    if (relocate) this.#native.transportLocate(frame);
   }
 
   /** @internal */
@@ -869,6 +978,7 @@ export class Client implements PortOwner, Disposable {
     // The process callback first: its cycle's deadline is the next period.
     this.#engine?.bridge?.run();
     if (this.#syncCallback) this.#runSync();
+    if (this.#timebaseCallback) this.#runTimebase();
     const flat = this.#native.drainEvents();
     for (let i = 0; i < flat.length; i += SLOTS) {
       const kind = flat[i] as Kind;

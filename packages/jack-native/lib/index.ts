@@ -7,6 +7,7 @@ export type {
   GetPortsOptions,
   Listener,
   ListenerOptions,
+  TimebaseCallback,
 } from './client.js';
 export { Client } from './client.js';
 export type { MonitoredMidiEvent, SineOptions, Tempo } from './engine.js';

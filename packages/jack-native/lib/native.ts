@@ -88,6 +88,26 @@ export interface NativeClient {
   engineSetTempo(bpm: number, beatsPerBar: number, beatType: number, ticksPerBeat: number): void;
   engineSyncRequest(): number;
   engineCycleTimes(): Float64Array;
+  useJsTimebase(on: boolean): void;
+  timebaseRequest(): [
+    seq: number,
+    state: number,
+    frames: number,
+    frame: number,
+    rate: number,
+    newPos: boolean,
+  ];
+  timebaseAnswer(
+    frame: number,
+    bar: number,
+    beat: number,
+    tick: number,
+    barStartTick: number,
+    beatsPerBar: number,
+    beatType: number,
+    ticksPerBeat: number,
+    beatsPerMinute: number,
+  ): void;
   setTimebaseMaster(conditional: boolean): number;
   setSyncCallbackEnabled(on: boolean): number;
   syncAnswer(request: number, ready: boolean): void;

@@ -127,6 +127,9 @@ Napi::Function NativeClient::Init(Napi::Env env) {
           InstanceMethod<&NativeClient::SyncAnswer>("syncAnswer"),
           InstanceMethod<&NativeClient::EngineSyncRequest>("engineSyncRequest"),
           InstanceMethod<&NativeClient::EngineCycleTimes>("engineCycleTimes"),
+          InstanceMethod<&NativeClient::UseJsTimebase>("useJsTimebase"),
+          InstanceMethod<&NativeClient::TimebaseRequest>("timebaseRequest"),
+          InstanceMethod<&NativeClient::TimebaseAnswer>("timebaseAnswer"),
       });
 }
 
@@ -759,6 +762,23 @@ Napi::Value NativeClient::EngineSyncRequest(const Napi::CallbackInfo& info) {
 Napi::Value NativeClient::EngineCycleTimes(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   return engine_->cycleTimes(info.Env());
+}
+
+Napi::Value NativeClient::UseJsTimebase(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->useJsTimebase(info[0].ToBoolean());
+  return info.Env().Undefined();
+}
+
+Napi::Value NativeClient::TimebaseRequest(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  return engine_->timebaseRequest(info.Env());
+}
+
+Napi::Value NativeClient::TimebaseAnswer(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  engine_->timebaseAnswer(info);
+  return info.Env().Undefined();
 }
 
 // syncAnswer(requestSeq, ready)

@@ -95,6 +95,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   Napi::Value SyncAnswer(const Napi::CallbackInfo& info);
   Napi::Value EngineSyncRequest(const Napi::CallbackInfo& info);
   Napi::Value EngineCycleTimes(const Napi::CallbackInfo& info);
+  Napi::Value UseJsTimebase(const Napi::CallbackInfo& info);
+  Napi::Value TimebaseRequest(const Napi::CallbackInfo& info);
+  Napi::Value TimebaseAnswer(const Napi::CallbackInfo& info);
 
   // Throws a JS error and returns false when the client cannot be used.
   bool CheckUsable(Napi::Env env);

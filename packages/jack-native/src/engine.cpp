@@ -355,7 +355,11 @@ void Engine::runBridge(BridgeNode& bridge, jack_nframes_t frames) {
   wake_->wake();
 }
 
-void Engine::timebase(jack_transport_state_t, jack_nframes_t, jack_position_t* pos, int) {
+void Engine::timebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos) {
+  if (jsTimebase_.load(std::memory_order_acquire)) {
+    jsTimebase(state, frames, pos, newPos);
+    return;
+  }
   // BBT follows from the frame alone, so repositioning and rolling need no
   // incremental state (the formula of JACK's transport documentation).
   const double bpm = tempo_.bpm.load(std::memory_order_relaxed);
@@ -375,6 +379,93 @@ void Engine::timebase(jack_transport_state_t, jack_nframes_t, jack_position_t* p
   pos->beat_type = tempo_.beatType.load(std::memory_order_relaxed);
   pos->ticks_per_beat = ticksPerBeat;
   pos->beats_per_minute = bpm;
+}
+
+void Engine::jsTimebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos) {
+  TimebaseRequest& request = timebaseRequest_;
+  request.state.store(static_cast<uint32_t>(state), std::memory_order_relaxed);
+  request.frames.store(frames, std::memory_order_relaxed);
+  request.frame.store(pos->frame, std::memory_order_relaxed);
+  request.rate.store(pos->frame_rate, std::memory_order_relaxed);
+  request.newPos.store(newPos != 0, std::memory_order_relaxed);
+  request.seq.fetch_add(1, std::memory_order_release);
+  wake_->wake();
+
+  // The latest answer, read consistently (bounded retries: never wait).
+  TimebaseAnswer& answer = timebaseAnswer_;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const uint32_t before = answer.seq.load(std::memory_order_acquire);
+    if (before & 1) continue;
+    const bool valid = answer.valid.load(std::memory_order_relaxed);
+    const double fromFrame = answer.frame.load(std::memory_order_relaxed);
+    const double bar0 = answer.bar.load(std::memory_order_relaxed);
+    const double beat0 = answer.beat.load(std::memory_order_relaxed);
+    const double tick0 = answer.tick.load(std::memory_order_relaxed);
+    const double barStart0 = answer.barStartTick.load(std::memory_order_relaxed);
+    const double ticksPerBeat = answer.ticksPerBeat.load(std::memory_order_relaxed);
+    const double bpm = answer.bpm.load(std::memory_order_relaxed);
+    const float beatsPerBar = answer.beatsPerBar.load(std::memory_order_relaxed);
+    const float beatType = answer.beatType.load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (answer.seq.load(std::memory_order_relaxed) != before) continue;
+    if (!valid || ticksPerBeat <= 0 || beatsPerBar < 1) return;  // no BBT until JS answers
+    // Carry the answer to the asked frame at its tempo: exact when JS
+    // answered for this very frame, a constant-tempo estimate otherwise.
+    const double rate = pos->frame_rate ? pos->frame_rate : jack().jack_get_sample_rate(client_);
+    const double ticksPerBar = std::floor(beatsPerBar) * ticksPerBeat;
+    const double elapsed = (static_cast<double>(pos->frame) - fromFrame) / rate / 60.0 * bpm * ticksPerBeat;
+    const double intoBar = (beat0 - 1) * ticksPerBeat + tick0 + elapsed;
+    const double bars = std::floor(intoBar / ticksPerBar);
+    const double rest = intoBar - bars * ticksPerBar;
+    const double beat = std::floor(rest / ticksPerBeat);
+    pos->valid = static_cast<jack_position_bits_t>(pos->valid | JackPositionBBT);
+    pos->bar = static_cast<int32_t>(bar0 + bars);
+    pos->beat = static_cast<int32_t>(beat + 1);
+    pos->tick = static_cast<int32_t>(rest - beat * ticksPerBeat);
+    pos->bar_start_tick = barStart0 + bars * ticksPerBar;
+    pos->beats_per_bar = beatsPerBar;
+    pos->beat_type = beatType;
+    pos->ticks_per_beat = ticksPerBeat;
+    pos->beats_per_minute = bpm;
+    return;
+  }
+}
+
+void Engine::useJsTimebase(bool on) {
+  timebaseAnswer_.valid.store(false, std::memory_order_relaxed);
+  jsTimebase_.store(on, std::memory_order_release);
+}
+
+Napi::Value Engine::timebaseRequest(Napi::Env env) const {
+  const TimebaseRequest& request = timebaseRequest_;
+  Napi::Array result = Napi::Array::New(env, 6);
+  result.Set(0u, request.seq.load(std::memory_order_acquire));
+  result.Set(1u, request.state.load(std::memory_order_relaxed));
+  result.Set(2u, request.frames.load(std::memory_order_relaxed));
+  result.Set(3u, request.frame.load(std::memory_order_relaxed));
+  result.Set(4u, request.rate.load(std::memory_order_relaxed));
+  result.Set(5u, request.newPos.load(std::memory_order_relaxed));
+  return result;
+}
+
+// timebaseAnswer(frame, bar, beat, tick, barStartTick, beatsPerBar, beatType, ticksPerBeat, bpm)
+void Engine::timebaseAnswer(const Napi::CallbackInfo& info) {
+  auto number = [&](size_t i) { return info[i].As<Napi::Number>().DoubleValue(); };
+  TimebaseAnswer& answer = timebaseAnswer_;
+  const uint32_t seq = answer.seq.load(std::memory_order_relaxed);
+  answer.seq.store(seq + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  answer.frame.store(static_cast<uint32_t>(number(0)), std::memory_order_relaxed);
+  answer.bar.store(static_cast<int32_t>(number(1)), std::memory_order_relaxed);
+  answer.beat.store(static_cast<int32_t>(number(2)), std::memory_order_relaxed);
+  answer.tick.store(number(3), std::memory_order_relaxed);
+  answer.barStartTick.store(number(4), std::memory_order_relaxed);
+  answer.beatsPerBar.store(static_cast<float>(number(5)), std::memory_order_relaxed);
+  answer.beatType.store(static_cast<float>(number(6)), std::memory_order_relaxed);
+  answer.ticksPerBeat.store(number(7), std::memory_order_relaxed);
+  answer.bpm.store(number(8), std::memory_order_relaxed);
+  answer.valid.store(true, std::memory_order_relaxed);
+  answer.seq.store(seq + 2, std::memory_order_release);
 }
 
 int Engine::sync(jack_transport_state_t state, jack_position_t* pos) {

@@ -97,6 +97,25 @@ struct BridgeNode {
   uint32_t cycle = 0;  // realtime-thread cycle counter
 };
 
+// The JS timebase callback, asynchronous: the realtime thread posts each
+// request (the frame JACK asks about) and fills BBT from the latest answer JS
+// gave, carried to the asked frame at that answer's tempo; JS answers for the
+// frame it expects to be asked next. Published under a sequence lock.
+struct TimebaseAnswer {
+  std::atomic<uint32_t> seq{0};
+  std::atomic<bool> valid{false};
+  std::atomic<uint32_t> frame{0};
+  std::atomic<int32_t> bar{1}, beat{1};
+  std::atomic<double> tick{0}, barStartTick{0}, ticksPerBeat{1920}, bpm{120};
+  std::atomic<float> beatsPerBar{4}, beatType{4};
+};
+
+struct TimebaseRequest {
+  std::atomic<uint32_t> seq{0};  // bumped by each realtime call
+  std::atomic<uint32_t> state{0}, frames{0}, frame{0}, rate{0};
+  std::atomic<bool> newPos{false};
+};
+
 struct TimebaseNode {
   std::atomic<double> bpm{120.0};
   std::atomic<float> beatsPerBar{4.0f};
@@ -162,6 +181,11 @@ class Engine {
   void readMeters(float* out, size_t capacity);
   void setSine(uint32_t id, double frequency, float level, bool on);
   void setTempo(double bpm, float beatsPerBar, float beatType, double ticksPerBeat);
+  // Switches BBT between the native tempo and the JS callback's answers.
+  void useJsTimebase(bool on);
+  // [seq, state, frames, frame, rate, newPos] of JACK's latest timebase call.
+  Napi::Value timebaseRequest(Napi::Env env) const;
+  void timebaseAnswer(const Napi::CallbackInfo& info);
   // Counters: [late cycles, monitors lost…] — see Counters in engine.cpp.
   Napi::Value counters(Napi::Env env);
   void setSyncReady(uint32_t requestSeq, bool ready);
@@ -179,6 +203,7 @@ class Engine {
 
  private:
   void processNodes(jack_nframes_t frames);
+  void jsTimebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos);
   void runBridge(BridgeNode& bridge, jack_nframes_t frames);
 
   jack_client_t* client_;
@@ -206,6 +231,9 @@ class Engine {
   std::atomic<uint32_t> timingIndex_{0};
 
   TimebaseNode tempo_;
+  std::atomic<bool> jsTimebase_{false};
+  TimebaseRequest timebaseRequest_;
+  TimebaseAnswer timebaseAnswer_;
   // Slow-sync: the realtime thread asks (seq), JS answers ready for that seq.
   std::atomic<uint32_t> syncSeq_{0};
   std::atomic<uint32_t> syncAnsweredSeq_{0};

@@ -462,30 +462,40 @@ describe('midi_chords', () => {
       await chords.printed(/press Ctrl\+C/);
       await connect('midisrc:out', 'MIDI-Chord-Generator:input');
       await connect('MIDI-Chord-Generator:output', 'midisink:in');
-      await ask('received'); // forget anything earlier
-      const sent = await ask<Array<[number, string]>>('send', [
-        [[40, '903c50']],
-        [[7, 'b00102']],
-        [[128, '803c00']],
-      ]);
-      const received: Array<[number, string]> = [];
-      const collect = async () => {
-        received.push(...(await ask<Array<[number, string]>>('received')));
-        return received.length >= 7;
-      };
-      await waitFor(collect, 5000, 'the chords').catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 100)); // nothing more may come
-      await collect();
-      const [noteOn = 0, control = 0, noteOff = 0] = sent.map(([time]) => time);
-      expect(received, chords.output()).toEqual([
-        [noteOn + PERIOD, '903c50'],
-        [noteOn + PERIOD, '903f50'],
-        [noteOn + PERIOD, '904350'],
-        [control + PERIOD, 'b00102'],
-        [noteOff + PERIOD, '803c00'],
-        [noteOff + PERIOD, '803f00'],
-        [noteOff + PERIOD, '804300'],
-      ]);
+      // The JS process callback's outputs play one period late; on a loaded
+      // machine a cycle can miss that deadline (counted as late, played as
+      // silence) and drop a chord: try a few times for a clean pass.
+      let received: Array<[number, string]> = [];
+      let expected: Array<[number, string]> = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await ask('received'); // forget anything earlier
+        const sent = await ask<Array<[number, string]>>('send', [
+          [[40, '903c50']],
+          [[7, 'b00102']],
+          [[128, '803c00']],
+        ]);
+        const got: Array<[number, string]> = [];
+        const collect = async () => {
+          got.push(...(await ask<Array<[number, string]>>('received')));
+          return got.length >= 7;
+        };
+        await waitFor(collect, 5000, 'the chords').catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 100)); // nothing more may come
+        await collect();
+        const [noteOn = 0, control = 0, noteOff = 0] = sent.map(([time]) => time);
+        received = got;
+        expected = [
+          [noteOn + PERIOD, '903c50'],
+          [noteOn + PERIOD, '903f50'],
+          [noteOn + PERIOD, '904350'],
+          [control + PERIOD, 'b00102'],
+          [noteOff + PERIOD, '803c00'],
+          [noteOff + PERIOD, '803f00'],
+          [noteOff + PERIOD, '804300'],
+        ];
+        if (JSON.stringify(received) === JSON.stringify(expected)) break;
+      }
+      expect(received, chords.output()).toEqual(expected);
       await chords.interrupt();
     } finally {
       chords.child.kill('SIGKILL');

@@ -1,0 +1,149 @@
+// The seed's timebase callback in its asynchronous form, read back through
+// the Python peer's transport_query().
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CallbackExit,
+  Client,
+  POSITION_BBT,
+  type Position,
+  type TransportState,
+} from '../lib/index.js';
+import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
+import type { JackServer } from './helpers/jack-server.js';
+import { pythonJson, waitFor } from './helpers/peer.js';
+
+const RATE = 48000;
+const BPM = 150;
+const BEATS_PER_BAR = 3;
+const TICKS = 960;
+
+let server: JackServer;
+const opened: Client[] = [];
+beforeAll(async () => {
+  server = await startServerPatiently({ rate: RATE, period: 256 });
+}, PATIENT_TIMEOUT);
+afterAll(async () => {
+  for (const client of opened) client.close();
+  await server?.stop();
+});
+
+function open(name: string): Client {
+  const client = new Client(name, { serverName: server.name });
+  opened.push(client);
+  client.activate();
+  return client;
+}
+
+// A 150 BPM 3/4 master, written the way a user of the seed writes one.
+function fillBbt(_state: TransportState, _blocksize: number, pos: Position): void {
+  const beats = (pos.frame / pos.frameRate / 60) * BPM;
+  const whole = Math.floor(beats);
+  const bar = Math.floor(whole / BEATS_PER_BAR);
+  pos.valid |= POSITION_BBT;
+  pos.bar = bar + 1;
+  pos.beat = whole - bar * BEATS_PER_BAR + 1;
+  pos.tick = Math.floor((beats - whole) * TICKS);
+  pos.barStartTick = bar * BEATS_PER_BAR * TICKS;
+  pos.beatsPerBar = BEATS_PER_BAR;
+  pos.beatType = 4;
+  pos.ticksPerBeat = TICKS;
+  pos.beatsPerMinute = BPM;
+}
+
+interface PeerPosition {
+  state: number;
+  frame: number;
+  bar?: number;
+  beat?: number;
+  tick?: number;
+  beats_per_minute?: number;
+  beats_per_bar?: number;
+}
+
+function peerQuery(): PeerPosition {
+  return pythonJson<PeerPosition>(
+    server,
+    `
+c = jack.Client('tb-reader', no_start_server=True)
+state, pos = c.transport_query()
+pos['state'] = {jack.STOPPED: 0, jack.ROLLING: 1, jack.STARTING: 3}.get(state, -1)
+c.close()
+print(json.dumps(pos))`,
+  );
+}
+
+// Ticks since frame 0 as the master's own formula gives them, and as read.
+const expectedTicks = (frame: number) => Math.floor((frame / RATE / 60) * BPM * TICKS);
+const readTicks = (p: PeerPosition) =>
+  ((p.bar ?? 0) - 1) * BEATS_PER_BAR * TICKS + ((p.beat ?? 0) - 1) * TICKS + (p.tick ?? 0);
+
+describe('setTimebaseCallback (asynchronous)', () => {
+  it('gives the peer the BBT the JS callback computes, stopped and rolling', async () => {
+    const master = open('tb-js');
+    let calls = 0;
+    expect(
+      master.setTimebaseCallback((state, blocksize, pos, newPos) => {
+        calls++;
+        expect(typeof newPos).toBe('boolean');
+        expect(blocksize).toBe(256);
+        fillBbt(state, blocksize, pos);
+      }),
+    ).toBe(true);
+    master.transportFrame = 96000; // 2.0 s: 5 beats, bar 2 beat 3
+    const stopped = await waitFor(
+      () => {
+        const p = peerQuery();
+        return p.frame === 96000 && p.bar !== undefined ? p : null;
+      },
+      5000,
+      'BBT at the located frame',
+    );
+    if (!stopped) throw new Error('unreachable');
+    expect(calls).toBeGreaterThan(0);
+    expect([stopped.bar, stopped.beat, stopped.tick]).toEqual([2, 3, 0]);
+    expect(stopped.beats_per_minute).toBe(BPM);
+    expect(stopped.beats_per_bar).toBe(BEATS_PER_BAR);
+
+    master.transportStart();
+    const rolling = await waitFor(
+      () => {
+        const p = peerQuery();
+        return p.state === 1 && p.frame > 96000 + 4096 ? p : null;
+      },
+      5000,
+      'rolling BBT',
+    );
+    if (!rolling) throw new Error('unreachable');
+    expect(Math.abs(readTicks(rolling) - expectedTicks(rolling.frame))).toBeLessThanOrEqual(1);
+    master.transportStop();
+    master.close();
+  });
+
+  it('is refused when conditional and another master exists; CallbackExit gives the role up', async () => {
+    const master = open('tb-first');
+    expect(master.setTimebaseCallback(fillBbt)).toBe(true);
+    const second = open('tb-second');
+    expect(second.setTimebaseCallback(fillBbt, true)).toBe(false);
+
+    let thrown = 0;
+    master.setTimebaseCallback(() => {
+      thrown++;
+      throw new CallbackExit();
+    });
+    master.transportFrame = 48000;
+    // The callback threw once and was called no more: the role is free again.
+    await waitFor(() => second.setTimebaseCallback(fillBbt, true), 5000, 'a free timebase role');
+    expect(thrown).toBe(1);
+    const p = await waitFor(
+      () => {
+        const q = peerQuery();
+        return q.frame === 48000 && q.bar !== undefined ? q : null;
+      },
+      5000,
+      'the new master’s BBT',
+    );
+    expect([p?.bar, p?.beat, p?.tick]).toEqual([1, 3, 480]); // 1 s at 150 BPM: 2.5 beats
+    second.close();
+    master.close();
+  });
+});
