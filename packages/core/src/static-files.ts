@@ -2,7 +2,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -89,7 +89,7 @@ export class StaticFiles {
     }
     const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
     // Vite names assets by content hash; only index.html must always be fresh.
-    const cache = file.includes(`${sep}assets${sep}`)
+    const cache = relative(this.root, file).startsWith(`assets${sep}`)
       ? 'public, max-age=31536000, immutable'
       : 'no-cache';
     res.writeHead(200, {

@@ -502,7 +502,7 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
   plan->clearMidi = portList(spec.Get("clearMidi"));
 
   std::map<uint32_t, std::shared_ptr<MeterNode>> meters;
-  meterOrder_.clear();
+  std::vector<uint32_t> meterOrder;
   auto meterSpecs = spec.Get("meters").As<Napi::Array>();
   for (uint32_t i = 0; i < meterSpecs.Length(); ++i) {
     auto item = meterSpecs.Get(i).As<Napi::Object>();
@@ -517,7 +517,7 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
       node->port = port;
     }
     meters[id] = node;
-    meterOrder_.push_back(id);
+    meterOrder.push_back(id);
     plan->meters.push_back(node);
   }
 
@@ -622,17 +622,24 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     bridge->audioOut = portList(item.Get("audioOut"));
     bridge->midiIn = portList(item.Get("midiIn"));
     bridge->midiOut = portList(item.Get("midiOut"));
-    bridge->headerBytes = kBridgeGlobalBytes + bridge->slots * kBridgeSlotHeaderBytes;
-    bridge->slotBytes = static_cast<uint32_t>(
-        (bridge->audioIn.size() + bridge->audioOut.size()) * bridge->maxFrames * sizeof(float) +
-        (bridge->midiIn.size() + bridge->midiOut.size()) * bridge->midiArea);
-    if (bridge->slots == 0 || bridge->memory->length < bridge->headerBytes + bridge->slots * bridge->slotBytes)
-      throw Napi::RangeError::New(env, "process bridge memory is too small");
+    // Sizes in 64 bits: the checks below must not be fooled by a wrap.
+    const uint64_t headerBytes = kBridgeGlobalBytes + uint64_t{bridge->slots} * kBridgeSlotHeaderBytes;
+    const uint64_t slotBytes =
+        (bridge->audioIn.size() + bridge->audioOut.size()) * uint64_t{bridge->maxFrames} * sizeof(float) +
+        (bridge->midiIn.size() + bridge->midiOut.size()) * uint64_t{bridge->midiArea};
+    if (bridge->slots == 0 || bridge->slots > 64 || bridge->midiArea < kMidiAreaHeader + 8 ||
+        bridge->midiArea % 4 != 0 || bridge->memory->length < headerBytes + bridge->slots * slotBytes)
+      throw Napi::RangeError::New(env, "process bridge memory does not match its layout");
+    bridge->headerBytes = static_cast<uint32_t>(headerBytes);
+    bridge->slotBytes = static_cast<uint32_t>(slotBytes);
     plan->bridge = bridge;
   }
   bridge_ = plan->bridge;
 
+  // Registries change only once the whole plan is valid: a spec rejected
+  // above leaves the engine as it was.
   meters_ = std::move(meters);
+  meterOrder_ = std::move(meterOrder);
   monitors_ = std::move(monitors);
   thrus_ = std::move(thrus);
   sines_ = std::move(sines);

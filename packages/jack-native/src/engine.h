@@ -186,7 +186,7 @@ class Engine {
   // [seq, state, frames, frame, rate, newPos] of JACK's latest timebase call.
   Napi::Value timebaseRequest(Napi::Env env) const;
   void timebaseAnswer(const Napi::CallbackInfo& info);
-  // Counters: [late cycles, monitors lost…] — see Counters in engine.cpp.
+  // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost]}, streams: {id: xruns}, syncRequest }
   Napi::Value counters(Napi::Env env);
   void setSyncReady(uint32_t requestSeq, bool ready);
   uint32_t syncRequestSeq() const { return syncSeq_.load(std::memory_order_acquire); }
@@ -213,7 +213,6 @@ class Engine {
   std::atomic<uint64_t> adoptedSeq_{0};  // seq of the plan the realtime thread runs
   uint64_t publishedSeq_ = 0;            // JS thread
   RetiredPlans retired_;
-  Plan* published_ = nullptr;  // JS thread: the newest plan handed over
 
   // JS-thread registries of live nodes by id, so a new plan keeps their state.
   std::map<uint32_t, std::shared_ptr<MeterNode>> meters_;

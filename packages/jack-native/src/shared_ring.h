@@ -50,7 +50,8 @@ class SharedRing {
   }
 
   void get(void* dst, uint32_t count) {
-    uint32_t start = static_cast<uint32_t>(read_->load(std::memory_order_relaxed));
+    // Masked like every index here: the memory is writable from JS.
+    uint32_t start = static_cast<uint32_t>(read_->load(std::memory_order_relaxed)) & mask_;
     uint32_t first = count < size_ - start ? count : size_ - start;
     std::memcpy(dst, data_ + start, first);
     if (count > first) std::memcpy(static_cast<uint8_t*>(dst) + first, data_, count - first);

@@ -35,7 +35,10 @@ async function openService() {
 app.enableSandbox();
 app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second instance hands over to the first and must not open a JACK client
+// (or a demo server) of its own: app.quit() alone would let startup run on.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.exit(0);
 
 let window: BrowserWindow | null = null;
 app.on('second-instance', () => {
@@ -110,7 +113,10 @@ async function start(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
-app.whenReady().then(start, (error: unknown) => {
-  console.error(error);
-  app.exit(1);
-});
+app.whenReady().then(
+  () => (primary ? start() : undefined),
+  (error: unknown) => {
+    console.error(error);
+    app.exit(1);
+  },
+);
