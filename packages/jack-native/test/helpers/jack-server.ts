@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lockMetadata } from './metadata-lock.js';
 
 export interface JackServer {
   readonly name: string;
@@ -113,15 +114,24 @@ function startOnce(options: JackServerOptions): JackServer {
   return {
     name,
     env,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // A stopping JACK2 server deletes the metadata store that all servers
+      // of the user share: never while a test that checks metadata runs.
+      const unlock = await lockMetadata();
+      try {
+        await new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
         });
-        child.kill('SIGTERM');
-      }),
+      } finally {
+        unlock();
+      }
+    },
   };
 }

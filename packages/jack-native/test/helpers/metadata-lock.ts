@@ -20,14 +20,28 @@ function ownerAlive(): boolean {
   }
 }
 
+// How often this module holds the lock now: a holder may take it again
+// (a metadata test that stops its server), and only the last release frees it.
+let depth = 0;
+
+function release(): void {
+  depth -= 1;
+  if (depth === 0) rmSync(LOCK, { recursive: true, force: true });
+}
+
 /** Waits for the metadata lock; resolves with the function that releases it. */
 export async function lockMetadata(timeoutMs = 120_000): Promise<() => void> {
+  if (depth > 0) {
+    depth += 1;
+    return release;
+  }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       mkdirSync(LOCK); // atomic: only one process creates it
       writeFileSync(join(LOCK, 'pid'), String(process.pid));
-      return () => rmSync(LOCK, { recursive: true, force: true });
+      depth = 1;
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
