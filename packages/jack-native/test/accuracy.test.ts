@@ -5,7 +5,7 @@
 // figures are printed (see `report`).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../lib/index.js';
-import { type EnginePeer, startEnginePeer } from './fixtures/engine-peer.js';
+import { type EnginePeer, peerPort, startEnginePeer } from './fixtures/engine-peer.js';
 import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
 import type { JackServer } from './helpers/jack-server.js';
 import { waitFor } from './helpers/peer.js';
@@ -46,15 +46,6 @@ function open(): Client {
   clients.push(client);
   client.activate();
   return client;
-}
-
-async function peerPort(
-  peer: EnginePeer,
-  kind: 'audio_out' | 'audio_in' | 'midi_out' | 'midi_in',
-  prefix: string,
-): Promise<{ short: string; full: string }> {
-  const short = unique(prefix);
-  return { short, full: await peer.run<string>(`result = ${kind}('${short}')`) };
 }
 
 interface SineMeasurement {

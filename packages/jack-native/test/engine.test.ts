@@ -15,6 +15,7 @@ import {
 import {
   decodeRecording,
   type EnginePeer,
+  peerPort,
   type Recording,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
@@ -53,17 +54,6 @@ function open(active = true): Client {
   clients.push(client);
   if (active) client.activate();
   return client;
-}
-
-/** Registers a port on a peer; returns its short and full names. */
-async function peerPort(
-  peer: EnginePeer,
-  kind: 'audio_out' | 'audio_in' | 'midi_out' | 'midi_in',
-  prefix: string,
-): Promise<{ short: string; full: string }> {
-  const short = unique(prefix);
-  const full = await peer.run<string>(`result = ${kind}('${short}')`);
-  return { short, full };
 }
 
 /** jack_lsp's output; retried, as opening its client can time out on a loaded machine. */

@@ -5,7 +5,12 @@
 // at F − period; a cycle JS missed is silent and counted as late.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallbackExit, Client, JackError, type OwnMidiPort, type OwnPort } from '../lib/index.js';
-import { type EnginePeer, type Recording, startEnginePeer } from './fixtures/engine-peer.js';
+import {
+  type EnginePeer,
+  peerPort,
+  type Recording,
+  startEnginePeer,
+} from './fixtures/engine-peer.js';
 import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
 import type { JackServer } from './helpers/jack-server.js';
 import { waitFor } from './helpers/peer.js';
@@ -41,15 +46,6 @@ function open(): Client {
   const client = new Client(unique('proc'), { serverName: server.name, noStartServer: true });
   clients.push(client);
   return client;
-}
-
-async function peerPort(
-  peer: EnginePeer,
-  kind: 'audio_out' | 'audio_in' | 'midi_out' | 'midi_in',
-  prefix: string,
-): Promise<{ short: string; full: string }> {
-  const short = unique(prefix);
-  return { short, full: await peer.run<string>(`result = ${kind}('${short}')`) };
 }
 
 /** The value src's framecode plays at absolute frame `frame`. */
