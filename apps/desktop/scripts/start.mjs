@@ -8,9 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildChanged } from '../../../scripts/build-changed.mjs';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-const root = join(app, '../..');
 // Without --demo or --no-demo, a demo server starts only if no JACK server runs.
 const given = process.argv.slice(2);
 const args = given.includes('--demo')
@@ -45,15 +45,14 @@ if (!electron || !existsSync(electron)) {
   process.exit(1);
 }
 
-const run = (cmd, argv, cwd) => {
-  const r = spawnSync(cmd, argv, { cwd, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-};
-
 // The main process imports @jackbay/core (and through it @jackbay/jack-native)
-// from their built output: build them and what they depend on.
-run('pnpm', ['--filter', '@jackbay/core...', 'run', 'build'], root);
-run('pnpm', ['exec', 'electron-vite', 'build'], app);
+// from their built output: build what changed of them and of the app.
+try {
+  buildChanged(['@jackbay/desktop']);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 
 const child = spawn(electron, [app, ...args], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
