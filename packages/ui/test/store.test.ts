@@ -203,4 +203,32 @@ describe('store', () => {
         expect(overlap, `${a.id} over ${b.id}`).toBe(false);
       }
   });
+
+  it('forgets the server status while the link is lost, sends nothing, and asks again when it is back', async () => {
+    const { store, sent, setLink } = await attached(undefined, memoryStorage(), { withLink: true });
+    expect(store.getState().status?.sampleRate).toBe(48000);
+    setLink('closed');
+    expect(store.getState().status).toBeNull();
+    expect(store.getState().dspHistory).toEqual([]);
+    const count = sent.length;
+    expect(await store.getState().connect(['system:capture_1'], ['fx:in_1'])).toBe(false);
+    expect(await store.getState().disconnectAll('fx:in_1')).toBe(false);
+    await store.getState().transport('play');
+    expect(sent.length).toBe(count);
+    expect(store.getState().toasts.at(-1)?.text).toBe('Not connected to the Jackbay service.');
+    setLink('open');
+    await settle();
+    expect(sent.slice(count).map((s) => s.method)).toEqual(['getStatus', 'getSnapshot']);
+    expect(store.getState().status?.sampleRate).toBe(48000);
+  });
+
+  it('keeps no DSP history and sends no transport request while the server is down', async () => {
+    const { store, sent, emit } = await attached();
+    emit('status', status({ server: 'down', reason: 'gone', dspLoad: 0 }));
+    expect(store.getState().dspHistory).toEqual([]);
+    const count = sent.length;
+    await store.getState().transport('play');
+    expect(sent.length).toBe(count);
+    expect(store.getState().toasts.at(-1)?.text).toBe('No JACK server is running.');
+  });
 });

@@ -5,12 +5,14 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { type Destination, destinationsFor, matchDestinations } from '../graph/destinations';
 import { useJackbay } from '../store/context';
+import { selectLive } from '../store/link';
 
 export function ConnectDialog() {
-  const { dialog, graph, close, toggle, disconnectAll } = useJackbay(
+  const { dialog, graph, live, close, toggle, disconnectAll } = useJackbay(
     useShallow((s) => ({
       dialog: s.dialog,
       graph: s.graph,
+      live: selectLive(s),
       close: s.closeDialog,
       toggle: s.toggle,
       disconnectAll: s.disconnectAll,
@@ -77,6 +79,7 @@ export function ConnectDialog() {
           <button
             type="button"
             className="jb-btn jb-btn-small"
+            disabled={!live}
             onClick={() => {
               close();
               for (const p of from) void disconnectAll(p);

@@ -6,7 +6,7 @@ import { toRequestError } from '../api/errors';
 import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '../graph/model';
 import { planConnect, planDisconnect } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
-import { attempt } from './link';
+import { attempt, mayRequest } from './link';
 import type { Slice } from './store';
 
 export interface GraphSlice {
@@ -29,10 +29,7 @@ export interface GraphSlice {
 export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
   const sendAll = async (method: 'connect' | 'disconnect', list: readonly Connection[]) => {
     const api = get().api;
-    if (!api) {
-      get().notify('error', 'Not connected to the Jackbay service.');
-      return false;
-    }
+    if (!mayRequest(get) || !api) return false;
     const results = await Promise.allSettled(list.map((c) => api.request(method, c)));
     let ok = true;
     results.forEach((r, i) => {
@@ -95,7 +92,7 @@ export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
 
     async disconnectAll(port) {
       const api = get().api;
-      if (!api) return false;
+      if (!mayRequest(get) || !api) return false;
       const done = await attempt(get, `Could not disconnect ${port}`, () =>
         api.request('disconnectAll', { port }).then(() => true),
       );

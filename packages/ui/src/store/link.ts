@@ -25,6 +25,27 @@ export interface LinkSlice {
   transport(action: TransportAction): Promise<void>;
 }
 
+/**
+ * Why no request may be sent now, or null if one may. On a lost link a request
+ * would wait in the transport and go out when the link is back, long after
+ * the click; with no server running it can only fail.
+ */
+export function whyNotLive(s: State): string | null {
+  if (!s.api || s.link !== 'open') return 'Not connected to the Jackbay service.';
+  if (s.status?.server !== 'up') return 'No JACK server is running.';
+  return null;
+}
+
+/** Whether the server's values are current and requests may be sent (controls enabled). */
+export const selectLive = (s: State): boolean => whyNotLive(s) === null;
+
+/** Whether a request may go out now; if not, the person is told why. */
+export function mayRequest(get: () => State): boolean {
+  const why = whyNotLive(get());
+  if (why) get().notify('error', why);
+  return why === null;
+}
+
 /** Runs one request; a failure becomes a toast "what: why" and the result undefined. */
 export async function attempt<T>(
   get: () => State,
@@ -56,7 +77,10 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       offs.push(
         api.onLinkChange((link) => {
           // A retry after a loss is still "lost" until it succeeds: no flicker.
-          set({ link: link === 'connecting' && get().link === 'closed' ? 'closed' : link });
+          const next = link === 'connecting' && get().link === 'closed' ? 'closed' : link;
+          // Without a link, the last status is stale: it is asked for again on reconnecting.
+          if (next === 'open') set({ link: next });
+          else set({ link: next, status: null, dspHistory: [] });
           if (link === 'open') void get().refresh();
         }),
       );
@@ -88,7 +112,9 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
 
   setStatus(status) {
     const prev = get().status;
-    const dspHistory = [...get().dspHistory, status.dspLoad].slice(-DSP_HISTORY);
+    // The history is of one running server: it starts afresh when one comes up.
+    const dspHistory =
+      status.server === 'up' ? [...get().dspHistory, status.dspLoad].slice(-DSP_HISTORY) : [];
     const newXruns =
       prev !== null &&
       prev.server === 'up' &&
@@ -101,7 +127,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
 
   async transport(action) {
     const api = get().api;
-    if (!api) return;
+    if (!mayRequest(get) || !api) return;
     const label = { play: 'Play', stop: 'Stop', rewind: 'Rewind' }[action];
     await attempt(get, `${label} failed`, () =>
       action === 'play'

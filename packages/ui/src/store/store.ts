@@ -22,7 +22,7 @@ import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from 
 import { createViewSlice, type ViewSlice } from './view';
 
 export type { Anchor, Toast } from './chrome';
-export { DSP_HISTORY, type TransportAction } from './link';
+export { DSP_HISTORY, selectLive, type TransportAction } from './link';
 
 export type State = LinkSlice & GraphSlice & ViewSlice & PositionsSlice & ChromeSlice;
 
