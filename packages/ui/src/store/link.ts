@@ -30,7 +30,7 @@ export interface LinkSlice {
  * would wait in the transport and go out when the link is back, long after
  * the click; with no server running it can only fail.
  */
-export function whyNotLive(s: State): string | null {
+function whyNotLive(s: State): string | null {
   if (!s.api || s.link !== 'open') return 'Not connected to the Jackbay service.';
   if (s.status?.server !== 'up') return 'No JACK server is running.';
   return null;
