@@ -65,3 +65,56 @@ describe('stereo pairs', () => {
     expect(rows[0]?.kind).toBe('pair');
   });
 });
+
+describe('stereo pairs with pretty names', () => {
+  const named = (names: Array<[string, string | null]>) =>
+    groupPairs(names.map(([n, pretty]) => out(`system:${n}`, 'audio', { prettyName: pretty }))).map(
+      (r) => (r.kind === 'pair' ? `[${r.left.shortName}+${r.right.shortName}]` : r.port.shortName),
+    );
+
+  it('does not pair two inputs a person named Kick and Snare', () => {
+    expect(
+      named([
+        ['capture_1', 'Kick'],
+        ['capture_2', 'Snare'],
+      ]),
+    ).toEqual(['capture_1', 'capture_2']);
+  });
+
+  it('pairs them when the pretty names look like a pair too', () => {
+    for (const [l, r] of [
+      ['Overheads L', 'Overheads R'],
+      ['Room left', 'Room right'],
+      ['Keys 1', 'Keys 2'],
+      ['synth-FL', 'synth-FR'],
+    ] as const)
+      expect(
+        named([
+          ['capture_1', l],
+          ['capture_2', r],
+        ]),
+        `${l} / ${r}`,
+      ).toEqual(['[capture_1+capture_2]']);
+  });
+
+  it('does not pair when the pretty names pair the other way round, differ in stem, or only one is named', () => {
+    expect(
+      named([
+        ['capture_1', 'Room R'],
+        ['capture_2', 'Room L'],
+      ]),
+    ).toEqual(['capture_1', 'capture_2']);
+    expect(
+      named([
+        ['capture_1', 'Kick L'],
+        ['capture_2', 'Snare R'],
+      ]),
+    ).toEqual(['capture_1', 'capture_2']);
+    expect(
+      named([
+        ['capture_1', 'Kick'],
+        ['capture_2', null],
+      ]),
+    ).toEqual(['capture_1', 'capture_2']);
+  });
+});

@@ -1,90 +1,8 @@
-import type {
-  EventName,
-  EventPayload,
-  GraphSnapshot,
-  RequestName,
-  ServerStatus,
-} from '@jackbay/core/contract';
 import { describe, expect, it } from 'vitest';
-import type { JackbayTransport } from '../src/api/ws';
 import { portHandleId } from '../src/graph/ids';
 import { POSITIONS_KEY } from '../src/store/positions';
-import { createJackbayStore } from '../src/store/store';
-import { conn, inp, out, patch, studio } from './fixtures';
-
-function status(over: Partial<ServerStatus> = {}): ServerStatus {
-  return {
-    server: 'up',
-    reason: null,
-    serverName: 'test',
-    sampleRate: 48000,
-    bufferSize: 256,
-    latencyMs: 5.33,
-    dspLoad: 10,
-    xrunCount: 0,
-    lastXrunDelayUs: null,
-    demo: false,
-    transport: null,
-    ...over,
-  };
-}
-
-/**
- * The renderer's side of the contract, recorded: what the store asked for,
- * and a way to push events. It stands in for the transport only; the service
- * itself is exercised by core's tests and the end-to-end suite.
- */
-function recorder(
-  snapshot: GraphSnapshot = studio(),
-  failWith?: { code: string; message: string },
-) {
-  const sent: Array<{ method: RequestName; params: unknown }> = [];
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
-  let current = status();
-  const api: JackbayTransport = {
-    async request(method, params) {
-      sent.push({ method, params });
-      if (method === 'getStatus') return current as never;
-      if (method === 'getSnapshot') return snapshot as never;
-      if (failWith) throw failWith;
-      return null as never;
-    },
-    subscribe(event, fn) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(fn as (p: unknown) => void);
-      return () => set.delete(fn as (p: unknown) => void);
-    },
-  };
-  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
-    if (event === 'status') current = payload as ServerStatus;
-    for (const l of listeners.get(event) ?? []) l(payload);
-  };
-  return { api, sent, emit };
-}
-
-function memoryStorage() {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-  };
-}
-
-const settle = () => new Promise((r) => setTimeout(r, 0));
-
-async function attached(
-  snapshot?: GraphSnapshot,
-  storage = memoryStorage(),
-  failWith?: { code: string; message: string },
-) {
-  const store = createJackbayStore({ storage });
-  const r = recorder(snapshot, failWith);
-  store.getState().attach(r.api);
-  await settle();
-  return { store, storage, ...r };
-}
+import { conn, inp, out, patch } from './fixtures';
+import { attached, memoryStorage, settle, status } from './service';
 
 describe('store', () => {
   it('loads the snapshot and draws one node per box and one edge per connection', async () => {
@@ -154,8 +72,7 @@ describe('store', () => {
 
   it('shows the server’s error when a request fails', async () => {
     const { store } = await attached(undefined, memoryStorage(), {
-      code: 'jack-error',
-      message: 'jack_connect failed (-1)',
+      failWith: { code: 'jack-error', message: 'jack_connect failed (-1)' },
     });
     expect(await store.getState().connect(['system:capture_1'], ['fx:in_1'])).toBe(false);
     expect(store.getState().toasts.at(-1)?.text).toBe(
@@ -285,5 +202,33 @@ describe('store', () => {
           b.position.y < a.position.y + (a.height ?? 0);
         expect(overlap, `${a.id} over ${b.id}`).toBe(false);
       }
+  });
+
+  it('forgets the server status while the link is lost, sends nothing, and asks again when it is back', async () => {
+    const { store, sent, setLink } = await attached(undefined, memoryStorage(), { withLink: true });
+    expect(store.getState().status?.sampleRate).toBe(48000);
+    setLink('closed');
+    expect(store.getState().status).toBeNull();
+    expect(store.getState().dspHistory).toEqual([]);
+    const count = sent.length;
+    expect(await store.getState().connect(['system:capture_1'], ['fx:in_1'])).toBe(false);
+    expect(await store.getState().disconnectAll('fx:in_1')).toBe(false);
+    await store.getState().transport('play');
+    expect(sent.length).toBe(count);
+    expect(store.getState().toasts.at(-1)?.text).toBe('Not connected to the Jackbay service.');
+    setLink('open');
+    await settle();
+    expect(sent.slice(count).map((s) => s.method)).toEqual(['getStatus', 'getSnapshot']);
+    expect(store.getState().status?.sampleRate).toBe(48000);
+  });
+
+  it('keeps no DSP history and sends no transport request while the server is down', async () => {
+    const { store, sent, emit } = await attached();
+    emit('status', status({ server: 'down', reason: 'gone', dspLoad: 0 }));
+    expect(store.getState().dspHistory).toEqual([]);
+    const count = sent.length;
+    await store.getState().transport('play');
+    expect(sent.length).toBe(count);
+    expect(store.getState().toasts.at(-1)?.text).toBe('No JACK server is running.');
   });
 });

@@ -3,56 +3,16 @@
 // to disconnect what is already connected), Escape to go back to the port.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { buildBoxes, portLabel } from '../graph/boxes';
-import type { Graph } from '../graph/model';
-import { planConnect } from '../graph/validate';
+import { type Destination, destinationsFor, matchDestinations } from '../graph/destinations';
 import { useJackbay } from '../store/context';
-
-interface Candidate {
-  key: string;
-  ports: string[];
-  client: string;
-  label: string;
-  state: 'connected' | 'partial' | 'none';
-  pair: boolean;
-}
-
-function candidatesFor(graph: Graph, from: readonly string[]): Candidate[] {
-  const first = graph.ports.get(from[0] ?? '');
-  if (!first) return [];
-  const want = first.direction === 'output' ? 'input' : 'output';
-  const out: Candidate[] = [];
-  const add = (ports: string[], client: string, label: string, pair: boolean) => {
-    const plan = planConnect(graph, from, ports);
-    if (!plan.ok && plan.code !== 'already-connected') return; // cannot work: not offered
-    const state = !plan.ok ? 'connected' : plan.alreadyConnected.length > 0 ? 'partial' : 'none';
-    out.push({ key: ports.join('\n'), ports, client, label, state, pair });
-  };
-  for (const box of buildBoxes(graph)) {
-    const rows = want === 'input' ? box.inputs : box.outputs;
-    const client = box.title;
-    for (const r of rows) {
-      if (r.kind === 'port') add([r.port.name], client, portLabel(r.port), false);
-      else {
-        add(
-          [r.left.name, r.right.name],
-          client,
-          `${r.base || 'pair'} ${r.leftLabel}+${r.rightLabel}`,
-          true,
-        );
-        add([r.left.name], client, portLabel(r.left), false);
-        add([r.right.name], client, portLabel(r.right), false);
-      }
-    }
-  }
-  return out;
-}
+import { selectLive } from '../store/link';
 
 export function ConnectDialog() {
-  const { dialog, graph, close, toggle, disconnectAll } = useJackbay(
+  const { dialog, graph, live, close, toggle, disconnectAll } = useJackbay(
     useShallow((s) => ({
       dialog: s.dialog,
       graph: s.graph,
+      live: selectLive(s),
       close: s.closeDialog,
       toggle: s.toggle,
       disconnectAll: s.disconnectAll,
@@ -65,14 +25,11 @@ export function ConnectDialog() {
   const listId = useId();
 
   const from = dialog?.from ?? null;
-  const candidates = useMemo(() => (from ? candidatesFor(graph, from) : []), [graph, from]);
-  const shown = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    if (!q) return candidates;
-    return candidates.filter((c) =>
-      `${c.client} ${c.label} ${c.ports.join(' ')}`.toLowerCase().includes(q),
-    );
-  }, [candidates, query]);
+  const candidates = useMemo(() => (from ? destinationsFor(graph, from) : []), [graph, from]);
+  const shown = useMemo(
+    () => matchDestinations(candidates, query, (from?.length ?? 0) > 1),
+    [candidates, query, from],
+  );
 
   useEffect(() => {
     if (!from) return;
@@ -94,7 +51,7 @@ export function ConnectDialog() {
   const title = from.join(' + ');
   const current = shown[active];
 
-  const choose = async (c: Candidate | undefined) => {
+  const choose = async (c: Destination | undefined) => {
     if (!c) return;
     close();
     await toggle(from, c.ports);
@@ -122,6 +79,7 @@ export function ConnectDialog() {
           <button
             type="button"
             className="jb-btn jb-btn-small"
+            disabled={!live}
             onClick={() => {
               close();
               for (const p of from) void disconnectAll(p);

@@ -2,12 +2,14 @@ import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatLatency, formatRate } from '../format';
 import { useJackbay } from '../store/context';
-import { DSP_HISTORY } from '../store/store';
+import { DSP_HISTORY, selectLive } from '../store/link';
 import { Sparkline } from './Sparkline';
 
 const FLASH_EVERY_MS = 1000;
+/** Shown for a value nobody knows now (no link, no server): never the last one seen. */
+const UNKNOWN = '—';
 
-function XrunCounter() {
+function XrunCounter({ live }: { live: boolean }) {
   const { count, flash, lastDelay } = useJackbay(
     useShallow((s) => ({
       count: s.status?.xrunCount ?? 0,
@@ -23,29 +25,32 @@ function XrunCounter() {
     shown.current.flash = flash;
     if (now - shown.current.at >= FLASH_EVERY_MS) shown.current = { flash, at: now, key: flash };
   }
-  const title =
-    lastDelay === null ? 'No xrun yet' : `Last xrun: ${(lastDelay / 1000).toFixed(2)} ms late`;
+  const title = !live
+    ? 'Xruns: unknown while no server is reachable'
+    : lastDelay === null
+      ? 'No xrun yet'
+      : `Last xrun: ${(lastDelay / 1000).toFixed(2)} ms late`;
   return (
     <span
       key={shown.current.key}
-      className={`jb-stat jb-xruns${count > 0 ? ' has-xruns' : ''}${flash > 0 ? ' flash' : ''}`}
+      className={`jb-stat jb-xruns${live && count > 0 ? ' has-xruns' : ''}${live && flash > 0 ? ' flash' : ''}`}
       title={title}
       data-testid="xrun-count"
     >
       <span className="jb-stat-label">Xruns</span>
-      <span className="jb-stat-value">{count}</span>
+      <span className="jb-stat-value">{live ? count : UNKNOWN}</span>
     </span>
   );
 }
 
-function DspLoad() {
+function DspLoad({ live }: { live: boolean }) {
   const history = useJackbay((s) => s.dspHistory);
-  const load = history[history.length - 1] ?? 0;
+  const load = history[history.length - 1];
   return (
     <span className="jb-stat jb-dsp" title="DSP load: share of each period JACK spent processing">
       <span className="jb-stat-label">DSP</span>
       <span className="jb-stat-value" data-testid="dsp-load">
-        {load.toFixed(1)}%
+        {live && load !== undefined ? `${load.toFixed(1)}%` : UNKNOWN}
       </span>
       <Sparkline values={history} slots={DSP_HISTORY} />
     </span>
@@ -68,8 +73,12 @@ function Counts() {
 }
 
 export function StatusBar() {
-  const { status, link } = useJackbay(useShallow((s) => ({ status: s.status, link: s.link })));
+  const { status, link, live } = useJackbay(
+    useShallow((s) => ({ status: s.status, link: s.link, live: selectLive(s) })),
+  );
   const up = status?.server === 'up';
+  // The values of a running server, or dashes: the slots stay put so the bar does not jump.
+  const values = live && status ? status : null;
   const state =
     link !== 'open'
       ? link === 'connecting'
@@ -92,32 +101,30 @@ export function StatusBar() {
         {state}
       </span>
       {status?.demo && <span className="jb-badge">demo</span>}
-      {up && status && (
-        <>
-          <span className="jb-stat" title="Sample rate">
-            <span className="jb-stat-value" data-testid="sample-rate">
-              {formatRate(status.sampleRate)}
-            </span>
-          </span>
-          <span className="jb-stat" title="Buffer size (frames per period)">
-            <span className="jb-stat-value" data-testid="buffer-size">
-              {status.bufferSize}
-            </span>
-            <span className="jb-stat-label">frames</span>
-          </span>
-          <span className="jb-stat" title="Latency of one period">
-            <span className="jb-stat-value" data-testid="latency">
-              {status.latencyMs > 0
-                ? `${status.latencyMs.toFixed(2)} ms`
-                : formatLatency(status.bufferSize, status.sampleRate)}
-            </span>
-          </span>
-          <DspLoad />
-          <XrunCounter />
-        </>
-      )}
+      <span className="jb-stat" title="Sample rate">
+        <span className="jb-stat-value" data-testid="sample-rate">
+          {values ? formatRate(values.sampleRate) : UNKNOWN}
+        </span>
+      </span>
+      <span className="jb-stat" title="Buffer size (frames per period)">
+        <span className="jb-stat-value" data-testid="buffer-size">
+          {values ? values.bufferSize : UNKNOWN}
+        </span>
+        <span className="jb-stat-label">frames</span>
+      </span>
+      <span className="jb-stat" title="Latency of one period">
+        <span className="jb-stat-value" data-testid="latency">
+          {!values
+            ? UNKNOWN
+            : values.latencyMs > 0
+              ? `${values.latencyMs.toFixed(2)} ms`
+              : formatLatency(values.bufferSize, values.sampleRate)}
+        </span>
+      </span>
+      <DspLoad live={live} />
+      <XrunCounter live={live} />
       <span className="jb-spacer" />
-      {up && <Counts />}
+      {live && <Counts />}
     </footer>
   );
 }

@@ -1,13 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatBbt, formatTime } from '../format';
 import { useJackbay } from '../store/context';
+import { selectLive } from '../store/link';
 
 export function TransportBar() {
   const { transport, sampleRate, up, act } = useJackbay(
     useShallow((s) => ({
       transport: s.status?.transport ?? null,
       sampleRate: s.status?.sampleRate ?? 0,
-      up: s.status?.server === 'up' && s.link === 'open',
+      up: selectLive(s),
       act: s.transport,
     })),
   );

@@ -1,6 +1,8 @@
 // Stereo pairs: two audio ports of one client and direction whose short names
 // differ only by a left/right suffix (`_1`/`_2`, `L`/`R`, `FL`/`FR`,
-// `left`/`right`, and the rear and side channels of surround layouts).
+// `left`/`right`, and the rear and side channels of surround layouts). Pretty
+// names are what a person reads, so where ports have them they must pair the
+// same way: `capture_1`/`capture_2` named Kick and Snare are two channels.
 import type { PortInfo } from '@jackbay/core/contract';
 
 export type Row =
@@ -93,6 +95,16 @@ function trimBase(base: string): string {
   return base.slice(0, end);
 }
 
+// Pretty names can only keep ports apart: none on either leaves it to the
+// short names; otherwise both must have one, with the same stem and the
+// partner suffix on the same side as in the short names.
+function prettyNamesPair(port: PortInfo, partner: PortInfo, side: Suffix['side']): boolean {
+  if (port.prettyName === null && partner.prettyName === null) return true;
+  if (port.prettyName === null || partner.prettyName === null) return false;
+  const suffix = suffixOf(port.prettyName);
+  return suffix !== null && suffix.side === side && suffix.partner === partner.prettyName;
+}
+
 export function canPair(a: PortInfo, b: PortInfo): boolean {
   return (
     a.type === 'audio' &&
@@ -116,7 +128,13 @@ export function groupPairs(ports: readonly PortInfo[]): Row[] {
     if (used.has(port.name)) continue;
     const suffix = port.type === 'audio' ? suffixOf(port.shortName) : null;
     const partner = suffix ? byShort.get(suffix.partner) : undefined;
-    if (suffix && partner && !used.has(partner.name) && canPair(port, partner)) {
+    if (
+      suffix &&
+      partner &&
+      !used.has(partner.name) &&
+      canPair(port, partner) &&
+      prettyNamesPair(port, partner, suffix.side)
+    ) {
       const partnerSuffix = suffixOf(partner.shortName);
       const [left, right] = suffix.side === 'left' ? [port, partner] : [partner, port];
       const [leftLabel, rightLabel] =

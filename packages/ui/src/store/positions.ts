@@ -1,7 +1,13 @@
-// Positions a person gave boxes, kept across sessions by client name (a box
-// id is the client's name plus its side), so a client that comes back — or a
-// restarted studio — finds its boxes where they were left.
-import type { XY } from '../graph/layout';
+// Where boxes are. New boxes are placed by the layout; a box a person drags
+// is pinned where they dropped it, and pins persist by box id (the client's
+// name plus its side), so a client that comes back — or a restarted studio —
+// finds its boxes where they were left.
+import { applyNodeChanges, type NodeChange } from '@xyflow/react';
+import { type Box, buildBoxes } from '../graph/boxes';
+import { arrange as arrangeAll, place, type XY } from '../graph/layout';
+import type { Graph } from '../graph/model';
+import type { BoxNode } from '../graph/view';
+import type { Slice } from './store';
 
 export const POSITIONS_KEY = 'jackbay.positions.v1';
 /** Old entries beyond this are dropped, oldest first, so storage stays small. */
@@ -40,3 +46,103 @@ export function savePinned(storage: KeyValueStorage | null, pinned: ReadonlyMap<
     // Quota or disabled storage: positions then last for the session only.
   }
 }
+
+export interface PositionsSlice {
+  /** Where every box is now. */
+  positions: ReadonlyMap<string, XY>;
+  /** Where a person put boxes; persisted. */
+  pinned: ReadonlyMap<string, XY>;
+
+  onNodesChange(changes: NodeChange<BoxNode>[]): void;
+  arrange(): void;
+  /**
+   * Where every box goes (for the view slice): the first graph gets a full
+   * arrangement, later ones keep what is placed and place only what is new.
+   */
+  placeBoxes(
+    boxes: readonly Box[],
+    graph: Graph,
+    current: ReadonlyMap<string, XY>,
+    pinned: ReadonlyMap<string, XY>,
+  ): ReadonlyMap<string, XY>;
+}
+
+const layoutKey = (boxes: readonly Box[]) =>
+  boxes.map((b) => `${b.id}\u0000${b.width}\u0000${b.height}`).join('\u0001');
+
+/** `storage` is where pins persist (localStorage in the app); null keeps them in memory. */
+export const createPositionsSlice =
+  (storage: KeyValueStorage | null): Slice<PositionsSlice> =>
+  (set, get) => {
+    // The last layout: reused while the boxes keep their sizes and nobody moved
+    // anything, which is most patches (connections coming and going).
+    let lastLayout: {
+      key: string;
+      positions: ReadonlyMap<string, XY>;
+      pinned: ReadonlyMap<string, XY>;
+    } | null = null;
+
+    return {
+      positions: new Map(),
+      pinned: loadPinned(storage),
+
+      onNodesChange(changes) {
+        const s = get();
+        let positions: Map<string, XY> | null = null;
+        const dropped: string[] = [];
+        for (const c of changes) {
+          if (c.type !== 'position') continue;
+          if (c.position) {
+            positions ??= new Map(s.positions);
+            positions.set(c.id, { x: c.position.x, y: c.position.y });
+          }
+          if (c.dragging === false) dropped.push(c.id);
+        }
+        const nodes = applyNodeChanges(
+          changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace'),
+          s.nodes,
+        );
+        if (dropped.length === 0) {
+          set({ nodes, ...(positions ? { positions } : {}) });
+          return;
+        }
+        // A drop pins the box where the person put it, and moves any box it now covers.
+        const current = positions ?? s.positions;
+        const pinned = new Map(s.pinned);
+        for (const id of dropped) {
+          const at = current.get(id);
+          if (!at) continue;
+          pinned.delete(id); // re-inserted last: the most recent survive the storage limit
+          pinned.set(id, at);
+        }
+        savePinned(storage, pinned);
+        set({ nodes });
+        set(get().derive({ positions: current, pinned }));
+      },
+
+      arrange() {
+        const s = get();
+        const all = buildBoxes(s.graph);
+        const positions = arrangeAll(all, s.graph);
+        const pinned = new Map(s.pinned);
+        for (const b of all) pinned.delete(b.id);
+        savePinned(storage, pinned);
+        set({ ...s.derive({ positions, pinned }), fitRequest: s.fitRequest + 1 });
+      },
+
+      placeBoxes(boxes, graph, current, pinned) {
+        const key = layoutKey(boxes);
+        if (
+          lastLayout &&
+          lastLayout.key === key &&
+          lastLayout.positions === current &&
+          lastLayout.pinned === pinned
+        )
+          return current;
+        const start = current.size === 0 ? arrangeAll(boxes, graph) : current;
+        const positions = place(boxes, graph, start, pinned);
+        lastLayout = { key, positions, pinned };
+        return positions;
+      },
+    };
+  };

@@ -1,0 +1,68 @@
+// The chrome around the graph: toasts, the port details panel and the
+// keyboard patching dialog. Nothing here is JACK state; it is what the person
+// has open and what the app has told them.
+import type { Slice } from './store';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface Anchor {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const MAX_TOASTS = 4;
+
+export interface ChromeSlice {
+  toasts: Toast[];
+  details: { port: string; anchor: Anchor } | null;
+  /** The keyboard patching dialog, opened on one port or a pair. */
+  dialog: { from: string[] } | null;
+
+  notify(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+  showDetails(port: string, anchor: Anchor): void;
+  hideDetails(port?: string): void;
+  openDialog(from: readonly string[]): void;
+  closeDialog(): void;
+}
+
+export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
+  let toastId = 0;
+  return {
+    toasts: [],
+    details: null,
+    dialog: null,
+
+    notify(kind, text) {
+      const toast = { id: ++toastId, kind, text };
+      set({ toasts: [...get().toasts.filter((t) => t.text !== text), toast].slice(-MAX_TOASTS) });
+    },
+
+    dismiss(id) {
+      set({ toasts: get().toasts.filter((t) => t.id !== id) });
+    },
+
+    showDetails(port, anchor) {
+      set({ details: { port, anchor } });
+    },
+
+    hideDetails(port) {
+      const d = get().details;
+      if (d && (port === undefined || d.port === port)) set({ details: null });
+    },
+
+    openDialog(from) {
+      set({ dialog: { from: [...from] }, details: null });
+    },
+
+    closeDialog() {
+      set({ dialog: null });
+    },
+  };
+};

@@ -1,0 +1,113 @@
+// The JACK graph as the service reports it (a snapshot, then patches), and
+// the requests that change it. A request's success changes nothing here: the
+// patch the service sends when JACK has made the change does.
+import type { Connection, GraphPatch, GraphSnapshot } from '@jackbay/core/contract';
+import { toRequestError } from '../api/errors';
+import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '../graph/model';
+import { planConnect, planDisconnect } from '../graph/validate';
+import { edgeLabel } from '../graph/view';
+import { attempt, mayRequest } from './link';
+import type { Slice } from './store';
+
+export interface GraphSlice {
+  graph: Graph;
+  /** A snapshot has arrived since the server last came up. */
+  graphLoaded: boolean;
+
+  loadSnapshot(snapshot: GraphSnapshot): void;
+  applyPatch(patch: GraphPatch): void;
+  /** Empties the graph when the server goes down (for the link slice). */
+  unloadGraph(): void;
+  connect(from: readonly string[], to: readonly string[]): Promise<boolean>;
+  disconnect(connections: readonly Connection[]): Promise<boolean>;
+  /** Removes every connection of one port. */
+  disconnectAll(port: string): Promise<boolean>;
+  /** Connects, or if every connection exists already, disconnects (the dialog's Enter). */
+  toggle(from: readonly string[], to: readonly string[]): Promise<boolean>;
+}
+
+export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
+  const sendAll = async (method: 'connect' | 'disconnect', list: readonly Connection[]) => {
+    const api = get().api;
+    if (!mayRequest(get) || !api) return false;
+    const results = await Promise.allSettled(list.map((c) => api.request(method, c)));
+    let ok = true;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      ok = false;
+      const c = list[i] as Connection;
+      get().notify(
+        'error',
+        `Could not ${method} ${edgeLabel(c)}: ${toRequestError(r.reason).message}`,
+      );
+    });
+    return ok;
+  };
+
+  return {
+    graph: emptyGraph,
+    graphLoaded: false,
+
+    loadSnapshot(snapshot) {
+      const graph = graphFromSnapshot(snapshot);
+      const s = get();
+      const first = !s.graphLoaded || s.nodes.length === 0;
+      set({
+        graphLoaded: true,
+        ...s.derive({ graph }),
+        ...(first ? { fitRequest: s.fitRequest + 1 } : {}),
+      });
+    },
+
+    applyPatch(patch) {
+      const s = get();
+      const graph = applyPatch(s.graph, patch);
+      if (graph === s.graph) return;
+      set(s.derive({ graph }));
+    },
+
+    unloadGraph() {
+      // Nothing on screen may pretend to be patchable while no server runs.
+      set({
+        graphLoaded: false,
+        details: null,
+        dialog: null,
+        ...get().derive({ graph: emptyGraph }),
+      });
+    },
+
+    async connect(from, to) {
+      const plan = planConnect(get().graph, from, to);
+      if (!plan.ok) {
+        get().notify(plan.code === 'already-connected' ? 'info' : 'error', plan.reason);
+        return false;
+      }
+      return sendAll('connect', plan.connections);
+    },
+
+    async disconnect(connections) {
+      if (connections.length === 0) return true;
+      return sendAll('disconnect', connections);
+    },
+
+    async disconnectAll(port) {
+      const api = get().api;
+      if (!mayRequest(get) || !api) return false;
+      const done = await attempt(get, `Could not disconnect ${port}`, () =>
+        api.request('disconnectAll', { port }).then(() => true),
+      );
+      return done === true;
+    },
+
+    async toggle(from, to) {
+      const connect = planConnect(get().graph, from, to);
+      if (connect.ok) return sendAll('connect', connect.connections);
+      if (connect.code !== 'already-connected') {
+        get().notify('error', connect.reason);
+        return false;
+      }
+      const disconnect = planDisconnect(get().graph, from, to);
+      return disconnect.ok ? sendAll('disconnect', disconnect.connections) : false;
+    },
+  };
+};

@@ -1,0 +1,71 @@
+// What React Flow draws: nodes and edges derived from the graph, the search
+// and the positions of boxes, plus the search itself and the camera's "fit"
+// requests. Every change of those inputs goes through `derive`, so the
+// drawing can never disagree with them.
+import { applyEdgeChanges, type EdgeChange } from '@xyflow/react';
+import { createBoxBuilder } from '../graph/boxes';
+import { type Matcher, parseSearch, visibleItems } from '../graph/search';
+import { type BoxNode, buildEdges, buildNodes, newViewCache, type PortEdge } from '../graph/view';
+import type { Slice, State } from './store';
+
+/** What the drawing follows from. */
+export type ViewInputs = Pick<State, 'graph' | 'matcher' | 'positions' | 'pinned'>;
+
+export interface ViewSlice {
+  search: string;
+  matcher: Matcher;
+  nodes: BoxNode[];
+  edges: PortEdge[];
+  /** Goes up by one whenever the view should fit the whole graph. */
+  fitRequest: number;
+
+  setSearch(text: string): void;
+  onEdgesChange(changes: EdgeChange<PortEdge>[]): void;
+  requestFit(): void;
+  /**
+   * The state after some inputs change (for the other slices): the changed
+   * inputs, where every box now is, and the nodes and edges to draw.
+   */
+  derive(change: Partial<ViewInputs>): Partial<State>;
+}
+
+export const createViewSlice: Slice<ViewSlice> = (set, get) => {
+  const cache = newViewCache();
+  const boxesOf = createBoxBuilder();
+  return {
+    search: '',
+    matcher: parseSearch(''),
+    nodes: [],
+    edges: [],
+    fitRequest: 0,
+
+    setSearch(text) {
+      set({ search: text, ...get().derive({ matcher: parseSearch(text) }) });
+    },
+
+    onEdgesChange(changes) {
+      // Edges change only through the server: selection is all React Flow may change here.
+      const select = changes.filter((c) => c.type === 'select');
+      if (select.length > 0) set({ edges: applyEdgeChanges(select, get().edges) });
+    },
+
+    requestFit() {
+      set({ fitRequest: get().fitRequest + 1 });
+    },
+
+    derive(change) {
+      const s = get();
+      const { graph, matcher, positions: current, pinned } = { ...s, ...change };
+      const all = boxesOf(graph);
+      const positions = s.placeBoxes(all, graph, current, pinned);
+      const visible = visibleItems(graph, matcher);
+      const shown = visible ? boxesOf(graph, visible) : all;
+      return {
+        ...change,
+        positions,
+        nodes: buildNodes(shown, positions, graph, s.nodes, cache),
+        edges: buildEdges(shown, graph, s.edges),
+      };
+    },
+  };
+};
