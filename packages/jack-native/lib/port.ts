@@ -94,7 +94,7 @@ export class Port {
     return this._owner.native;
   }
 
-  /** @internal Throws JackError where _native would. */
+  /** @internal Throws JackError when this port can no longer be used, as _native does. */
   _assertOpen(): void {
     this._owner.assertOpen();
   }
