@@ -114,8 +114,11 @@ export class Client implements PortOwner, Disposable {
   #shutdown = false;
   #active = false;
   #name: string;
+  // One Port object per JACK port.
   readonly #ports = new PortRegistry(this, () => this.#isOpen);
+  // Listeners, and the events JACK queued for them.
   readonly #notifications: Notifications;
+  // The asynchronous sync and timebase callbacks.
   readonly #timebaseSync: TimebaseSync;
   // The realtime engine, created on first use.
   #engine: Engine | null = null;
