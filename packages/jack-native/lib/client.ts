@@ -1,4 +1,7 @@
-// Client: the Python module's jack.Client, in TypeScript.
+// Client: the Python module's jack.Client, in TypeScript. A façade: the
+// port registry (port-registry.ts), notifications (notifications.ts), the
+// asynchronous timebase and sync callbacks (timebase-sync.ts) and the
+// realtime engine (engine.ts) do the work behind it.
 import {
   Engine,
   type MeterTap,
@@ -9,10 +12,19 @@ import {
   type Tempo,
   type Thru,
 } from './engine.js';
-import { CallbackExit, JackError, JackErrorCode, JackOpenError } from './errors.js';
+import { JackError, JackErrorCode, JackOpenError } from './errors.js';
 import { call, clientNameSize, fromNative, requireLibrary } from './library.js';
 import { checkKey, checkType, propertyData, type Subject, subjectToUuid } from './metadata.js';
-import { type NativeClient, type NativeError, native, type PortHandle } from './native.js';
+import { type NativeClient, type NativeError, native } from './native.js';
+import {
+  CALLBACK_SETTERS,
+  type CallbackSetters,
+  type ClientEvent,
+  checkCallback,
+  type Listener,
+  type ListenerOptions,
+  Notifications,
+} from './notifications.js';
 import {
   AUDIO_TYPE,
   checkPortNameLength,
@@ -26,12 +38,13 @@ import {
   PORT_IS_TERMINAL,
   Port,
   type PortOwner,
-  portClass,
 } from './port.js';
+import { PortRegistry } from './port-registry.js';
 import { Ports, type RegisterOptions } from './ports.js';
 import type { ProcessBridge, ProcessCallback } from './process.js';
 import type { RingBuffer } from './ringbuffer.js';
 import { Status, TransportState } from './status.js';
+import { type SyncCallback, type TimebaseCallback, TimebaseSync } from './timebase-sync.js';
 import { checkReposition, type Position, type PositionDict, position2dict } from './transport.js';
 
 export interface ClientOptions {
@@ -55,98 +68,7 @@ export interface GetPortsOptions {
   isTerminal?: boolean;
 }
 
-/** Notification events: name → listener arguments. */
-export interface ClientEvents {
-  shutdown: [status: Status, reason: string];
-  freewheel: [starting: boolean];
-  blocksize: [blocksize: number];
-  samplerate: [samplerate: number];
-  clientRegistration: [name: string, register: boolean];
-  portRegistration: [port: Port | null, register: boolean];
-  portConnect: [a: Port | null, b: Port | null, connect: boolean];
-  portRename: [port: Port | null, oldName: string, newName: string];
-  graphOrder: [];
-  xrun: [delayedUsecs: number];
-  propertyChange: [subject: string, key: string, change: number];
-}
-
-/** The timebase callback's signature (the seed's, with `pos` to fill in). */
-export type TimebaseCallback = (
-  state: TransportState,
-  blocksize: number,
-  pos: Position,
-  newPos: boolean,
-) => void;
-
-const EMPTY_POSITION: Position = {
-  unique1: 0,
-  usecs: 0,
-  frameRate: 0,
-  frame: 0,
-  valid: 0,
-  bar: 1,
-  beat: 1,
-  tick: 0,
-  barStartTick: 0,
-  beatsPerBar: 4,
-  beatType: 4,
-  ticksPerBeat: 1920,
-  beatsPerMinute: 120,
-  frameTime: 0,
-  nextTime: 0,
-  bbtOffset: 0,
-  audioFramesPerVideoFrame: 0,
-  videoOffset: 0,
-  unique2: 0,
-};
-
-export type ClientEvent = keyof ClientEvents;
-export type Listener<E extends ClientEvent> = (...args: ClientEvents[E]) => void;
-
-export interface ListenerOptions {
-  /**
-   * Port events only: skip the event when a port in it no longer exists (true, the default),
-   * or deliver null for that port (false).
-   */
-  onlyAvailable?: boolean;
-}
-
-interface ListenerEntry {
-  fn: (...args: never[]) => void;
-  onlyAvailable: boolean;
-}
-
-// Event kinds and slot layout of NativeClient.drainEvents (src/client.cpp).
-enum Kind {
-  Shutdown = 0,
-  Freewheel = 1,
-  Blocksize = 2,
-  Samplerate = 3,
-  ClientRegistration = 4,
-  PortRegistration = 5,
-  PortConnect = 6,
-  PortRename = 7,
-  GraphOrder = 8,
-  Xrun = 9,
-  PropertyChange = 10,
-}
-const SLOTS = 10;
-
 const EEXIST = 17;
-
-const EVENT_NAMES: readonly ClientEvent[] = [
-  'shutdown',
-  'freewheel',
-  'blocksize',
-  'samplerate',
-  'clientRegistration',
-  'portRegistration',
-  'portConnect',
-  'portRename',
-  'graphOrder',
-  'xrun',
-  'propertyChange',
-];
 
 function checkString(value: unknown, what: string): string {
   if (typeof value !== 'string')
@@ -179,11 +101,11 @@ function nameTaken(name: string, serverName: string | undefined): boolean {
   }
 }
 
-function checkCallback(fn: unknown, what: string): void {
-  if (fn !== null && fn !== undefined && typeof fn !== 'function')
-    throw new TypeError(`${what}: callback must be a function or null`);
-}
+// Client's set*Callback methods come from CALLBACK_SETTERS (see the static
+// block below); this merge declares them.
+export interface Client extends CallbackSetters {}
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the static block defines the merged methods
 export class Client implements PortOwner, Disposable {
   readonly #native: NativeClient;
   // [0]: 1 once the server has shut this client down (written by the addon).
@@ -192,23 +114,17 @@ export class Client implements PortOwner, Disposable {
   #shutdown = false;
   #active = false;
   #name: string;
-  // One object per JACK port: by handle for identity, by name for fast lookups
-  // while notifications keep names current.
-  readonly #byHandle = new Map<PortHandle, Port>();
-  readonly #byName = new Map<string, Port>();
-  readonly #listeners = new Map<ClientEvent, ListenerEntry[]>();
-  // The listener installed by each setXCallback, so a new one replaces it.
-  readonly #slots = new Map<ClientEvent, ListenerEntry>();
+  // One Port object per JACK port.
+  readonly #ports = new PortRegistry(this, () => this.#isOpen);
+  // Listeners, and the events JACK queued for them.
+  readonly #notifications: Notifications;
+  // The asynchronous sync and timebase callbacks.
+  readonly #timebaseSync: TimebaseSync;
   // The realtime engine, created on first use.
   #engine: Engine | null = null;
   // Own input ports that read other clients' ports for meters and monitors.
   readonly #probes: OwnPort[] = [];
   #probeCounter = 0;
-  #syncCallback: ((state: TransportState, position: Position) => boolean) | null = null;
-  #syncAnswered = -1;
-  #timebaseCallback: TimebaseCallback | null = null;
-  #timebaseSeen = -1;
-  #timebaseStoppedAt = -1;
 
   /** Audio input ports of this client. */
   readonly inports: Ports<OwnPort>;
@@ -218,6 +134,22 @@ export class Client implements PortOwner, Disposable {
   readonly midiInports: Ports<OwnMidiPort>;
   /** MIDI output ports of this client. */
   readonly midiOutports: Ports<OwnMidiPort>;
+
+  // The set*Callback methods, one per row of CALLBACK_SETTERS.
+  static {
+    for (const setter of CALLBACK_SETTERS) {
+      const method = {
+        [setter.method](this: Client, callback: unknown, onlyAvailable = true): void {
+          this.#notifications.setCallback(setter, callback, onlyAvailable);
+        },
+      }[setter.method];
+      Object.defineProperty(Client.prototype, setter.method, {
+        value: method,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
 
   constructor(name: string, options: ClientOptions = {}) {
     checkString(name, 'Client name');
@@ -263,6 +195,21 @@ export class Client implements PortOwner, Disposable {
     }
     wakeTarget.client = new WeakRef(this);
     this.#name = this.#native.name();
+    this.#timebaseSync = new TimebaseSync(this.#native, () => this.assertOpen());
+    const client = this;
+    this.#notifications = new Notifications(this.#name, {
+      get closed() {
+        return client.#closed;
+      },
+      ports: this.#ports,
+      get engine() {
+        return client.#engine;
+      },
+      shutDown: () => {
+        this.#shutdown = true;
+        this.#active = false;
+      },
+    });
 
     const register =
       (type: string, direction: number) => (shortname: string, opts: RegisterOptions) =>
@@ -288,11 +235,15 @@ export class Client implements PortOwner, Disposable {
 
   /** @internal The native client; throws JackError once closed or shut down. */
   get native(): NativeClient {
-    if (this.#closed) throw new JackError(`client '${this.#name}' is closed`, 'closed');
-    // #state[0] is set by the addon when the server shuts the client down.
-    if (this.#shutdown || this.#state[0] !== 0)
-      throw new JackError(`the JACK server has shut client '${this.#name}' down`, 'shutdown');
+    this.assertOpen();
     return this.#native;
+  }
+
+  /** @internal Throws JackError 'closed' once closed, 'shutdown' once the server shut it down. */
+  assertOpen(): void {
+    if (this.#isOpen) return;
+    if (this.#closed) throw this.#closedError();
+    throw new JackError(`the JACK server has shut client '${this.#name}' down`, 'shutdown');
   }
 
   /** @internal */
@@ -302,9 +253,7 @@ export class Client implements PortOwner, Disposable {
 
   /** @internal */
   portFromName(name: string): Port {
-    const port = this.#lookup(name, false);
-    if (!port) throw new JackError(`Port '${name}' not available`, 'port-not-found');
-    return port;
+    return this.#ports.get(name, false);
   }
 
   /** @internal */
@@ -319,8 +268,7 @@ export class Client implements PortOwner, Disposable {
 
   /** @internal */
   portRenamed(port: Port, oldName: string): void {
-    if (this.#byName.get(oldName) === port) this.#byName.delete(oldName);
-    this.#byName.set(port._knownName, port);
+    this.#ports.renamed(port, oldName);
   }
 
   /** @internal */
@@ -330,7 +278,7 @@ export class Client implements PortOwner, Disposable {
 
   /** @internal */
   portUnregistered(port: OwnPort): void {
-    this.#forget(port);
+    this.#ports.forget(port);
     this.#engine?.portLeft(port);
     const probe = this.#probes.indexOf(port);
     if (probe >= 0) this.#probes.splice(probe, 1);
@@ -338,6 +286,14 @@ export class Client implements PortOwner, Disposable {
       const index = list._list.indexOf(port as OwnMidiPort);
       if (index >= 0) list._list.splice(index, 1);
     }
+  }
+
+  /** @internal */
+  processBridge(): ProcessBridge {
+    const bridge = this.#engine?.bridge;
+    if (!bridge?.inCallback)
+      throw new JackError('port buffers can only be used inside the process callback');
+    return bridge;
   }
 
   // ---- Properties
@@ -424,8 +380,7 @@ export class Client implements PortOwner, Disposable {
     const rc = this.native.activate();
     if (rc !== 0) throw new JackErrorCode('Error activating JACK client', rc);
     this.#active = true;
-    // Names may have changed while no notifications arrived.
-    this.#byName.clear();
+    this.#ports.forgetNames();
   }
 
   /**
@@ -433,7 +388,7 @@ export class Client implements PortOwner, Disposable {
    * nothing, so cleanup code (deactivate, then close) still reaches close().
    */
   deactivate(ignoreErrors = true): void {
-    if (this.#closed) throw new JackError(`client '${this.#name}' is closed`, 'closed');
+    if (this.#closed) throw this.#closedError();
     const wasActive = this.#active;
     this.#active = false;
     if (this.#shutdown) return;
@@ -453,8 +408,7 @@ export class Client implements PortOwner, Disposable {
     this.#active = false;
     this.#native.close();
     this.#closed = true;
-    this.#byHandle.clear();
-    this.#byName.clear();
+    this.#ports.clear();
   }
 
   /** `using client = new Client(…)`: deactivates and closes at the end of the scope. */
@@ -489,7 +443,7 @@ export class Client implements PortOwner, Disposable {
   /** Ports connected to `port` (any port, not only own ones). */
   getAllConnections(port: string | Port): Port[] {
     const resolved = this.#resolve(port);
-    return this.#portsFromNames(this.native.portAllConnections(resolved._handle));
+    return this.#ports.fromNames(this.native.portAllConnections(resolved._handle));
   }
 
   /** A port by its full name. */
@@ -524,7 +478,7 @@ export class Client implements PortOwner, Disposable {
       const regex = new RegExp(namePattern.source, namePattern.flags.replace(/[gy]/g, ''));
       names = names.filter((name) => regex.test(name));
     }
-    return this.#portsFromNames(names);
+    return this.#ports.fromNames(names);
   }
 
   // ---- Transport
@@ -648,70 +602,17 @@ export class Client implements PortOwner, Disposable {
   }
 
   // ---- Notifications. They run on the JS thread, never on a JACK thread, and
-  // ---- may be set at any time, before or after activate().
+  // ---- may be set at any time, before or after activate(). The set*Callback
+  // ---- methods come from CALLBACK_SETTERS (see the static block above).
 
   on<E extends ClientEvent>(event: E, listener: Listener<E>, options: ListenerOptions = {}): this {
-    this.#checkEvent(event);
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    this.#add(event, {
-      fn: listener as ListenerEntry['fn'],
-      onlyAvailable: options.onlyAvailable ?? true,
-    });
+    this.#notifications.on(event, listener, options);
     return this;
   }
 
   off<E extends ClientEvent>(event: E, listener: Listener<E>): this {
-    this.#checkEvent(event);
-    const list = this.#listeners.get(event);
-    const index = list?.findIndex((entry) => entry.fn === listener) ?? -1;
-    if (list && index >= 0) list.splice(index, 1);
+    this.#notifications.off(event, listener);
     return this;
-  }
-
-  setShutdownCallback(callback: Listener<'shutdown'> | null): void {
-    this.#setSlot('shutdown', callback, true);
-  }
-  setFreewheelCallback(callback: Listener<'freewheel'> | null): void {
-    this.#setSlot('freewheel', callback, true);
-  }
-  setBlocksizeCallback(callback: Listener<'blocksize'> | null): void {
-    this.#setSlot('blocksize', callback, true);
-  }
-  setSamplerateCallback(callback: Listener<'samplerate'> | null): void {
-    this.#setSlot('samplerate', callback, true);
-  }
-  setClientRegistrationCallback(callback: Listener<'clientRegistration'> | null): void {
-    this.#setSlot('clientRegistration', callback, true);
-  }
-  setPortRegistrationCallback(
-    callback: Listener<'portRegistration'> | null,
-    onlyAvailable = true,
-  ): void {
-    this.#setSlot('portRegistration', callback, onlyAvailable);
-  }
-  setPortConnectCallback(callback: Listener<'portConnect'> | null, onlyAvailable = true): void {
-    this.#setSlot('portConnect', callback, onlyAvailable);
-  }
-  setPortRenameCallback(callback: Listener<'portRename'> | null, onlyAvailable = true): void {
-    if (
-      callback &&
-      !native.libraryInfo().missingOptional.includes('jack_set_port_rename_callback')
-    ) {
-      this.#setSlot('portRename', callback, onlyAvailable);
-      return;
-    }
-    if (callback)
-      throw new JackError('The loaded JACK library has no port rename callback', 'unsupported');
-    this.#setSlot('portRename', null, onlyAvailable);
-  }
-  setGraphOrderCallback(callback: Listener<'graphOrder'> | null): void {
-    this.#setSlot('graphOrder', callback, true);
-  }
-  setXrunCallback(callback: Listener<'xrun'> | null): void {
-    this.#setSlot('xrun', callback, true);
-  }
-  setPropertyChangeCallback(callback: Listener<'propertyChange'> | null): void {
-    this.#setSlot('propertyChange', callback, true);
   }
 
   // ---- The realtime engine: nodes that run in JACK's process thread, set up
@@ -788,8 +689,7 @@ export class Client implements PortOwner, Disposable {
    * Returns false if `conditional` and another client is master already.
    */
   setTimebaseMaster(tempo: Partial<Tempo> = {}, options: { conditional?: boolean } = {}): boolean {
-    this.#timebaseCallback = null;
-    this.native.useJsTimebase(false);
+    this.#timebaseSync.dropTimebaseCallback();
     this.#eng.setTempo(tempo);
     const rc = this.native.setTimebaseMaster(Boolean(options.conditional));
     if (rc === 16) return false; // EBUSY
@@ -806,111 +706,24 @@ export class Client implements PortOwner, Disposable {
    * A slow-sync callback, asynchronous: JACK asks every cycle while starting;
    * the answer JS gave for the current request is returned to JACK.
    */
-  setSyncCallback(callback: ((state: TransportState, position: Position) => boolean) | null): void {
-    checkCallback(callback, 'setSyncCallback');
-    this.#eng;
-    const rc = this.native.setSyncCallbackEnabled(callback !== null && callback !== undefined);
-    if (rc !== 0) throw new JackErrorCode('Unable to set sync callback', rc);
-    this.#syncCallback = callback ?? null;
-    this.#syncAnswered = -1;
+  setSyncCallback(callback: SyncCallback | null): void {
+    this.#timebaseSync.setSyncCallback(callback);
   }
 
   /**
-   * The seed's timebase callback, asynchronous. JACK asks the timebase master
-   * for the BBT of the next cycle from its realtime thread, where JavaScript
-   * cannot run; so `callback(state, blocksize, pos, newPos)` fills `pos` (bar,
-   * beat, tick, barStartTick, beatsPerBar, beatType, ticksPerBeat,
-   * beatsPerMinute) for the frame JACK is expected to ask about next
-   * (pos.frame), and the engine answers JACK from the latest such answer,
+   * The Python `jack` module's timebase callback, asynchronous. JACK asks the
+   * timebase master for the BBT of the next cycle from its realtime thread,
+   * where JavaScript cannot run; so `callback(state, blocksize, pos, newPos)`
+   * fills `pos` (bar, beat, tick, barStartTick, beatsPerBar, beatType,
+   * ticksPerBeat, beatsPerMinute) for the frame JACK is expected to ask about
+   * next (pos.frame), and the engine answers JACK from the latest such answer,
    * carried to the asked frame at that answer's tempo. The cost: a tempo
    * change takes effect a cycle late, and until the first answer (or after a
    * late one across a tempo change) JACK gets no or estimated BBT.
    * Returns false if `conditional` and another client is master already.
    */
   setTimebaseCallback(callback: TimebaseCallback | null, conditional = false): boolean {
-    checkCallback(callback, 'setTimebaseCallback');
-    this.#eng;
-    if (!callback) {
-      this.#timebaseCallback = null;
-      this.native.useJsTimebase(false);
-      return true;
-    }
-    this.native.useJsTimebase(true);
-    const rc = this.native.setTimebaseMaster(Boolean(conditional));
-    if (rc === 16) {
-      this.native.useJsTimebase(false);
-      return false; // EBUSY
-    }
-    if (rc !== 0) {
-      this.native.useJsTimebase(false);
-      throw new JackErrorCode('Unable to become timebase master', rc);
-    }
-    this.#timebaseCallback = callback;
-    this.#timebaseSeen = -1;
-    this.#timebaseStoppedAt = -1;
-    return true;
-  }
-
-  #runTimebase(): void {
-    const callback = this.#timebaseCallback;
-    if (!callback) return;
-    const [seq, state, frames, frame, rate, newPos] = this.#native.timebaseRequest();
-    if (seq === 0 || seq === this.#timebaseSeen) return;
-    this.#timebaseSeen = seq;
-    // While rolling, the next question is about one period later.
-    const target = state === 1 ? (frame + frames) >>> 0 : frame;
-    const pos: Position = { ...EMPTY_POSITION, frame: target, frameRate: rate };
-    try {
-      callback(TransportState.of(state), frames, pos, newPos);
-    } catch (error) {
-      // No more calls after an exception, and no stale BBT: give up the role.
-      this.#timebaseCallback = null;
-      this.#native.useJsTimebase(false);
-      this.#native.releaseTimebase();
-      if (!(error instanceof CallbackExit))
-        console.error('jack: exception in timebase callback:', error);
-      return;
-    }
-    // Stopped, JACK asks only when the position changes, and it asked before
-    // this answer existed: relocate to the same frame so it asks once more.
-    const relocate = state === 0 && this.#timebaseStoppedAt !== frame;
-    this.#timebaseStoppedAt = state === 0 ? frame : -1;
-    this.#native.timebaseAnswer(
-      target,
-      pos.bar,
-      pos.beat,
-      pos.tick,
-      pos.barStartTick,
-      pos.beatsPerBar,
-      pos.beatType,
-      pos.ticksPerBeat,
-      pos.beatsPerMinute,
-    );
-    if (relocate) this.#native.transportLocate(frame);
-  }
-
-  /** @internal */
-  processBridge(): ProcessBridge {
-    const bridge = this.#engine?.bridge;
-    if (!bridge?.inCallback)
-      throw new JackError('port buffers can only be used inside the process callback');
-    return bridge;
-  }
-
-  #runSync(): void {
-    const request = this.#native.engineSyncRequest();
-    if (request === this.#syncAnswered || !this.#syncCallback) return;
-    const [state, position] = this.#native.transportQuery();
-    let ready = false;
-    try {
-      ready = Boolean(this.#syncCallback(TransportState.of(state), position));
-    } catch (error) {
-      if (!(error instanceof CallbackExit))
-        console.error('jack: exception in sync callback:', error);
-      ready = true;
-    }
-    this.#native.syncAnswer(request, ready);
-    if (ready) this.#syncAnswered = request;
+    return this.#timebaseSync.setTimebaseCallback(callback, conditional);
   }
 
   toString(): string {
@@ -923,53 +736,13 @@ export class Client implements PortOwner, Disposable {
 
   // ---- internals
 
-  #checkEvent(event: string): void {
-    if (!EVENT_NAMES.includes(event as ClientEvent))
-      throw new TypeError(`unknown event '${event}'; known: ${EVENT_NAMES.join(', ')}`);
+  get #isOpen(): boolean {
+    // #state[0] is set by the addon when the server shuts the client down.
+    return !this.#closed && !this.#shutdown && this.#state[0] === 0;
   }
 
-  #add(event: ClientEvent, entry: ListenerEntry): void {
-    const list = this.#listeners.get(event);
-    if (list) list.push(entry);
-    else this.#listeners.set(event, [entry]);
-  }
-
-  #setSlot(event: ClientEvent, callback: unknown, onlyAvailable: boolean): void {
-    checkCallback(callback, `set ${event} callback`);
-    const previous = this.#slots.get(event);
-    if (previous) {
-      const list = this.#listeners.get(event);
-      const index = list?.indexOf(previous) ?? -1;
-      if (list && index >= 0) list.splice(index, 1);
-      this.#slots.delete(event);
-    }
-    if (typeof callback === 'function') {
-      const entry: ListenerEntry = {
-        fn: callback as ListenerEntry['fn'],
-        onlyAvailable: Boolean(onlyAvailable),
-      };
-      this.#slots.set(event, entry);
-      this.#add(event, entry);
-    }
-  }
-
-  #emit(event: ClientEvent, args: unknown[], hasMissingPort = false): void {
-    const list = this.#listeners.get(event);
-    if (!list || list.length === 0) return;
-    for (const entry of [...list]) {
-      if (hasMissingPort && entry.onlyAvailable) continue;
-      try {
-        (entry.fn as (...a: unknown[]) => void)(...args);
-      } catch (error) {
-        if (error instanceof CallbackExit) {
-          const index = list.indexOf(entry);
-          if (index >= 0) list.splice(index, 1);
-          if (this.#slots.get(event) === entry) this.#slots.delete(event);
-        } else {
-          console.error(`jack: exception in ${event} callback of client '${this.#name}':`, error);
-        }
-      }
-    }
+  #closedError(): JackError {
+    return new JackError(`client '${this.#name}' is closed`, 'closed');
   }
 
   // Called on the JS thread when JACK's threads have queued notifications.
@@ -977,175 +750,22 @@ export class Client implements PortOwner, Disposable {
     if (this.#closed) return;
     // The process callback first: its cycle's deadline is the next period.
     this.#engine?.bridge?.run();
-    if (this.#syncCallback) this.#runSync();
-    if (this.#timebaseCallback) this.#runTimebase();
-    const flat = this.#native.drainEvents();
-    for (let i = 0; i < flat.length; i += SLOTS) {
-      const kind = flat[i] as Kind;
-      const a = flat[i + 1] as number;
-      const b = flat[i + 2] as number;
-      const d = flat[i + 3] as number;
-      const h1 = flat[i + 4] as number;
-      const h2 = flat[i + 5] as number;
-      const s1 = flat[i + 6] as string;
-      const s2 = flat[i + 7] as string;
-      const s3 = flat[i + 8] as string;
-      const s4 = flat[i + 9] as string;
-      switch (kind) {
-        case Kind.Shutdown:
-          this.#shutdown = true;
-          this.#active = false;
-          this.#emit('shutdown', [new Status(a), s1]);
-          break;
-        case Kind.Freewheel:
-          this.#emit('freewheel', [a !== 0]);
-          break;
-        case Kind.Blocksize:
-          this.#engine?.blocksizeChanged();
-          this.#emit('blocksize', [a]);
-          break;
-        case Kind.Samplerate:
-          this.#emit('samplerate', [a]);
-          break;
-        case Kind.ClientRegistration:
-          this.#emit('clientRegistration', [s1, a !== 0]);
-          break;
-        case Kind.PortRegistration: {
-          const port = this.#portFromEvent(h1, s1, s2, b, a === 0);
-          this.#emit('portRegistration', [port, a !== 0], port === null);
-          if (port && a === 0) this.#forget(port);
-          break;
-        }
-        case Kind.PortConnect: {
-          const portA = this.#portFromEvent(h1, s1, s2, Math.floor(a / 2));
-          const portB = this.#portFromEvent(h2, s3, s4, b);
-          this.#emit(
-            'portConnect',
-            [portA, portB, (a & 1) !== 0],
-            portA === null || portB === null,
-          );
-          this.#engine?.onPortConnect(portA, portB, (a & 1) !== 0);
-          break;
-        }
-        case Kind.PortRename: {
-          const port = this.#portFromEvent(h1, s3, s4, b);
-          if (port) {
-            port._setName(s3);
-            if (this.#byName.get(s1) === port) this.#byName.delete(s1);
-            this.#byName.set(s3, port);
-          }
-          this.#emit('portRename', [port, s1, s2], port === null);
-          break;
-        }
-        case Kind.GraphOrder:
-          this.#emit('graphOrder', []);
-          break;
-        case Kind.Xrun:
-          this.#emit('xrun', [d]);
-          break;
-        case Kind.PropertyChange:
-          this.#emit('propertyChange', [s1, s2, a]);
-          break;
-      }
-      if (this.#closed) return;
-    }
+    this.#timebaseSync.answer();
+    this.#notifications.deliver(this.#native.drainEvents());
   }
 
-  // The Port for a notification, from what the notification thread captured.
-  // `released`: an unregistration, which JACK2 reports after resetting the
-  // port's flags and type, so only the name still identifies a known port.
-  #portFromEvent(
-    handle: number,
-    name: string,
-    type: string,
-    flags: number,
-    released = false,
-  ): Port | null {
-    if (!handle || name === '') return null;
-    // Events queued before a shutdown arrive after it: by then no port of that
-    // server is usable (and the native client refuses every call).
-    if (this.#closed || this.#shutdown || this.#state[0] !== 0) return null;
-    const known = this.#byHandle.get(handle);
-    if (known && known.type === type && known.flags === flags) return known;
-    if (known && released && known._knownName === name) return known;
-    const own = this.#native.portIsMine(handle);
-    return this.#remember(new (portClass(type, own))(this, handle, name, flags, type));
-  }
-
-  #remember(port: Port): Port {
-    this.#byHandle.set(port._handle, port);
-    this.#byName.set(port._knownName, port);
-    return port;
-  }
-
-  #forget(port: Port): void {
-    if (this.#byHandle.get(port._handle) === port) this.#byHandle.delete(port._handle);
-    const name = port._knownName;
-    if (this.#byName.get(name) === port) this.#byName.delete(name);
-  }
-
-  // A port by full name, or null if JACK has none. The name cache is used
-  // only when `trustNames` and notifications keep it current.
-  #lookup(name: string, trustNames: boolean): Port | null {
-    if (trustNames) {
-      const cached = this.#byName.get(name);
-      if (cached) return cached;
-    }
-    const nativeClient = this.native;
-    const handle = nativeClient.portByName(name);
-    if (handle === null) return null;
-    const known = this.#byHandle.get(handle);
-    if (known) {
-      if (known._knownName === name && this.tracksNames) {
-        this.#byName.set(name, known);
-        return known;
-      }
-      // Renamed, or (JACK2 reuses port slots) a different port in the same slot.
-      if (known.flags === native.portFlags(handle) && known.type === native.portType(handle)) {
-        if (known._knownName !== name) {
-          const oldName = known._knownName;
-          known._setName(name);
-          this.portRenamed(known, oldName);
-        }
-        return known;
-      }
-      this.#forget(known);
-    }
-    const type = native.portType(handle);
-    const own = nativeClient.portIsMine(handle);
-    return this.#remember(
-      new (portClass(type, own))(this, handle, name, native.portFlags(handle), type),
-    );
-  }
-
-  #portsFromNames(names: string[]): Port[] {
-    const trust = this.tracksNames;
-    const ports: Port[] = [];
-    for (const name of names) {
-      // A port listed a moment ago may be gone now: skip it.
-      const port = this.#lookup(name, trust);
-      if (port) ports.push(port);
-    }
-    return ports;
-  }
-
+  // A port given by name or object, known to exist; own ports need an open client.
+  // Names come from the name cache while notifications keep it current: the
+  // server checks again when it acts on the port.
   #resolve(port: string | Port): Port {
     if (port instanceof Port) {
       if (port._owner === this) {
-        this.native;
+        this.assertOpen();
         return port;
       }
-      return this.#existing(port.name);
+      return this.#ports.get(port.name, this.tracksNames);
     }
-    return this.#existing(checkString(port, 'port'));
-  }
-
-  // A port by name, from the name cache while notifications keep it current:
-  // the server checks again when it acts on the port.
-  #existing(name: string): Port {
-    const port = this.#lookup(name, this.tracksNames);
-    if (!port) throw new JackError(`Port '${name}' not available`, 'port-not-found');
-    return port;
+    return this.#ports.get(checkString(port, 'port'), this.tracksNames);
   }
 
   #connectionEnds(source: string | Port, destination: string | Port): [Port, Port] {
@@ -1207,7 +827,7 @@ export class Client implements PortOwner, Disposable {
       native.portFlags(handle),
       type,
     );
-    this.#remember(port);
+    this.#ports.add(port);
     if (probe) {
       this.#probes.push(port);
       return port;
@@ -1228,7 +848,7 @@ export class Client implements PortOwner, Disposable {
   // ---- The realtime engine (see engine.ts) and the JS process callback
 
   get #eng(): Engine {
-    this.native;
+    this.assertOpen();
     if (!this.#engine) {
       const client = this;
       this.#engine = new Engine({

@@ -529,10 +529,6 @@ export class Engine {
     );
   }
 
-  get tempo(): Tempo {
-    return { ...this.#tempo };
-  }
-
   // ---- the plan
 
   /** Rebuilds the plan from the current nodes and own ports and hands it over. */

@@ -1,14 +1,6 @@
 // @jackbay/jack-native: the API of the Python `jack` module, in TypeScript.
 
-export type {
-  ClientEvent,
-  ClientEvents,
-  ClientOptions,
-  GetPortsOptions,
-  Listener,
-  ListenerOptions,
-  TimebaseCallback,
-} from './client.js';
+export type { ClientOptions, GetPortsOptions } from './client.js';
 export { Client } from './client.js';
 export type { MonitoredMidiEvent, SineOptions, Tempo } from './engine.js';
 export {
@@ -52,6 +44,7 @@ export {
   PROPERTY_CREATED,
   PROPERTY_DELETED,
 } from './metadata.js';
+export type { ClientEvent, ClientEvents, Listener, ListenerOptions } from './notifications.js';
 export type { LatencyMode, LatencyRange } from './port.js';
 export {
   AUDIO_TYPE,
@@ -72,6 +65,7 @@ export { Ports } from './ports.js';
 export type { ProcessCallback } from './process.js';
 export { RingBuffer } from './ringbuffer.js';
 export { NETSTARTING, ROLLING, STARTING, STOPPED, Status, TransportState } from './status.js';
+export type { TimebaseCallback } from './timebase-sync.js';
 export type { Position, PositionDict } from './transport.js';
 export {
   POSITION_AUDIO_VIDEO_RATIO,

@@ -29,6 +29,8 @@ export type LatencyMode = 'capture' | 'playback';
 export interface PortOwner {
   /** The native client; throws JackError when closed or shut down. */
   readonly native: NativeClient;
+  /** Throws JackError when closed or shut down. */
+  assertOpen(): void;
   /** True while notifications keep port names current. */
   readonly tracksNames: boolean;
   portFromName(name: string): Port;
@@ -92,9 +94,14 @@ export class Port {
     return this._owner.native;
   }
 
+  /** @internal Throws JackError when this port can no longer be used, as _native does. */
+  _assertOpen(): void {
+    this._owner.assertOpen();
+  }
+
   /** Full name, 'client:port'. */
   get name(): string {
-    this._native;
+    this._assertOpen();
     if (!this._owner.tracksNames) this.#name = native.portName(this._handle);
     return this.#name;
   }
@@ -111,7 +118,7 @@ export class Port {
 
   /** The name without the client part. Assigning renames the port. */
   get shortname(): string {
-    this._native;
+    this._assertOpen();
     return native.portShortName(this._handle);
   }
 
@@ -139,14 +146,14 @@ export class Port {
 
   /** Up to two alternative names. */
   get aliases(): string[] {
-    this._native;
+    this._assertOpen();
     return call(() => native.portAliases(this._handle));
   }
 
   setAlias(alias: string): void {
     if (typeof alias !== 'string' || alias === '')
       throw new TypeError('alias must be a non-empty string');
-    this._native;
+    this._assertOpen();
     checkPortNameLength(alias);
     const rc = call(() => native.portSetAlias(this._handle, alias));
     if (rc !== 0) throw new JackErrorCode(`Error setting alias '${alias}' on '${this.#name}'`, rc);
@@ -154,7 +161,7 @@ export class Port {
 
   unsetAlias(alias: string): void {
     if (typeof alias !== 'string') throw new TypeError('alias must be a string');
-    this._native;
+    this._assertOpen();
     const rc = call(() => native.portUnsetAlias(this._handle, alias));
     if (rc !== 0)
       throw new JackErrorCode(`Error unsetting alias '${alias}' on '${this.#name}'`, rc);
@@ -162,7 +169,7 @@ export class Port {
 
   /** The port's UUID as a decimal string (64 bits do not fit a JS number). */
   get uuid(): string {
-    this._native;
+    this._assertOpen();
     return call(() => native.portUuid(this._handle));
   }
 
@@ -190,7 +197,7 @@ export class Port {
 
   /** Turns input monitoring on or off, if canMonitor; otherwise does nothing. */
   requestMonitor(onoff: boolean): void {
-    this._native;
+    this._assertOpen();
     const rc = native.portRequestMonitor(this._handle, Boolean(onoff));
     if (rc !== 0) throw new JackErrorCode('Unable to switch monitoring on/off', rc);
   }
@@ -198,7 +205,7 @@ export class Port {
   /** The port's latency range in frames (not in the Python module). */
   getLatencyRange(mode: LatencyMode): LatencyRange {
     const playback = checkLatencyMode(mode);
-    this._native;
+    this._assertOpen();
     const [min, max] = call(() => native.portLatencyRange(this._handle, playback));
     return { min, max };
   }
@@ -228,9 +235,19 @@ export class OwnPort extends Port {
 
   /** @internal */
   override get _native(): NativeClient {
+    this.#assertRegistered();
+    return this._owner.native;
+  }
+
+  /** @internal */
+  override _assertOpen(): void {
+    this.#assertRegistered();
+    this._owner.assertOpen();
+  }
+
+  #assertRegistered(): void {
     if (!this.#registered)
       throw new JackError(`port '${this._knownName}' was unregistered`, 'closed');
-    return this._owner.native;
   }
 
   get isRegistered(): boolean {
@@ -254,7 +271,7 @@ export class OwnPort extends Port {
 
   /** Connects to `port`; the direction follows from which one is the output. */
   connect(port: string | Port): void {
-    this._native;
+    this._assertOpen();
     if (this.isOutput) this._owner.connect(this, port);
     else this._owner.connect(port, this);
   }
@@ -281,7 +298,7 @@ export class OwnPort extends Port {
       range.max < range.min
     )
       throw new TypeError('range must be { min, max } with integers 0 <= min <= max');
-    this._native;
+    this._assertOpen();
     call(() => native.setPortLatencyRange(this._handle, playback, range.min, range.max));
   }
 
