@@ -124,6 +124,11 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/** True for a code of the contract: a front end trusts an error's code only then. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return ErrorCode.safeParse(value).success;
+}
+
 export const RpcError = z.object({ code: ErrorCode, message: z.string() });
 export type RpcError = z.infer<typeof RpcError>;
 
@@ -200,7 +205,11 @@ export const RequestMessage = z
   .strict();
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
-export type ResponseMessage = { id: number; result: unknown } | { id: number; error: RpcError };
+/** A response as every transport carries it: the result, or the error as data. */
+export type ResponseBody = { result: unknown } | { error: RpcError };
+
+/** On the WebSocket a response also carries its request's id. */
+export type ResponseMessage = ResponseBody & { id: number };
 
 export type EventMessage = { event: EventName; data: unknown };
 

@@ -18,6 +18,7 @@ import { isIP, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { answer } from './answer.js';
 import { type EventMessage, RequestMessage, type ResponseMessage } from './contract.js';
 import type { JackbayService } from './service.js';
 import { StaticFiles, securityHeaders } from './static-files.js';
@@ -148,7 +149,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const { id, method, params } = parsed.data;
-    send(ws, { id, ...service.handleSync(method, params) });
+    answer(service, method, params)
+      .then((body) => send(ws, { id, ...body }))
+      .catch((error: Error) => {
+        log(`websocket response failed: ${error.message}`);
+        ws.close(1011, 'internal error');
+      });
   };
 
   const broadcast = (message: EventMessage): void => {
