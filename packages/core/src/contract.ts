@@ -3,6 +3,7 @@
 // schemas that validate them at the boundary. The renderer imports only types
 // and schemas from here, never the service.
 import { z } from 'zod';
+import { ERROR_CODES } from './error-codes.js';
 
 // ---- The graph model
 
@@ -106,28 +107,11 @@ export const ServerStatus = z.object({
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
-// ---- Errors
+// ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
-export const ErrorCode = z.enum([
-  'bad-request', // the payload failed validation
-  'unknown-method',
-  'server-down',
-  'port-not-found',
-  /** setPrettyName with kind 'client': JACK knows no client of that name. */
-  'client-not-found',
-  'incompatible-types',
-  'wrong-direction',
-  'already-connected',
-  'not-connected',
-  'jack-error',
-  'internal',
-]);
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-
-/** True for a code of the contract: a front end trusts an error's code only then. */
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return ErrorCode.safeParse(value).success;
-}
+export { isErrorCode } from './error-codes.js';
 
 export const RpcError = z.object({ code: ErrorCode, message: z.string() });
 export type RpcError = z.infer<typeof RpcError>;
