@@ -1,10 +1,10 @@
 // Patching from the keyboard: Enter on a port opens this list of every port
 // it could connect to; type to filter, arrows to choose, Enter to connect (or
 // to disconnect what is already connected), Escape to go back to the port.
+import type { Graph } from '@jackbay/core/patch';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { buildBoxes, portLabel } from '../graph/boxes';
-import type { Graph } from '../graph/model';
 import { planConnect } from '../graph/validate';
 import { useJackbay } from '../store/context';
 

@@ -2,6 +2,7 @@
 // React Flow draws, search, selection-adjacent UI state, and the positions of
 // boxes. Actions live here too, so components only select and call.
 import type { Connection, GraphPatch, GraphSnapshot, ServerStatus } from '@jackbay/core/contract';
+import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -13,7 +14,6 @@ import { toRequestError } from '../api/errors';
 import type { JackbayTransport, LinkState } from '../api/ws';
 import { type Box, buildBoxes, createBoxBuilder } from '../graph/boxes';
 import { arrange as arrangeAll, place, type XY } from '../graph/layout';
-import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '../graph/model';
 import { type Matcher, parseSearch, visibleItems } from '../graph/search';
 import { planConnect, planDisconnect } from '../graph/validate';
 import {
