@@ -12,10 +12,6 @@ export class JackbayRpcError extends Error {
   ) {
     super(message);
   }
-
-  toJSON(): RpcError {
-    return { code: this.code, message: this.message };
-  }
 }
 
 const KIND_TO_CODE: Record<JackErrorKind, ErrorCode> = {
