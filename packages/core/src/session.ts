@@ -34,7 +34,7 @@ export interface SessionOptions {
   log: (message: string) => void;
 }
 
-interface Connection {
+interface OpenClient {
   client: Client;
   reader: GraphReader;
   /** The JACK2 metadata store this process's libjack opened (see metadata-store.ts). */
@@ -46,7 +46,7 @@ const GONE = 'the JACK server went away';
 export class Session {
   readonly #options: SessionOptions;
   readonly #listener: SessionListener;
-  #connection: Connection | null = null;
+  #open: OpenClient | null = null;
   #downReason = 'not connected yet';
   #xrunCount = 0;
   #lastXrunDelayUs: number | null = null;
@@ -61,33 +61,32 @@ export class Session {
 
   /** Makes the first connection attempt; later ones follow by themselves. */
   start(): void {
-    if (this.#closed || this.#connection || this.#retryTimer) return;
+    if (this.#closed || this.#open || this.#retryTimer) return;
     this.#connect();
   }
 
   get isUp(): boolean {
-    return this.#connection !== null;
+    return this.#open !== null;
   }
 
   /** The open client, or a 'server-down' error for the caller. */
   client(): Client {
-    const connection = this.#connection;
-    if (!connection)
-      throw new JackbayRpcError('server-down', `no JACK server: ${this.#downReason}`);
-    return connection.client;
+    const open = this.#open;
+    if (!open) throw new JackbayRpcError('server-down', `no JACK server: ${this.#downReason}`);
+    return open.client;
   }
 
   /** Pretty names were written: the next read takes them from the store. */
   metadataChanged(): void {
-    this.#connection?.reader.metadataChanged();
+    this.#open?.reader.metadataChanged();
   }
 
   /** The graph as JACK sees it now, or null when no server runs (or it just went away). */
   readGraph(): Graph | null {
-    const connection = this.#connection;
-    if (!connection) return null;
+    const open = this.#open;
+    if (!open) return null;
     try {
-      return connection.reader.read();
+      return open.reader.read();
     } catch (error) {
       if (!isSessionError(error)) throw error;
       this.lost(GONE);
@@ -114,8 +113,8 @@ export class Session {
       lastXrunDelayUs: this.#lastXrunDelayUs,
       demo: this.#options.demo,
     };
-    const connection = this.#connection;
-    return connection ? readStatus(connection.client, base) : downStatus(base, this.#downReason);
+    const open = this.#open;
+    return open ? readStatus(open.client, base) : downStatus(base, this.#downReason);
   }
 
   /** A call through the client failed because the session is gone: report 'down', retry. */
@@ -125,7 +124,7 @@ export class Session {
 
   // The server went away: drop the graph, report 'down', start retrying.
   lost(reason: string): void {
-    if (!this.#connection) return;
+    if (!this.#open) return;
     this.#disconnect();
     this.#listener.graphGone();
     this.#down(reason);
@@ -138,20 +137,20 @@ export class Session {
    * the batch short); before a write (`now`) it happens at once.
    */
   renewIfStoreReplaced(now = false): boolean {
-    const connection = this.#connection;
-    if (!connection) return false;
+    const open = this.#open;
+    if (!open) return false;
     const current = metadataStoreId();
-    if (current === connection.storeId) return false;
-    if (connection.storeId === null) {
+    if (current === open.storeId) return false;
+    if (open.storeId === null) {
       // Created since we connected (libjack creates it on first use).
-      connection.storeId = current;
+      open.storeId = current;
       return false;
     }
     // Deleted (and perhaps created anew): what we have open reaches nobody.
     this.#options.log('the JACK2 metadata store was deleted (another jackd stopped); reopening');
-    connection.storeId = current;
+    open.storeId = current;
     const renew = () => {
-      if (this.#connection !== connection) return;
+      if (this.#open !== open) return;
       this.#disconnect();
       this.#connect(true);
     };
@@ -187,11 +186,11 @@ export class Session {
     }
     try {
       const reader = new GraphReader(client);
-      this.#connection = { client, reader, storeId: metadataStoreId() };
+      this.#open = { client, reader, storeId: metadataStoreId() };
       this.#listen(client, reader);
       client.activate();
     } catch (error) {
-      this.#connection = null;
+      this.#open = null;
       try {
         client.close();
       } catch {
@@ -210,7 +209,7 @@ export class Session {
     // says nothing either: both are caught by a full read now and then.
     this.#reconcileTimer = setInterval(() => {
       if (this.renewIfStoreReplaced()) return;
-      this.#connection?.reader.everythingChanged();
+      this.#open?.reader.everythingChanged();
       this.#listener.graphChanged(false);
     }, this.#options.reconcileIntervalMs);
     this.#reconcileTimer.unref();
@@ -286,15 +285,15 @@ export class Session {
   }
 
   #disconnect(): void {
-    const connection = this.#connection;
-    this.#connection = null;
+    const open = this.#open;
+    this.#open = null;
     if (this.#reconcileTimer) clearInterval(this.#reconcileTimer);
     this.#reconcileTimer = null;
     this.#listener.disconnected();
-    if (!connection) return;
+    if (!open) return;
     try {
-      connection.client.deactivate();
-      connection.client.close();
+      open.client.deactivate();
+      open.client.close();
     } catch {
       // The server is gone; the client is as closed as it gets.
     }
