@@ -1,14 +1,14 @@
 // The Electron shell's rules, checked without Electron: the security
 // settings of the window, the IPC channel list against the contract, the
-// sender check, and the remembered window state.
+// sender check, and the remembered window state (IPC answers: ipc-answers.test.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JackbayApi, requestNames } from '@jackbay/core/contract';
+import { requestNames } from '@jackbay/core/contract';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../config/csp-plugin';
-import { answer, isTrustedSender } from '../src/main/ipc';
+import { isTrustedSender } from '../src/main/ipc';
 import {
   CONTENT_SECURITY_POLICY,
   CONTENT_SECURITY_POLICY_META,
@@ -84,25 +84,6 @@ describe('IPC channels', () => {
     expect(isTrustedSender(from(other, other.mainFrame), ours)).toBe(false);
     expect(isTrustedSender(from(ours, { url: 'https://evil.example/' }), ours)).toBe(false);
     expect(isTrustedSender(from(ours, null), ours)).toBe(false);
-  });
-
-  it('answers with the result, or the error as data (IPC rejections lose their code)', async () => {
-    const service: JackbayApi = {
-      async request(method) {
-        if (method === 'connect')
-          throw Object.assign(new Error('no such port'), { code: 'port-not-found' });
-        if (method === 'disconnect') throw new Error('boom');
-        return null as never;
-      },
-      subscribe: () => () => undefined,
-    };
-    expect(await answer(service, 'transportStart', {})).toEqual({ result: null });
-    expect(await answer(service, 'connect', { source: 'a:b', destination: 'c:d' })).toEqual({
-      error: { code: 'port-not-found', message: 'no such port' },
-    });
-    expect(await answer(service, 'disconnect', {})).toEqual({
-      error: { code: 'internal', message: 'boom' },
-    });
   });
 });
 

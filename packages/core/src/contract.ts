@@ -3,6 +3,7 @@
 // schemas that validate them at the boundary. The renderer imports only types
 // and schemas from here, never the service.
 import { z } from 'zod';
+import { ERROR_CODES } from './error-codes.js';
 
 // ---- The graph model
 
@@ -106,23 +107,11 @@ export const ServerStatus = z.object({
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
-// ---- Errors
+// ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
-export const ErrorCode = z.enum([
-  'bad-request', // the payload failed validation
-  'unknown-method',
-  'server-down',
-  'port-not-found',
-  /** setPrettyName with kind 'client': JACK knows no client of that name. */
-  'client-not-found',
-  'incompatible-types',
-  'wrong-direction',
-  'already-connected',
-  'not-connected',
-  'jack-error',
-  'internal',
-]);
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+export { isErrorCode } from './error-codes.js';
 
 export const RpcError = z.object({ code: ErrorCode, message: z.string() });
 export type RpcError = z.infer<typeof RpcError>;
@@ -200,7 +189,11 @@ export const RequestMessage = z
   .strict();
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
-export type ResponseMessage = { id: number; result: unknown } | { id: number; error: RpcError };
+/** A response as every transport carries it: the result, or the error as data. */
+export type ResponseBody = { result: unknown } | { error: RpcError };
+
+/** On the WebSocket a response also carries its request's id. */
+export type ResponseMessage = ResponseBody & { id: number };
 
 export type EventMessage = { event: EventName; data: unknown };
 

@@ -1,7 +1,7 @@
 // Failures of requests, as the contract's `{ code, message }`, and the mapping
 // from the library's JackError kinds to the contract's error codes.
 import { JackError, type JackErrorKind } from '@jackbay/jack-native';
-import type { ErrorCode, RpcError } from './contract.js';
+import { type ErrorCode, isErrorCode, type RpcError } from './contract.js';
 
 /** A request failed; `code` is what the front end reacts to. */
 export class JackbayRpcError extends Error {
@@ -11,10 +11,6 @@ export class JackbayRpcError extends Error {
     message: string,
   ) {
     super(message);
-  }
-
-  toJSON(): RpcError {
-    return { code: this.code, message: this.message };
   }
 }
 
@@ -40,9 +36,11 @@ const KIND_TO_CODE: Record<JackErrorKind, ErrorCode> = {
 
 /** Turns anything thrown while serving a request into the contract's error shape. */
 export function toRpcError(error: unknown): RpcError {
-  if (error instanceof JackbayRpcError) return error.toJSON();
   if (error instanceof JackError)
     return { code: KIND_TO_CODE[error.kind] ?? 'jack-error', message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `internal error: ${message}` };
+  // A JackbayRpcError, or any other error that carries a code of the contract.
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (isErrorCode(code) && typeof message === 'string') return { code, message };
+  const text = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `internal error: ${text}` };
 }

@@ -1,4 +1,4 @@
-// Reads the JACK graph (clients, ports, connections) into a GraphState.
+// Reads the JACK graph (clients, ports, connections) into a Graph.
 //
 // Notifications only say "something changed"; the reader re-queries JACK and
 // caches what is costly or rarely changes (port details, pretty names, client
@@ -14,7 +14,7 @@ import {
   type Port,
 } from '@jackbay/jack-native';
 import type { ClientInfo, Connection, PortInfo, PortType } from './contract.js';
-import { connectionKey, type GraphState } from './patch.js';
+import { connectionKey, type Graph } from './patch.js';
 
 interface Details {
   shortName: string;
@@ -103,7 +103,7 @@ export class GraphReader {
   }
 
   /** The graph as JACK sees it now. Throws only when the session itself is gone. */
-  read(): GraphState {
+  read(): Graph {
     const client = this.#client;
     const metadataStale = this.#metadataStale;
     const latencyStale = this.#latencyStale;
@@ -118,7 +118,11 @@ export class GraphReader {
       else this.#metadataStale = true;
     }
 
-    const state: GraphState = { clients: new Map(), ports: new Map(), connections: new Map() };
+    const state = {
+      clients: new Map<string, ClientInfo>(),
+      ports: new Map<string, PortInfo>(),
+      connections: new Map<string, Connection>(),
+    };
     const nextCache = new Map<Port, CachedPort>();
     const outputs: Port[] = [];
     for (const port of client.getPorts()) {

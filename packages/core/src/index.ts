@@ -4,21 +4,25 @@ import { type Demo, startDemo } from './demo.js';
 import { routeLibjackMessages } from './libjack-messages.js';
 import { JackbayService, type ServiceOptions } from './service.js';
 
+export { answer } from './answer.js';
 export * from './contract.js';
 export { DEMO_GRAPH, type Demo, startDemo } from './demo.js';
 export { JackbayRpcError, toRpcError } from './errors.js';
 export { type PrivateServer, startPrivateServer } from './jackd.js';
 export {
   applyPatch,
+  connectionCounts,
   connectionKey,
-  diffStates,
-  emptyState,
-  type GraphState,
+  diffGraphs,
+  emptyGraph,
+  type Graph,
+  graphFromSnapshot,
+  isConnected,
   isEmptyPatch,
-  snapshotFromState,
-  stateFromSnapshot,
+  peersOf,
+  snapshotFromGraph,
 } from './patch.js';
-export { JackbayService, type ResponseBody, type ServiceOptions } from './service.js';
+export { JackbayService, type ServiceOptions } from './service.js';
 export {
   checkToken,
   DEFAULT_STATIC_DIR,

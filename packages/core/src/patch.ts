@@ -1,24 +1,29 @@
-// Graph states, the patches between two of them, and applying a patch.
-// Pure code without Node or JACK, so a renderer may import it as well.
+// The graph model: a graph keyed by name, the patch between two graphs, and
+// applying a patch. The service diffs what it reads into patches, and every
+// follower of the patch stream (the renderer, the tests' mirror) applies them
+// with the same applyPatch. Pure code without Node or JACK, so a renderer may
+// import it as '@jackbay/core/patch'.
 import type { ClientInfo, Connection, GraphPatch, GraphSnapshot, PortInfo } from './contract.js';
 
-/** A graph keyed for diffing: clients and ports by name, connections by connectionKey. */
-export interface GraphState {
-  clients: Map<string, ClientInfo>;
-  ports: Map<string, PortInfo>;
-  connections: Map<string, Connection>;
+/**
+ * Clients and ports by name, connections by connectionKey. Immutable: a patch
+ * makes a new graph, so a renderer can compare by identity.
+ */
+export interface Graph {
+  readonly clients: ReadonlyMap<string, ClientInfo>;
+  /** In JACK's order (registration order), which is the order ports are drawn in. */
+  readonly ports: ReadonlyMap<string, PortInfo>;
+  readonly connections: ReadonlyMap<string, Connection>;
 }
+
+export const emptyGraph: Graph = { clients: new Map(), ports: new Map(), connections: new Map() };
 
 // NUL cannot occur in a JACK name (they are C strings), so the key is unambiguous.
 export function connectionKey(connection: Connection): string {
   return `${connection.source}\u0000${connection.destination}`;
 }
 
-export function emptyState(): GraphState {
-  return { clients: new Map(), ports: new Map(), connections: new Map() };
-}
-
-export function stateFromSnapshot(snapshot: GraphSnapshot): GraphState {
+export function graphFromSnapshot(snapshot: GraphSnapshot): Graph {
   return {
     clients: new Map(snapshot.clients.map((client) => [client.name, client])),
     ports: new Map(snapshot.ports.map((port) => [port.name, port])),
@@ -26,11 +31,11 @@ export function stateFromSnapshot(snapshot: GraphSnapshot): GraphState {
   };
 }
 
-export function snapshotFromState(state: GraphState): GraphSnapshot {
+export function snapshotFromGraph(graph: Graph): GraphSnapshot {
   return {
-    clients: [...state.clients.values()],
-    ports: [...state.ports.values()],
-    connections: [...state.connections.values()],
+    clients: [...graph.clients.values()],
+    ports: [...graph.ports.values()],
+    connections: [...graph.connections.values()],
   };
 }
 
@@ -52,7 +57,7 @@ export function isEmptyPatch(patch: GraphPatch): boolean {
 }
 
 /** The patch that turns `prev` into `next`. */
-export function diffStates(prev: GraphState, next: GraphState): GraphPatch {
+export function diffGraphs(prev: Graph, next: Graph): GraphPatch {
   const patch: GraphPatch = {
     clientsUpserted: [],
     clientsRemoved: [],
@@ -80,21 +85,63 @@ export function diffStates(prev: GraphState, next: GraphState): GraphPatch {
 }
 
 /**
- * Applies a patch to a snapshot: removals first, then additions and updates.
- * Upserts replace items in place; new items go to the end. Applying a patch
- * twice, or a patch whose changes a snapshot already has, changes nothing.
+ * Applies one patch. Removals go first, so an item removed and re-added in the
+ * same coalesced patch ends up present; upserts replace items in place and new
+ * items go to the end. A removed client takes the ports it still owned with
+ * it, and connections whose ends are gone are dropped: the service sends both,
+ * but a follower that trusted it blindly would keep dangling edges after one
+ * lost message. Applying a patch twice changes nothing the second time, and
+ * an empty patch returns the same graph.
  */
-export function applyPatch(snapshot: GraphSnapshot, patch: GraphPatch): GraphSnapshot {
-  const state = stateFromSnapshot(snapshot);
-  for (const connection of patch.connectionsRemoved)
-    state.connections.delete(connectionKey(connection));
-  for (const name of patch.portsRemoved) state.ports.delete(name);
-  for (const name of patch.clientsRemoved) state.clients.delete(name);
-  for (const client of patch.clientsUpserted) state.clients.set(client.name, client);
-  for (const port of patch.portsUpserted) state.ports.set(port.name, port);
-  for (const connection of patch.connectionsAdded)
-    state.connections.set(connectionKey(connection), connection);
-  return snapshotFromState(state);
+export function applyPatch(graph: Graph, patch: GraphPatch): Graph {
+  if (isEmptyPatch(patch)) return graph;
+  const clients = new Map(graph.clients);
+  const ports = new Map(graph.ports);
+  const connections = new Map(graph.connections);
+
+  const removedClients = new Set(patch.clientsRemoved);
+  for (const name of removedClients) clients.delete(name);
+  for (const name of patch.portsRemoved) ports.delete(name);
+  if (removedClients.size > 0) {
+    const reAdded = new Set(patch.portsUpserted.map((p) => p.name));
+    for (const [name, port] of ports)
+      if (removedClients.has(port.client) && !reAdded.has(name)) ports.delete(name);
+  }
+  for (const c of patch.connectionsRemoved) connections.delete(connectionKey(c));
+
+  for (const c of patch.clientsUpserted) clients.set(c.name, c);
+  for (const p of patch.portsUpserted) ports.set(p.name, p);
+  for (const c of patch.connectionsAdded) connections.set(connectionKey(c), c);
+
+  if (patch.portsRemoved.length > 0 || removedClients.size > 0)
+    for (const [key, c] of connections)
+      if (!ports.has(c.source) || !ports.has(c.destination)) connections.delete(key);
+
+  return { clients, ports, connections };
+}
+
+/** Connection count per port, for filled markers and the details panel. */
+export function connectionCounts(graph: Graph): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of graph.connections.values()) {
+    counts.set(c.source, (counts.get(c.source) ?? 0) + 1);
+    counts.set(c.destination, (counts.get(c.destination) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The ports at the other end of every connection of `port`. */
+export function peersOf(graph: Graph, port: string): string[] {
+  const peers: string[] = [];
+  for (const c of graph.connections.values()) {
+    if (c.source === port) peers.push(c.destination);
+    else if (c.destination === port) peers.push(c.source);
+  }
+  return peers;
+}
+
+export function isConnected(graph: Graph, source: string, destination: string): boolean {
+  return graph.connections.has(connectionKey({ source, destination }));
 }
 
 export type { ClientInfo, Connection, GraphPatch, GraphSnapshot, PortInfo };

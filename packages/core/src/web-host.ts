@@ -18,6 +18,7 @@ import { isIP, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { answer } from './answer.js';
 import { type EventMessage, RequestMessage, type ResponseMessage } from './contract.js';
 import type { JackbayService } from './service.js';
 import { StaticFiles, securityHeaders } from './static-files.js';
@@ -122,33 +123,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
 
-  const onMessage = (ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void => {
+  // The response to one message, or null when the socket was closed instead.
+  const respond = (
+    ws: WebSocket,
+    data: WebSocket.RawData,
+    isBinary: boolean,
+  ): ResponseMessage | Promise<ResponseMessage> | null => {
     if (isBinary) {
       ws.close(1003, 'text frames only');
-      return;
+      return null;
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
-      send(ws, { id: -1, error: { code: 'bad-request', message: 'the message is not JSON' } });
-      return;
+      return { id: -1, error: { code: 'bad-request', message: 'the message is not JSON' } };
     }
     const parsed = RequestMessage.safeParse(message);
     if (!parsed.success) {
       const id = (message as { id?: unknown } | null)?.id;
-      send(ws, {
+      return {
         id: typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : -1,
         error: {
           code: 'bad-request',
           message: `not a request message: ${z.prettifyError(parsed.error)}`,
         },
-      });
-      return;
+      };
     }
     const { id, method, params } = parsed.data;
-    send(ws, { id, ...service.handleSync(method, params) });
+    return answer(service, method, params).then((body) => ({ id, ...body }));
   };
 
   const broadcast = (message: EventMessage): void => {
@@ -197,13 +201,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // ws reports protocol violations (oversized or malformed frames) here and
       // then closes the socket itself; the listener keeps them from being fatal.
       ws.on('error', (error) => log(`websocket: ${error.message}`));
+      const failed = (error: unknown) => {
+        log(`websocket message failed: ${(error as Error).message}`);
+        ws.close(1011, 'internal error');
+      };
+      // Responses go out in the order the requests came, however long each takes.
+      let previous: Promise<void> = Promise.resolve();
       ws.on('message', (data, isBinary) => {
+        let response: ReturnType<typeof respond>;
         try {
-          onMessage(ws, data, isBinary);
+          response = respond(ws, data, isBinary);
         } catch (error) {
-          log(`websocket message failed: ${(error as Error).message}`);
-          ws.close(1011, 'internal error');
+          failed(error);
+          return;
         }
+        if (response === null) return;
+        const ready = response;
+        previous = previous.then(async () => send(ws, await ready)).catch(failed);
       });
     });
   });

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphSnapshot } from '../src/contract.js';
 import {
   applyPatch,
-  diffStates,
+  diffGraphs,
+  graphFromSnapshot,
   isEmptyPatch,
-  snapshotFromState,
-  stateFromSnapshot,
+  snapshotFromGraph,
 } from '../src/patch.js';
 import { JackbayService } from '../src/service.js';
 import {
@@ -77,17 +77,18 @@ describe('patch arithmetic', () => {
     for (let i = 0; i < 500; i++) {
       const a = randomGraph(next);
       const b = randomGraph(next);
-      const patch = diffStates(stateFromSnapshot(a), stateFromSnapshot(b));
-      expect(canonical(applyPatch(a, patch))).toEqual(canonical(b));
+      const patch = diffGraphs(graphFromSnapshot(a), graphFromSnapshot(b));
+      const applied = applyPatch(graphFromSnapshot(a), patch);
+      expect(canonical(snapshotFromGraph(applied))).toEqual(canonical(b));
       // Re-applying is harmless, and a graph has no difference to itself.
-      expect(canonical(applyPatch(applyPatch(a, patch), patch))).toEqual(canonical(b));
-      expect(isEmptyPatch(diffStates(stateFromSnapshot(b), stateFromSnapshot(b)))).toBe(true);
+      expect(canonical(snapshotFromGraph(applyPatch(applied, patch)))).toEqual(canonical(b));
+      expect(isEmptyPatch(diffGraphs(graphFromSnapshot(b), graphFromSnapshot(b)))).toBe(true);
     }
   });
 
-  it('round-trips a state through a snapshot', () => {
+  it('round-trips a graph through a snapshot', () => {
     const graph = randomGraph(random(7));
-    expect(snapshotFromState(stateFromSnapshot(graph))).toEqual(graph);
+    expect(snapshotFromGraph(graphFromSnapshot(graph))).toEqual(graph);
   });
 });
 
@@ -101,7 +102,6 @@ describe('coalescing against a real server', () => {
     service = new JackbayService({ serverName: server.name });
     service.start();
     await waitFor(() => service.isUp, 5000, 'service up');
-    await waitFor(() => service.handleSync('getSnapshot', {}), 3000, 'snapshot');
     // Let the initial read settle before the mirror starts counting.
     await new Promise((resolve) => setTimeout(resolve, 400));
     mirror = new GraphMirror(service);
@@ -162,9 +162,7 @@ for k in range(100):
     expect(snapshotConnections(mirror.snapshot)).toEqual(
       lspConnections(await lsp(server, ['-c']), outputs),
     );
-    expect(mirror.snapshot).toEqual(
-      (service.handleSync('getSnapshot', {}) as { result: GraphSnapshot }).result,
-    );
+    expect(mirror.snapshot).toEqual(service.snapshot());
     await peer.stop();
   });
 

@@ -2,6 +2,7 @@
 // by Python peers and JACK's tools must show up in the service's snapshot and
 // in the patch stream, and go away again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer } from '../src/answer.js';
 import { GraphSnapshot } from '../src/contract.js';
 import { JackbayService } from '../src/service.js';
 import {
@@ -29,14 +30,7 @@ beforeAll(async () => {
   service = new JackbayService({ serverName: server.name, reconcileIntervalMs: 400 });
   service.start();
   await waitFor(() => service.isUp, 5000, 'service up');
-  await waitFor(
-    () => {
-      const result = service.handleSync('getSnapshot', {});
-      return 'result' in result && (result.result as GraphSnapshot).ports.length >= 4;
-    },
-    5000,
-    'system ports',
-  );
+  await waitFor(() => service.snapshot().ports.length >= 4, 5000, 'system ports');
   mirror = new GraphMirror(service);
 }, SERVER_WAIT_MS + 20000);
 
@@ -47,9 +41,7 @@ afterAll(async () => {
 });
 
 function snapshot(): GraphSnapshot {
-  const response = service.handleSync('getSnapshot', {});
-  if ('error' in response) throw new Error(response.error.message);
-  return GraphSnapshot.parse(response.result);
+  return GraphSnapshot.parse(service.snapshot());
 }
 
 describe('graph model', () => {
@@ -232,8 +224,7 @@ for k in range(150):
       done = true;
     });
     while (!done) {
-      const result = service.handleSync('getSnapshot', {});
-      expect('result' in result).toBe(true);
+      expect(await answer(service, 'getSnapshot', {})).toHaveProperty('result');
       reads += 1;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }

@@ -6,7 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
 import { startPrivateServer } from '../src/jackd.js';
-import { applyPatch } from '../src/patch.js';
+import {
+  applyPatch,
+  emptyGraph,
+  type Graph,
+  graphFromSnapshot,
+  snapshotFromGraph,
+} from '../src/patch.js';
 import type { JackbayService } from '../src/service.js';
 
 export {
@@ -112,9 +118,12 @@ for line in sys.stdin:
   };
 }
 
-/** Follows a service the way a renderer does: one snapshot, then every patch. */
+/**
+ * Follows a service the way a renderer does: one snapshot, then every patch,
+ * applied with the renderer's own applyPatch.
+ */
 export class GraphMirror {
-  snapshot: GraphSnapshot = { clients: [], ports: [], connections: [] };
+  graph: Graph = emptyGraph;
   readonly patches: Array<{ at: number; patch: GraphPatch }> = [];
   readonly statuses: ServerStatus[] = [];
   readonly #off: Array<() => void> = [];
@@ -127,15 +136,17 @@ export class GraphMirror {
         // Every event must match the contract's schema.
         GraphPatch.parse(patch);
         this.patches.push({ at, patch });
-        this.snapshot = applyPatch(this.snapshot, patch);
+        this.graph = applyPatch(this.graph, patch);
       }),
       service.subscribe('status', (status) => {
         this.statuses.push(ServerStatus.parse(status));
       }),
     );
-    const first = service.handleSync('getSnapshot', {});
-    if ('error' in first) throw new Error(first.error.message);
-    this.snapshot = GraphSnapshot.parse(first.result);
+    this.graph = graphFromSnapshot(GraphSnapshot.parse(service.snapshot()));
+  }
+
+  get snapshot(): GraphSnapshot {
+    return snapshotFromGraph(this.graph);
   }
 
   port(name: string) {

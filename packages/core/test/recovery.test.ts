@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { answer } from '../src/answer.js';
 import { JackbayService } from '../src/service.js';
 import { GraphMirror, SERVER_WAIT_MS, startServer, type TestServer, waitFor } from './helpers.js';
 
@@ -33,13 +34,13 @@ describe('server down and up', () => {
     await waitFor(() => last()?.server === 'down', 3000, 'down status');
     expect(last()?.reason).toMatch(/not running/);
     expect(last()).toMatchObject({ serverName: name, sampleRate: 0, transport: null });
-    expect(service.handleSync('connect', { source: 'a:b', destination: 'c:d' })).toEqual({
+    expect(await answer(service, 'connect', { source: 'a:b', destination: 'c:d' })).toEqual({
       error: { code: 'server-down', message: expect.stringMatching(/not running/) },
     });
-    expect(service.handleSync('transportStart', {})).toMatchObject({
+    expect(await answer(service, 'transportStart', {})).toMatchObject({
       error: { code: 'server-down' },
     });
-    expect(service.handleSync('getSnapshot', {})).toEqual({
+    expect(await answer(service, 'getSnapshot', {})).toEqual({
       result: { clients: [], ports: [], connections: [] },
     });
     // Still down a few retries later, and nothing was started on our behalf.
@@ -54,7 +55,7 @@ describe('server down and up', () => {
     expect(last()).toMatchObject({ reason: null, sampleRate: 48000, bufferSize: 256 });
     await waitFor(() => mirror.port('system:playback_2'), 3000, 'system ports in the mirror');
     expect(
-      service.handleSync('connect', {
+      await answer(service, 'connect', {
         source: 'system:capture_1',
         destination: 'system:playback_1',
       }),

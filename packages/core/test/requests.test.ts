@@ -1,6 +1,7 @@
 // Requests: validation at the boundary, typed errors, and the effect of each
 // request checked from outside by Python peers and JACK's tools.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer } from '../src/answer.js';
 import { type ErrorCode, type RequestName, requests } from '../src/contract.js';
 import { JackbayRpcError } from '../src/errors.js';
 import { JackbayService } from '../src/service.js';
@@ -39,10 +40,7 @@ mo = c.midi_outports.register('midi_out')
 mi = c.midi_inports.register('midi_in')`,
   );
   await waitFor(
-    () => {
-      const r = service.handleSync('getSnapshot', {});
-      return 'result' in r && JSON.stringify(r.result).includes('req:midi_in');
-    },
+    () => JSON.stringify(service.snapshot()).includes('req:midi_in'),
     5000,
     'peer ports',
   );
@@ -56,9 +54,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// Serves a request and checks the response against the contract's schemas.
-function call(method: string, params?: unknown): { result?: unknown; code?: ErrorCode } {
-  const response = service.handleSync(method, params);
+// Serves a request the way both transports do (through answer()) and checks
+// the response against the contract's schemas.
+async function call(
+  method: string,
+  params?: unknown,
+): Promise<{ result?: unknown; code?: ErrorCode }> {
+  const response = await answer(service, method, params);
   if ('error' in response) {
     expect(typeof response.error.message).toBe('string');
     expect(response.error.message.length).toBeGreaterThan(0);
@@ -110,21 +112,21 @@ describe('validation', () => {
     ['getSnapshot', 'with an unknown field', { all: true }],
   ])('%s %s is a bad request and changes nothing', async (method, _what, params) => {
     const before = JSON.stringify(mirror.snapshot);
-    expect(call(method, params).code).toBe('bad-request');
+    expect((await call(method, params)).code).toBe('bad-request');
     expect(JSON.stringify(mirror.snapshot)).toBe(before);
     expect(await lspConnectionsNow()).toEqual(snapshotConnections(mirror.snapshot));
   });
 
   it.each(['nope', '__proto__', 'constructor', 'toString', ''])(
     'refuses the unknown method %j',
-    (method) => {
-      expect(call(method, {}).code).toBe('unknown-method');
+    async (method) => {
+      expect((await call(method, {})).code).toBe('unknown-method');
     },
   );
 
-  it('accepts omitted params where none are needed', () => {
-    expect(call('getSnapshot').result).toBeTruthy();
-    expect(call('getStatus', null).result).toBeTruthy();
+  it('accepts omitted params where none are needed', async () => {
+    expect((await call('getSnapshot')).result).toBeTruthy();
+    expect((await call('getStatus', null)).result).toBeTruthy();
   });
 
   it('rejects with a JackbayRpcError through request()', async () => {
@@ -138,16 +140,16 @@ describe('validation', () => {
 
 describe('connections', () => {
   it('connects and disconnects, as jack_lsp sees it', async () => {
-    expect(call('connect', { source: 'req:audio_out', destination: 'req:audio_in' }).result).toBe(
-      null,
-    );
+    expect(
+      (await call('connect', { source: 'req:audio_out', destination: 'req:audio_in' })).result,
+    ).toBe(null);
     expect(await lspConnectionsNow()).toContain('req:audio_out -> req:audio_in');
     await waitFor(() => mirror.connected('req:audio_out', 'req:audio_in'), 3000, 'patch');
-    expect(call('connect', { source: 'req:audio_out', destination: 'req:audio_in' }).code).toBe(
-      'already-connected',
-    );
     expect(
-      call('disconnect', { source: 'req:audio_out', destination: 'req:audio_in' }).result,
+      (await call('connect', { source: 'req:audio_out', destination: 'req:audio_in' })).code,
+    ).toBe('already-connected');
+    expect(
+      (await call('disconnect', { source: 'req:audio_out', destination: 'req:audio_in' })).result,
     ).toBe(null);
     expect(await lspConnectionsNow()).not.toContain('req:audio_out -> req:audio_in');
     await waitFor(() => !mirror.connected('req:audio_out', 'req:audio_in'), 3000, 'patch');
@@ -163,37 +165,37 @@ describe('connections', () => {
     [{ source: 'req:audio_in', destination: 'req:audio_out' }, 'wrong-direction'],
   ] as const)('connect %j fails with %s and changes nothing', async (params, code) => {
     const before = await lspConnectionsNow();
-    expect(call('connect', params).code).toBe(code);
+    expect((await call('connect', params)).code).toBe(code);
     expect(await lspConnectionsNow()).toEqual(before);
   });
 
-  it('says not-connected for a connection that does not exist', () => {
-    expect(call('disconnect', { source: 'req:audio_out', destination: 'req:audio_in2' }).code).toBe(
-      'not-connected',
-    );
-    expect(call('disconnect', { source: 'nope:x', destination: 'req:audio_in2' }).code).toBe(
-      'port-not-found',
-    );
+  it('says not-connected for a connection that does not exist', async () => {
+    expect(
+      (await call('disconnect', { source: 'req:audio_out', destination: 'req:audio_in2' })).code,
+    ).toBe('not-connected');
+    expect(
+      (await call('disconnect', { source: 'nope:x', destination: 'req:audio_in2' })).code,
+    ).toBe('port-not-found');
   });
 
   it('disconnects every connection of one port, either direction', async () => {
-    call('connect', { source: 'req:audio_out', destination: 'req:audio_in' });
-    call('connect', { source: 'req:audio_out', destination: 'req:audio_in2' });
-    call('connect', { source: 'req:audio_out', destination: 'system:playback_1' });
-    call('connect', { source: 'system:capture_1', destination: 'req:audio_in' });
+    await call('connect', { source: 'req:audio_out', destination: 'req:audio_in' });
+    await call('connect', { source: 'req:audio_out', destination: 'req:audio_in2' });
+    await call('connect', { source: 'req:audio_out', destination: 'system:playback_1' });
+    await call('connect', { source: 'system:capture_1', destination: 'req:audio_in' });
     expect((await lspConnectionsNow()).filter((c) => c.startsWith('req:audio_out'))).toHaveLength(
       3,
     );
 
-    expect(call('disconnectAll', { port: 'req:audio_out' }).result).toBe(null);
+    expect((await call('disconnectAll', { port: 'req:audio_out' })).result).toBe(null);
     expect((await lspConnectionsNow()).filter((c) => c.startsWith('req:audio_out'))).toEqual([]);
     // The input keeps its other connection until it is cleared itself.
     expect(await lspConnectionsNow()).toContain('system:capture_1 -> req:audio_in');
-    expect(call('disconnectAll', { port: 'req:audio_in' }).result).toBe(null);
+    expect((await call('disconnectAll', { port: 'req:audio_in' })).result).toBe(null);
     expect((await lspConnectionsNow()).filter((c) => c.includes('req:'))).toEqual([]);
     // A port without connections is fine; a missing one is not.
-    expect(call('disconnectAll', { port: 'req:audio_in' }).result).toBe(null);
-    expect(call('disconnectAll', { port: 'req:gone' }).code).toBe('port-not-found');
+    expect((await call('disconnectAll', { port: 'req:audio_in' })).result).toBe(null);
+    expect((await call('disconnectAll', { port: 'req:gone' })).code).toBe('port-not-found');
     await waitFor(
       () => !mirror.snapshot.connections.some((c) => c.source.startsWith('req:')),
       3000,
@@ -225,49 +227,52 @@ print(json.dumps(v[0].decode().rstrip('\\x00') if v else None))`,
 
   it('sets and removes a port pretty name that other clients read', async () => {
     expect(
-      call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: portName }).result,
+      (await call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: portName }))
+        .result,
     ).toBe(null);
     expect(seenOutside(mirror.port('req:audio_out')?.uuid)).toBe(portName);
     await waitFor(() => mirror.port('req:audio_out')?.prettyName === portName, 3000, 'patch');
 
     expect(
-      call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: null }).result,
+      (await call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: null }))
+        .result,
     ).toBe(null);
     expect(seenOutside(mirror.port('req:audio_out')?.uuid)).toBeNull();
     await waitFor(() => mirror.port('req:audio_out')?.prettyName === null, 3000, 'patch');
     // Removing what is not there is not an error.
     expect(
-      call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: null }).result,
+      (await call('setPrettyName', { kind: 'port', name: 'req:audio_out', prettyName: null }))
+        .result,
     ).toBe(null);
   });
 
   it('sets a client pretty name on the client UUID', async () => {
     expect(
-      call('setPrettyName', { kind: 'client', name: 'req', prettyName: clientName }).result,
+      (await call('setPrettyName', { kind: 'client', name: 'req', prettyName: clientName })).result,
     ).toBe(null);
     expect(seenOutside(mirror.client('req')?.uuid)).toBe(clientName);
     await waitFor(() => mirror.client('req')?.prettyName === clientName, 3000, 'patch');
-    expect(call('setPrettyName', { kind: 'client', name: 'req', prettyName: '' }).result).toBe(
-      null,
-    );
+    expect(
+      (await call('setPrettyName', { kind: 'client', name: 'req', prettyName: '' })).result,
+    ).toBe(null);
     await waitFor(() => mirror.client('req')?.prettyName === null, 3000, 'patch');
     expect(seenOutside(mirror.client('req')?.uuid)).toBeNull();
   });
 
-  it('names what is missing', () => {
-    expect(call('setPrettyName', { kind: 'client', name: 'ghost', prettyName: 'x' }).code).toBe(
-      'client-not-found',
-    );
-    expect(call('setPrettyName', { kind: 'port', name: 'ghost:port', prettyName: 'x' }).code).toBe(
-      'port-not-found',
-    );
+  it('names what is missing', async () => {
+    expect(
+      (await call('setPrettyName', { kind: 'client', name: 'ghost', prettyName: 'x' })).code,
+    ).toBe('client-not-found');
+    expect(
+      (await call('setPrettyName', { kind: 'port', name: 'ghost:port', prettyName: 'x' })).code,
+    ).toBe('port-not-found');
   });
 });
 
 describe('transport and buffer size', () => {
   it('starts, locates and stops the transport, both ways', async () => {
-    expect(call('transportLocate', { frame: 48000 }).result).toBe(null);
-    expect(call('transportStart', {}).result).toBe(null);
+    expect((await call('transportLocate', { frame: 48000 })).result).toBe(null);
+    expect((await call('transportStart', {})).result).toBe(null);
     await waitFor(
       async () => (await peer.run('result = c.transport_state == jack.ROLLING')) === 'true',
       3000,
@@ -276,7 +281,7 @@ describe('transport and buffer size', () => {
     await waitFor(() => mirror.statuses.at(-1)?.transport?.state === 'rolling', 3000, 'status');
     const frame = mirror.statuses.at(-1)?.transport?.frame ?? 0;
     expect(frame).toBeGreaterThanOrEqual(48000);
-    expect(call('transportStop', {}).result).toBe(null);
+    expect((await call('transportStop', {})).result).toBe(null);
     await waitFor(
       async () => (await peer.run('result = c.transport_state == jack.STOPPED')) === 'true',
       3000,
@@ -290,19 +295,19 @@ describe('transport and buffer size', () => {
   });
 
   it('changes the buffer size, and the status follows', async () => {
-    expect(call('setBufferSize', { frames: 512 }).result).toBe(null);
+    expect((await call('setBufferSize', { frames: 512 })).result).toBe(null);
     await waitFor(async () => (await peer.run('result = c.blocksize')) === '512', 3000, 'peer');
     await waitFor(() => mirror.statuses.at(-1)?.bufferSize === 512, 3000, 'status');
     const status = mirror.statuses.at(-1);
     expect(status?.latencyMs).toBeCloseTo((512 / 48000) * 1000, 6);
-    call('setBufferSize', { frames: 256 });
+    await call('setBufferSize', { frames: 256 });
     await waitFor(() => mirror.statuses.at(-1)?.bufferSize === 256, 3000, 'status back');
   });
 });
 
 describe('status', () => {
-  it('reports the server, rates and load', () => {
-    const status = call('getStatus', {}).result as Record<string, unknown>;
+  it('reports the server, rates and load', async () => {
+    const status = (await call('getStatus', {})).result as Record<string, unknown>;
     expect(status).toMatchObject({
       server: 'up',
       reason: null,
@@ -314,7 +319,7 @@ describe('status', () => {
   });
 
   it('counts xruns caused by a peer that is too slow', async () => {
-    const before = (call('getStatus', {}).result as { xrunCount: number }).xrunCount;
+    const before = ((await call('getStatus', {})).result as { xrunCount: number }).xrunCount;
     const slow = await execPeer(
       server,
       'slowpoke',

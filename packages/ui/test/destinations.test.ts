@@ -1,6 +1,6 @@
+import { graphFromSnapshot } from '@jackbay/core/patch';
 import { describe, expect, it } from 'vitest';
 import { destinationsFor, matchDestinations } from '../src/graph/destinations';
-import { graphFromSnapshot } from '../src/graph/model';
 import { inp, out, snapshot } from './fixtures';
 
 const graph = graphFromSnapshot(

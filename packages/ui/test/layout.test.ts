@@ -1,8 +1,8 @@
 import type { Connection, PortInfo } from '@jackbay/core/contract';
+import { applyPatch, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import { describe, expect, it } from 'vitest';
 import { type Box, buildBoxes } from '../src/graph/boxes';
 import { arrange, assignLayers, intersects, place, type XY } from '../src/graph/layout';
-import { applyPatch, type Graph, graphFromSnapshot } from '../src/graph/model';
 import { inp, out, patch, snapshot, studio } from './fixtures';
 
 // Deterministic randomness, so a failure can be replayed from its seed.

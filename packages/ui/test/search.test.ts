@@ -1,6 +1,6 @@
+import { graphFromSnapshot } from '@jackbay/core/patch';
 import { describe, expect, it } from 'vitest';
 import { buildBoxes } from '../src/graph/boxes';
-import { graphFromSnapshot } from '../src/graph/model';
 import { parseSearch, visibleItems } from '../src/graph/search';
 import { out, snapshot, studio } from './fixtures';
 

@@ -1,5 +1,5 @@
+import { graphFromSnapshot } from '@jackbay/core/patch';
 import { describe, expect, it } from 'vitest';
-import { graphFromSnapshot } from '../src/graph/model';
 import { orient, planConnect, planDisconnect } from '../src/graph/validate';
 import { conn, inp, out, snapshot, studio } from './fixtures';
 

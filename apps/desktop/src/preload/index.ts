@@ -8,11 +8,11 @@ import type {
   RequestName,
   RequestParams,
   RequestResult,
+  ResponseBody,
 } from '@jackbay/core/contract';
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
 import {
   eventChannel,
-  type IpcResponse,
   isEventName,
   isRequestName,
   REQUEST_NAMES,
@@ -25,7 +25,7 @@ async function request<M extends RequestName>(
 ): Promise<RequestResult<M>> {
   if (!isRequestName(method))
     throw { code: 'unknown-method', message: `unknown method '${String(method)}'` };
-  const response = (await ipcRenderer.invoke(requestChannel(method), params ?? {})) as IpcResponse;
+  const response = (await ipcRenderer.invoke(requestChannel(method), params ?? {})) as ResponseBody;
   // A plain object crosses the bridge whole; an Error would lose its code.
   if ('error' in response) throw { code: response.error.code, message: response.error.message };
   return response.result as RequestResult<M>;

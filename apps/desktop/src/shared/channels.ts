@@ -21,6 +21,3 @@ export function isRequestName(value: unknown): value is RequestName {
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
 }
-
-/** What a request channel answers: IPC rejections lose their fields, so errors travel as data. */
-export type IpcResponse = { result: unknown } | { error: { code: string; message: string } };

@@ -3,22 +3,7 @@
 // Electron IPC rejection that lost its fields crossing the bridge); this is
 // where they become one.
 import type { ErrorCode, RpcError } from '@jackbay/core/contract';
-
-// A record, not a list: a code added to the contract and missing here fails
-// to compile.
-const CODES: Record<ErrorCode, true> = {
-  'bad-request': true,
-  'unknown-method': true,
-  'server-down': true,
-  'port-not-found': true,
-  'client-not-found': true,
-  'incompatible-types': true,
-  'wrong-direction': true,
-  'already-connected': true,
-  'not-connected': true,
-  'jack-error': true,
-  internal: true,
-};
+import { isErrorCode } from '@jackbay/core/error-codes';
 
 export class RequestError extends Error implements RpcError {
   override readonly name = 'RequestError';
@@ -35,10 +20,7 @@ export function toRequestError(e: unknown): RequestError {
   if (typeof e === 'object' && e !== null) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' ? message : String(e);
-    return new RequestError(
-      typeof code === 'string' && Object.hasOwn(CODES, code) ? (code as ErrorCode) : 'internal',
-      text,
-    );
+    return new RequestError(isErrorCode(code) ? code : 'internal', text);
   }
   return new RequestError('internal', String(e));
 }

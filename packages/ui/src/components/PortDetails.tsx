@@ -1,6 +1,6 @@
+import { peersOf } from '@jackbay/core/patch';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { formatLatencyRange } from '../format';
-import { peersOf } from '../graph/model';
 import { useJackbay } from '../store/context';
 
 /** Everything JACK knows about the port under the pointer or the keyboard focus. */

@@ -3,6 +3,7 @@
 // physical port): its capture side is drawn as a source box on the left and
 // its playback side as a sink box on the right, the way signal flows.
 import type { ClientInfo, PortInfo } from '@jackbay/core/contract';
+import type { Graph } from '@jackbay/core/patch';
 import {
   BORDER,
   BOX_MAX,
@@ -19,7 +20,6 @@ import {
   textWidth,
 } from './geometry';
 import { boxId, type Side } from './ids';
-import type { Graph } from './model';
 import { groupPairs, type Row } from './pairs';
 import type { Visible } from './search';
 

@@ -1,9 +1,9 @@
 // Layered layout, left to right the way signal flows: sources (boxes with
 // only outputs), then processors ordered by their longest path from a
 // source, then sinks. Boxes placed automatically never overlap another box.
+import type { Graph } from '@jackbay/core/patch';
 import type { Box } from './boxes';
 import { GAP_X, GAP_Y } from './geometry';
-import type { Graph } from './model';
 
 export interface XY {
   x: number;

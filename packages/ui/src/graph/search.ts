@@ -1,7 +1,7 @@
 // The search box: plain text matches case-insensitively anywhere in a name;
 // `/…/flags` is a regular expression. An invalid expression is reported, never thrown.
 import type { PortInfo } from '@jackbay/core/contract';
-import type { Graph } from './model';
+import type { Graph } from '@jackbay/core/patch';
 
 export type Matcher =
   | { ok: true; empty: boolean; regex: boolean; test: (text: string) => boolean }

@@ -1,7 +1,7 @@
 // Decides, before anything is sent, whether a connection can work, and says
 // why not in words a person can act on.
 import type { Connection, PortInfo } from '@jackbay/core/contract';
-import { type Graph, isConnected } from './model';
+import { type Graph, isConnected } from '@jackbay/core/patch';
 
 export type Refusal =
   | 'unknown-port'

@@ -2,11 +2,11 @@
 // objects are reused while what they show is unchanged, so memoised nodes do
 // not re-render on every patch of a 2000-port graph.
 import type { Connection, PortInfo } from '@jackbay/core/contract';
+import { connectionKey, type Graph } from '@jackbay/core/patch';
 import type { Edge, Node } from '@xyflow/react';
 import { type Box, portIndex } from './boxes';
 import { portHandleId } from './ids';
 import type { XY } from './layout';
-import { connectionKey, type Graph } from './model';
 
 export interface BoxData extends Record<string, unknown> {
   box: Box;

@@ -2,8 +2,8 @@
 // the requests that change it. A request's success changes nothing here: the
 // patch the service sends when JACK has made the change does.
 import type { Connection, GraphPatch, GraphSnapshot } from '@jackbay/core/contract';
+import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import { toRequestError } from '../api/errors';
-import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '../graph/model';
 import { planConnect, planDisconnect } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
 import { attempt, mayRequest } from './link';

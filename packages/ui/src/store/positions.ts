@@ -2,10 +2,11 @@
 // is pinned where they dropped it, and pins persist by box id (the client's
 // name plus its side), so a client that comes back — or a restarted studio —
 // finds its boxes where they were left.
+
+import type { Graph } from '@jackbay/core/patch';
 import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import { type Box, buildBoxes } from '../graph/boxes';
 import { arrange as arrangeAll, place, type XY } from '../graph/layout';
-import type { Graph } from '../graph/model';
 import type { BoxNode } from '../graph/view';
 import type { Slice } from './store';
 

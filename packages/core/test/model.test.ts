@@ -1,12 +1,15 @@
+// The one graph model, as the renderer and the tests' mirror apply patches.
 import { describe, expect, it } from 'vitest';
 import {
   applyPatch,
   connectionCounts,
   emptyGraph,
   graphFromSnapshot,
+  isConnected,
   peersOf,
-} from '../src/graph/model';
-import { conn, inp, out, patch, snapshot, studio } from './fixtures';
+  snapshotFromGraph,
+} from '../src/patch.js';
+import { conn, inp, out, patch, snapshot, studio } from './graph-fixtures.js';
 
 describe('graph model', () => {
   it('holds a snapshot in JACK order', () => {
@@ -53,6 +56,17 @@ describe('graph model', () => {
     g = applyPatch(g, patch({ clientsRemoved: ['fx'] }));
     expect([...g.ports.keys()].filter((n) => n.startsWith('fx:'))).toEqual([]);
     expect(g.connections.size).toBe(1); // only keys → synth is left
+  });
+
+  it('removes a client’s remaining ports and their connections with the client', () => {
+    // The patch names only the client: its ports and connections were lost
+    // from the same patch, or the service read them in an earlier state.
+    const g = applyPatch(graphFromSnapshot(studio()), patch({ clientsRemoved: ['synth'] }));
+    expect(snapshotFromGraph(g).ports.map((p) => p.client)).not.toContain('synth');
+    expect(isConnected(g, 'keys:midi_out', 'synth:midi_in')).toBe(false);
+    expect(isConnected(g, 'synth:out_L', 'fx:in_1')).toBe(false);
+    expect(connectionCounts(g).get('fx:in_1')).toBeUndefined();
+    expect(isConnected(g, 'fx:out_1', 'system:playback_1')).toBe(true);
   });
 
   it('treats a rename as removal plus addition, and a re-registration in one patch as present', () => {

@@ -1,0 +1,141 @@
+// The IPC handlers answer through core's answer(), like the web host's
+// WebSocket: the same request gets the same response, errors included,
+// whichever way it came. The service is real and has no JACK server (it is
+// never started), so its answers need no jackd.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JackbayService, startWebHost, type WebHost } from '@jackbay/core';
+import type { JackbayApi, RequestName, ResponseBody } from '@jackbay/core/contract';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { wireIpc } from '../src/main/ipc';
+import { requestChannel } from '../src/shared/channels';
+
+type Handler = (
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  params: unknown,
+) => unknown;
+
+/** wireIpc on a stand-in for ipcMain and our window: what the preload's invoke reaches. */
+function ipcFor(service: JackbayApi) {
+  const handlers = new Map<string, Handler>();
+  const ipc = {
+    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  } as unknown as IpcMain;
+  const mainFrame = {};
+  const contents = {
+    mainFrame,
+    isDestroyed: () => false,
+    send: () => {},
+  } as unknown as WebContents;
+  const unwire = wireIpc(ipc, contents, service);
+  const invoke = async (method: RequestName, params: unknown, senderFrame: unknown = mainFrame) => {
+    const handler = handlers.get(requestChannel(method));
+    if (!handler) throw new Error(`no handler for ${method}`);
+    return (await handler(
+      { sender: contents, senderFrame } as IpcMainInvokeEvent,
+      params,
+    )) as ResponseBody;
+  };
+  return { invoke, unwire };
+}
+
+describe('one answer for IPC and the WebSocket', () => {
+  const service = new JackbayService({ serverName: `jackbay-none-${process.pid}` });
+  const ipc = ipcFor(service);
+  let host: WebHost;
+  let ws: WebSocket;
+  let nextId = 1;
+
+  beforeAll(async () => {
+    host = await startWebHost({
+      service,
+      staticDir: mkdtempSync(join(tmpdir(), 'jackbay-ipc-')),
+      token: 'test-token',
+    });
+    ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=test-token`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+  });
+
+  afterAll(async () => {
+    ws?.close();
+    ipc.unwire();
+    await host?.close();
+    await service.close();
+  });
+
+  function overWebSocket(method: string, params: unknown): Promise<ResponseBody> {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString());
+        if (message.id !== id) return;
+        ws.off('message', onMessage);
+        const { id: _, ...body } = message;
+        resolve(body);
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  it.each([
+    ['connect', {}, 'bad-request'],
+    ['connect', { source: 'a:b', destination: 'c:d', extra: 1 }, 'bad-request'],
+    ['transportLocate', { frame: -1 }, 'bad-request'],
+    ['setBufferSize', { frames: 300 }, 'bad-request'],
+    ['disconnect', { source: 'a:b', destination: 'c:d' }, 'server-down'],
+    ['transportStart', {}, 'server-down'],
+  ] as const)('%s %j fails with %s, the same both ways', async (method, params, code) => {
+    const viaIpc = await ipc.invoke(method, params);
+    expect(viaIpc).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await overWebSocket(method, params)).toEqual(viaIpc);
+  });
+
+  it('answers a good request with the same result both ways', async () => {
+    const viaIpc = await ipc.invoke('getSnapshot', {});
+    expect(viaIpc).toEqual({ result: { clients: [], ports: [], connections: [] } });
+    expect(await overWebSocket('getSnapshot', {})).toEqual(viaIpc);
+  });
+
+  it('refuses a sender that is not our window’s main frame, in the same shape', async () => {
+    expect(await ipc.invoke('getStatus', {}, { url: 'https://evil.example/' })).toEqual({
+      error: { code: 'bad-request', message: expect.stringMatching(/refused/) },
+    });
+  });
+});
+
+describe('errors from the service keep their contract code', () => {
+  const service: JackbayApi = {
+    async request(method) {
+      if (method === 'connect')
+        throw Object.assign(new Error('no such port'), { code: 'port-not-found' });
+      if (method === 'disconnect') throw Object.assign(new Error('odd'), { code: 'not-a-code' });
+      if (method === 'transportStop') throw new Error('boom');
+      return null as never;
+    },
+    subscribe: () => () => undefined,
+  };
+  const ipc = ipcFor(service);
+  afterAll(() => ipc.unwire());
+
+  it('passes results and contract codes through, and calls anything else internal', async () => {
+    const ports = { source: 'a:b', destination: 'c:d' };
+    expect(await ipc.invoke('transportStart', {})).toEqual({ result: null });
+    expect(await ipc.invoke('connect', ports)).toEqual({
+      error: { code: 'port-not-found', message: 'no such port' },
+    });
+    expect(await ipc.invoke('disconnect', ports)).toEqual({
+      error: { code: 'internal', message: 'internal error: odd' },
+    });
+    expect(await ipc.invoke('transportStop', {})).toEqual({
+      error: { code: 'internal', message: 'internal error: boom' },
+    });
+  });
+});

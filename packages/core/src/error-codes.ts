@@ -1,0 +1,23 @@
+// The contract's error codes, without zod: contract.ts builds its ErrorCode
+// schema from this list, and a renderer checks codes against it without
+// bundling the schemas (about 90 kB of zod for one membership test).
+export const ERROR_CODES = [
+  'bad-request', // the payload failed validation
+  'unknown-method',
+  'server-down',
+  'port-not-found',
+  'client-not-found', // setPrettyName with kind 'client': JACK knows no client of that name
+  'incompatible-types',
+  'wrong-direction',
+  'already-connected',
+  'not-connected',
+  'jack-error',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** True for a code of the contract: a front end trusts an error's code only then. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,110 @@
+// One handler per request of the contract. Params arrive validated; a handler
+// returns the result or throws (a JackbayRpcError, or the library's error,
+// which errors.ts maps). What a request changes goes out as events through
+// the scheduler, like any other change.
+import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
+import type { RequestName, RequestParams, RequestResult } from './contract.js';
+import { JackbayRpcError } from './errors.js';
+import { isSessionError } from './graph.js';
+import { snapshotFromGraph } from './patch.js';
+import type { EventScheduler } from './scheduling.js';
+import type { Session } from './session.js';
+
+export type RequestHandlers = {
+  [M in RequestName]: (params: RequestParams<M>) => RequestResult<M>;
+};
+
+function portNamed(client: Client, name: string): Port {
+  try {
+    return client.getPortByName(name);
+  } catch (error) {
+    if (isSessionError(error)) throw error;
+    throw new JackbayRpcError('port-not-found', `no JACK port named '${name}'`);
+  }
+}
+
+function clientUuid(client: Client, name: string): string {
+  try {
+    return client.getUuidForClientName(name);
+  } catch (error) {
+    if (isSessionError(error)) throw error;
+    throw new JackbayRpcError('client-not-found', `no JACK client named '${name}'`);
+  }
+}
+
+export function requestHandlers(session: Session, events: EventScheduler): RequestHandlers {
+  return {
+    getSnapshot: () => snapshotFromGraph(events.published),
+    getStatus: () => session.status(),
+    connect: ({ source, destination }) => {
+      const client = session.client();
+      client.connect(portNamed(client, source), portNamed(client, destination));
+      events.scheduleRefresh();
+      return null;
+    },
+    disconnect: ({ source, destination }) => {
+      const client = session.client();
+      const src = portNamed(client, source);
+      const dst = portNamed(client, destination);
+      if (src.isOutput && dst.isInput && !client.getAllConnections(src).includes(dst))
+        throw new JackbayRpcError(
+          'not-connected',
+          `'${source}' is not connected to '${destination}'`,
+        );
+      client.disconnect(src, dst);
+      events.scheduleRefresh();
+      return null;
+    },
+    disconnectAll: ({ port }) => {
+      const client = session.client();
+      const own = portNamed(client, port);
+      for (const other of client.getAllConnections(own)) {
+        try {
+          if (own.isOutput) client.disconnect(own, other);
+          else client.disconnect(other, own);
+        } catch (error) {
+          // The other end may have gone meanwhile; that connection is gone too.
+          if (isSessionError(error)) throw error;
+        }
+      }
+      events.scheduleRefresh();
+      return null;
+    },
+    setPrettyName: ({ kind, name, prettyName }) => {
+      // Written into a deleted store, the name would reach nobody.
+      session.renewIfStoreReplaced(true);
+      const client = session.client();
+      const uuid = kind === 'port' ? portNamed(client, name).uuid : clientUuid(client, name);
+      // An empty name would show as a blank label; it means "no pretty name".
+      if (prettyName === null || prettyName === '') {
+        if (getProperty(uuid, METADATA_PRETTY_NAME) !== null)
+          client.removeProperty(uuid, METADATA_PRETTY_NAME);
+      } else {
+        client.setProperty(uuid, METADATA_PRETTY_NAME, prettyName, 'text/plain');
+      }
+      session.metadataChanged();
+      events.scheduleRefresh();
+      return null;
+    },
+    transportStart: () => {
+      session.client().transportStart();
+      events.scheduleStatus();
+      return null;
+    },
+    transportStop: () => {
+      session.client().transportStop();
+      events.scheduleStatus();
+      return null;
+    },
+    transportLocate: ({ frame }) => {
+      session.client().transportFrame = frame;
+      events.scheduleStatus();
+      return null;
+    },
+    setBufferSize: ({ frames }) => {
+      session.client().blocksize = frames;
+      events.scheduleStatus();
+      return null;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The server status as the contract reports it, read from the service's client.
+import { type Client, POSITION_BBT } from '@jackbay/jack-native';
+import type { ServerStatus, TransportInfo } from './contract.js';
+
+// JACK's transport state codes (jack/transport.h).
+const TRANSPORT_STATES: Record<number, TransportInfo['state']> = {
+  0: 'stopped',
+  1: 'rolling',
+  3: 'starting',
+  4: 'netstarting',
+};
+
+/** What the status says whether or not a server runs. */
+export type StatusBase = Pick<
+  ServerStatus,
+  'serverName' | 'xrunCount' | 'lastXrunDelayUs' | 'demo'
+>;
+
+/** The status while no server is reachable. */
+export function downStatus(base: StatusBase, reason: string): ServerStatus {
+  return {
+    server: 'down',
+    reason,
+    sampleRate: 0,
+    bufferSize: 0,
+    latencyMs: 0,
+    dspLoad: 0,
+    transport: null,
+    ...base,
+  };
+}
+
+/** Reads the status through `client`; throws what the client throws when the server is gone. */
+export function readStatus(client: Client, base: StatusBase): ServerStatus {
+  const sampleRate = client.samplerate;
+  const bufferSize = client.blocksize;
+  return {
+    server: 'up',
+    reason: null,
+    sampleRate,
+    bufferSize,
+    latencyMs: sampleRate > 0 ? (bufferSize / sampleRate) * 1000 : 0,
+    dspLoad: Math.round(client.cpuLoad() * 100) / 100,
+    transport: readTransport(client),
+    ...base,
+  };
+}
+
+function readTransport(client: Client): TransportInfo {
+  const [state, position] = client.transportQueryStruct();
+  return {
+    state: TRANSPORT_STATES[state] ?? 'stopped',
+    frame: position.frame,
+    frameRate: position.frameRate,
+    bbt:
+      (position.valid & POSITION_BBT) === 0
+        ? null
+        : {
+            bar: position.bar,
+            beat: position.beat,
+            tick: position.tick,
+            beatsPerBar: position.beatsPerBar,
+            beatType: position.beatType,
+            beatsPerMinute: position.beatsPerMinute,
+          },
+  };
+}
