@@ -2,8 +2,8 @@
 // pair) could connect to, and, once the person types, those that match, best
 // first, so that Enter (which takes the first) does what was typed.
 import type { PortInfo } from '@jackbay/core/contract';
+import type { Graph } from '@jackbay/core/patch';
 import { buildBoxes, portLabel } from './boxes';
-import type { Graph } from './model';
 import { planConnect } from './validate';
 
 export interface Destination {
