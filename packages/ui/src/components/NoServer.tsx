@@ -110,8 +110,9 @@ function LinkLost() {
         <p className="jb-waiting">
           <span className="jb-pulse" aria-hidden="true" />
           <span>
-            Reconnecting… If this lasts, check that <code>jackbay serve</code> still runs, and open
-            the address it printed (with its <code>#token=</code>).
+            Reconnecting… If this lasts, check that the web host (<code>pnpm serve</code> in the
+            Jackbay checkout) still runs, and open the address it printed (with its{' '}
+            <code>#token=</code>).
           </span>
         </p>
       </div>
