@@ -5,12 +5,14 @@ import { jackTool } from '../../packages/jack-native/test/helpers/peer.ts';
 import { expect, jackServer, portHandle, test } from '../support/fixtures.ts';
 import { arrangeAndSettle, expectEdge, startPeer, stopPeers, zoomOf } from './helpers/graph.ts';
 
-test.describe('at 1400×900', () => {
-  test.use({ viewport: { width: 1400, height: 900 } });
-
-  test('with seven clients, Fit uses the screen and no text is drawn below 11 px', async ({
+for (const [width, height] of [
+  [1400, 900],
+  [800, 600],
+] as const)
+  test(`with seven clients at ${width}×${height}, Fit uses the screen and no text is drawn below 11 px`, async ({
     app,
   }) => {
+    await app.setViewportSize({ width, height });
     const peers = await Promise.all([
       startPeer({ name: 'leg Keys', midiOut: ['keys_out'] }),
       startPeer({ name: 'leg Drums', audioOut: ['kick', 'snare', 'hats_L', 'hats_R'] }),
@@ -39,7 +41,7 @@ test.describe('at 1400×900', () => {
     await expectEdge(app, 'leg Mixer:master_L', 'leg Recorder:rec_1', 1);
     await arrangeAndSettle(app);
     const zoom = await zoomOf(app);
-    await app.screenshot({ path: '/tmp/uigraph-shots/fit-1400x900-seven-clients.png' });
+    await app.screenshot({ path: `/tmp/uigraph-shots/fit-${width}x${height}-seven-clients.png` });
 
     // Every piece of text that is drawn, and the size it is drawn at.
     const texts = await app.locator('.react-flow__node').evaluateAll((nodes) =>
@@ -75,7 +77,6 @@ test.describe('at 1400×900', () => {
     expect(cover).toBeGreaterThan(0.8);
     await stopPeers(peers);
   });
-});
 
 test('short port names are not cut in a wide box', async ({ app }) => {
   const peer = await startPeer({

@@ -20,11 +20,12 @@ import {
   BORDER,
   FIT_MAX_ZOOM,
   HEADER,
-  hideBelowZoom,
   LABEL_FONT,
+  LABEL_SIZES,
   PAD,
   ROW,
-  TITLE_FONT,
+  readableSize,
+  TITLE_SIZES,
 } from '../graph/geometry';
 import { handlePorts } from '../graph/ids';
 import { planConnect } from '../graph/validate';
@@ -51,15 +52,25 @@ export const fitOptions: FitViewOptions = {
   maxZoom: FIT_MAX_ZOOM,
 };
 
-// Text is drawn only where it is readable: below these zooms, labels (and
-// then titles) would be smaller on screen than MIN_SCREEN_FONT and are hidden.
-const LABELS_FROM = hideBelowZoom(LABEL_FONT);
-const TITLES_FROM = hideBelowZoom(TITLE_FONT);
-type TextShown = 'all' | 'titles' | 'none';
-const textShown = (s: ReactFlowState): TextShown => {
+// Text is drawn only where it is readable: as the view zooms out, labels and
+// titles grow a step or two (as far as their rows and headers allow), then
+// are hidden rather than drawn smaller than MIN_SCREEN_FONT on screen. One
+// string, so the graph re-renders only when a size changes.
+const textSizes = (s: ReactFlowState): string => {
   const zoom = s.transform[2];
-  return zoom >= LABELS_FROM ? 'all' : zoom >= TITLES_FROM ? 'titles' : 'none';
+  return `${readableSize(LABEL_SIZES, zoom) ?? 0} ${readableSize(TITLE_SIZES, zoom) ?? 0}`;
 };
+
+function textStyle(sizes: string): { style: CSSProperties; shown: string } {
+  const [label = 0, title = 0] = sizes.split(' ').map(Number);
+  const style = {
+    ...geometryStyle,
+    ...(label ? { '--jb-label-font': `${label}px` } : {}),
+    ...(title ? { '--jb-title-font': `${title}px` } : {}),
+  } as CSSProperties;
+  const shown = label === LABEL_FONT ? 'all' : label ? 'labels' : title ? 'titles' : 'none';
+  return { style, shown };
+}
 
 // Whether some box lies (partly) outside the view: only then is the overview map worth its space.
 const partlyOutOfView = (s: ReactFlowState): boolean => {
@@ -80,8 +91,6 @@ const geometryStyle = {
   '--jb-header': `${HEADER}px`,
   '--jb-pad': `${PAD}px`,
   '--jb-border': `${BORDER}px`,
-  '--jb-label-font': `${LABEL_FONT}px`,
-  '--jb-title-font': `${TITLE_FONT}px`,
 } as CSSProperties;
 
 function minimapColor(n: Node): string {
@@ -104,7 +113,7 @@ export function GraphView() {
   );
   const { fitView } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
-  const text = useStore(textShown);
+  const text = textStyle(useStore(textSizes));
   const overview = useStore(partlyOutOfView);
 
   useEffect(() => {
@@ -183,7 +192,7 @@ export function GraphView() {
   }, []);
 
   return (
-    <div className="jb-graph" style={geometryStyle} ref={wrapper} data-text={text}>
+    <div className="jb-graph" style={text.style} ref={wrapper} data-text={text.shown}>
       <ReactFlow<BoxNode, PortEdge>
         nodes={nodes}
         edges={edges}

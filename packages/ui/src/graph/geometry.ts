@@ -21,10 +21,16 @@ export const LABEL_FONT = 12;
 export const TITLE_FONT = 13;
 /** Smallest text drawn on screen: below this, text is hidden, never shown unreadable. */
 export const MIN_SCREEN_FONT = 11;
+/** Sizes labels and titles grow to as the view zooms out, still fitting their rows and headers. */
+export const LABEL_SIZES = [LABEL_FONT, 14, 17] as const;
+export const TITLE_SIZES = [TITLE_FONT, 16, 20] as const;
 
-/** The zoom below which text of this size would be drawn smaller than MIN_SCREEN_FONT. */
-export function hideBelowZoom(fontSize: number): number {
-  return MIN_SCREEN_FONT / fontSize;
+/**
+ * The first of `sizes` that is drawn at least MIN_SCREEN_FONT tall at this
+ * zoom, or null: then the text is hidden.
+ */
+export function readableSize(sizes: readonly number[], zoom: number): number | null {
+  return sizes.find((size) => size * zoom >= MIN_SCREEN_FONT) ?? null;
 }
 
 // Average advance of the UI font at LABEL_FONT and TITLE_FONT semibold, on the
