@@ -14,7 +14,7 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { type CSSProperties, useCallback, useEffect, useRef } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   BORDER,
@@ -25,6 +25,7 @@ import {
   PAD,
   ROW,
   readableSize,
+  TITLE_FONT,
   TITLE_SIZES,
 } from '../graph/geometry';
 import { handlePorts } from '../graph/ids';
@@ -65,8 +66,8 @@ function textStyle(sizes: string): { style: CSSProperties; shown: string } {
   const [label = 0, title = 0] = sizes.split(' ').map(Number);
   const style = {
     ...geometryStyle,
-    ...(label ? { '--jb-label-font': `${label}px` } : {}),
-    ...(title ? { '--jb-title-font': `${title}px` } : {}),
+    '--jb-label-font': `${label || LABEL_FONT}px`,
+    '--jb-title-font': `${title || TITLE_FONT}px`,
   } as CSSProperties;
   const shown = label === LABEL_FONT ? 'all' : label ? 'labels' : title ? 'titles' : 'none';
   return { style, shown };
@@ -113,7 +114,8 @@ export function GraphView() {
   );
   const { fitView } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
-  const text = textStyle(useStore(textSizes));
+  const sizes = useStore(textSizes);
+  const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
 
   useEffect(() => {
