@@ -3,6 +3,8 @@
 import { expect, jackServer, portHandle, test } from '../support/fixtures.ts';
 import { startOwnWebHost, startPeer, stopPeers } from './helpers/graph.ts';
 
+const WEB_ONLY = 'about the web host: pages opened in a browser';
+
 function hostUrl(): string {
   const url = process.env.JACKBAY_URL;
   if (!url) throw new Error('global setup did not start the web host');
@@ -28,7 +30,8 @@ test('the connect list keeps a usable filter field with a hundred entries', asyn
   await stopPeers(peers);
 });
 
-test('the "lost the service" card reads as sentences, code inline', async ({ page }) => {
+test('the "lost the service" card reads as sentences, code inline', async ({ page }, testInfo) => {
+  testInfo.skip(testInfo.project.name !== 'web', WEB_ONLY);
   const own = await startOwnWebHost(jackServer().name);
   await page.goto(own.url);
   await expect(page.getByTestId('server-state')).toHaveAttribute('data-state', 'up');
@@ -47,7 +50,8 @@ for (const [what, fragment] of [
   ['without its token', ''],
   ['with a wrong token', '#token=not-the-token'],
 ] as const)
-  test(`a page opened ${what} says so, and stops trying`, async ({ page }) => {
+  test(`a page opened ${what} says so, and stops trying`, async ({ page }, testInfo) => {
+    testInfo.skip(testInfo.project.name !== 'web', WEB_ONLY);
     let sockets = 0;
     page.on('websocket', () => {
       sockets++;
@@ -64,7 +68,10 @@ for (const [what, fragment] of [
     await page.screenshot({ path: `/tmp/uigraph-shots/bad-token${fragment ? '-wrong' : ''}.png` });
   });
 
-test('the no-server card of the web host suggests only what works there', async ({ page }) => {
+test('the no-server card of the web host suggests only what works there', async ({
+  page,
+}, testInfo) => {
+  testInfo.skip(testInfo.project.name !== 'web', WEB_ONLY);
   const own = await startOwnWebHost('e2e_no_such_server');
   await page.goto(own.url);
   const card = page.getByTestId('no-server');
@@ -77,31 +84,30 @@ test('the no-server card of the web host suggests only what works there', async 
   await own.stop();
 });
 
-test.describe('in an 800×600 window', () => {
-  test.use({ viewport: { width: 800, height: 600 } });
-
-  test('nothing runs off screen, and every toolbar control can be used', async ({ app }) => {
-    const widths = await app.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      inner: window.innerWidth,
-    }));
-    expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
-    const controls = app.locator('.jb-toolbar button, .jb-toolbar input');
-    const count = await controls.count();
-    expect(count).toBeGreaterThan(4);
-    for (let i = 0; i < count; i++) {
-      const control = controls.nth(i);
-      const box = await control.boundingBox();
-      if (!box) throw new Error(`toolbar control ${i} not drawn`);
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.y).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(800);
-      expect(box.y + box.height).toBeLessThanOrEqual(600);
-      // Actionable at its centre: nothing covers it.
-      if (await control.isEnabled()) await control.click({ trial: true, timeout: 2000 });
-    }
-    await app.screenshot({ path: '/tmp/uigraph-shots/app-800x600.png' });
-  });
+test('in an 800×600 window nothing runs off screen, and every toolbar control can be used', async ({
+  app,
+}) => {
+  await app.setViewportSize({ width: 800, height: 600 });
+  const widths = await app.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+  }));
+  expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+  const controls = app.locator('.jb-toolbar button, .jb-toolbar input');
+  const count = await controls.count();
+  expect(count).toBeGreaterThan(4);
+  for (let i = 0; i < count; i++) {
+    const control = controls.nth(i);
+    const box = await control.boundingBox();
+    if (!box) throw new Error(`toolbar control ${i} not drawn`);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(800);
+    expect(box.y + box.height).toBeLessThanOrEqual(600);
+    // Actionable at its centre: nothing covers it.
+    if (await control.isEnabled()) await control.click({ trial: true, timeout: 2000 });
+  }
+  await app.screenshot({ path: '/tmp/uigraph-shots/app-800x600.png' });
 });
 
 test('help lists the gestures and keys; ?, F1 and the toolbar open it, Escape closes it', async ({
