@@ -12,6 +12,10 @@
 // (browsers cannot set headers on a WebSocket). The upgrade is refused with
 // 401 without the right token and 403 when a browser's Origin is not this
 // host's own http origin, before any WebSocket exists.
+// A page cannot read the status of a refused upgrade, so `GET /auth` with
+// `Authorization: Bearer <token>` answers 204 for the right token and 401
+// otherwise: the page asks when its socket is refused, and says so instead
+// of retrying forever.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import { isIP, type Socket } from 'node:net';
@@ -171,6 +175,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/auth') {
+      const header = req.headers.authorization ?? '';
+      const candidate = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+      res.writeHead(tokenMatches(candidate) ? 204 : 401, {
+        ...securityHeaders(req.headers.host),
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
     if (path === '/ws') {
       res.writeHead(426, {
         ...securityHeaders(req.headers.host),

@@ -208,6 +208,20 @@ describe('jackbay serve', () => {
     expect(await new Client(`?token=${TOKEN.slice(0, -1)}`).refused()).toBe(401);
   });
 
+  it('tells a page whether its token is right: GET /auth', async () => {
+    const status = async (authorization?: string) =>
+      (
+        await fetch(`http://127.0.0.1:${port}/auth`, {
+          headers: authorization ? { authorization } : {},
+        })
+      ).status;
+    expect(await status(`Bearer ${TOKEN}`)).toBe(204);
+    expect(await status('Bearer wrong')).toBe(401);
+    expect(await status(`Bearer ${TOKEN}x`)).toBe(401);
+    expect(await status(TOKEN)).toBe(401);
+    expect(await status()).toBe(401);
+  });
+
   it('refuses a foreign Origin, accepts its own', async () => {
     expect(await new Client(undefined, 'http://evil.example').refused()).toBe(403);
     expect(await new Client(undefined, `http://evil.example:${port}`).refused()).toBe(403);

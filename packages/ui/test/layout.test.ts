@@ -2,7 +2,15 @@ import type { Connection, PortInfo } from '@jackbay/core/contract';
 import { applyPatch, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import { describe, expect, it } from 'vitest';
 import { type Box, buildBoxes } from '../src/graph/boxes';
-import { arrange, assignLayers, intersects, place, type XY } from '../src/graph/layout';
+import { FIT_MAX_ZOOM } from '../src/graph/geometry';
+import {
+  arrange,
+  assignLayers,
+  intersects,
+  place,
+  TYPICAL_VIEW,
+  type XY,
+} from '../src/graph/layout';
 import { inp, out, patch, snapshot, studio } from './fixtures';
 
 // Deterministic randomness, so a failure can be replayed from its seed.
@@ -93,6 +101,62 @@ describe('layout', () => {
     expect(sink).toBeGreaterThan(fx);
     expect(x.get('system%out')?.x).toBeLessThan(x.get('synth')?.x ?? 0);
     expect(x.get('synth')?.x).toBeLessThan(x.get('system%in')?.x ?? 0);
+  });
+
+  it('shapes a full arrangement like the screen, for a chain and for many loose clients', () => {
+    // Either the whole graph fits the view at the largest zoom Fit uses, or
+    // its shape is close to the view's (so Fit fills it).
+    const usesTheView = (g: Graph) => {
+      const boxes = buildBoxes(g);
+      const at = arrange(boxes, g);
+      expect(overlapping(boxes, at)).toEqual([]);
+      const rects = boxes.map((b) => ({ ...(at.get(b.id) as XY), w: b.width, h: b.height }));
+      const width = Math.max(...rects.map((r) => r.x + r.w)) - Math.min(...rects.map((r) => r.x));
+      const height = Math.max(...rects.map((r) => r.y + r.h)) - Math.min(...rects.map((r) => r.y));
+      const { width: vw, height: vh } = TYPICAL_VIEW;
+      if (width * FIT_MAX_ZOOM <= vw && height * FIT_MAX_ZOOM <= vh) return true;
+      const ratio = width / height / (vw / vh);
+      return ratio > 0.5 && ratio < 2 ? true : `${width}×${height}`;
+    };
+    // A chain: keys → synth → mixer → reverb → hardware, and drums into the mixer.
+    const chain = graphFromSnapshot(
+      snapshot(
+        [
+          out('keys:midi', 'midi'),
+          out('drums:kick'),
+          out('drums:snare'),
+          inp('synth:midi', 'midi'),
+          out('synth:out'),
+          ...[1, 2, 3, 4].map((i) => inp(`mixer:ch_${i}`)),
+          out('mixer:master'),
+          inp('reverb:in'),
+          out('reverb:out'),
+          inp('rec:in'),
+          inp('system:playback_1', 'audio', { isPhysical: true, isTerminal: true }),
+        ],
+        [
+          { source: 'keys:midi', destination: 'synth:midi' },
+          { source: 'synth:out', destination: 'mixer:ch_1' },
+          { source: 'drums:kick', destination: 'mixer:ch_2' },
+          { source: 'mixer:master', destination: 'reverb:in' },
+          { source: 'reverb:out', destination: 'system:playback_1' },
+          { source: 'mixer:master', destination: 'rec:in' },
+        ],
+      ),
+    );
+    // Sixteen clients nobody has patched yet.
+    const loose = graphFromSnapshot(
+      snapshot(
+        Array.from({ length: 16 }, (_, i) => [
+          inp(`app${i}:in_1`),
+          inp(`app${i}:in_2`),
+          out(`app${i}:out_1`),
+          out(`app${i}:out_2`),
+        ]).flat(),
+      ),
+    );
+    expect(usesTheView(chain)).toBe(true);
+    expect(usesTheView(loose)).toBe(true);
   });
 
   it('survives a feedback loop', () => {

@@ -139,6 +139,51 @@ describe('WebSocket transport', () => {
     expect(states).toEqual(['connecting', 'open', 'closed', 'connecting', 'open']);
   });
 
+  it('stops and reports "refused" when a socket is refused and the token is wrong', async () => {
+    const states: LinkState[] = [];
+    let asked = 0;
+    const api = connect({
+      checkToken: async () => {
+        asked++;
+        return false;
+      },
+    });
+    api.onLinkChange?.((s) => states.push(s));
+    const pending = api.request('getStatus', {});
+    last().drop();
+    await expect(pending).rejects.toBeInstanceOf(RequestError);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(states.at(-1)).toBe('refused');
+    expect(states).not.toContain('closed');
+    expect(Socket.all).toHaveLength(1);
+    expect(asked).toBe(1);
+  });
+
+  it('keeps retrying when the token is right or the host cannot tell', async () => {
+    for (const answer of [true, null]) {
+      Socket.all = [];
+      const api = connect({ checkToken: async () => answer });
+      last().drop();
+      await vi.waitFor(() => expect(Socket.all.length).toBeGreaterThan(1));
+      api.close?.();
+    }
+  });
+
+  it('does not ask about the token when an open socket drops', async () => {
+    let asked = 0;
+    const api = connect({
+      checkToken: async () => {
+        asked++;
+        return false;
+      },
+    });
+    last().open();
+    last().drop();
+    await vi.waitFor(() => expect(Socket.all.length).toBe(2));
+    expect(asked).toBe(0);
+    api.close?.();
+  });
+
   it('times out a request nobody answers', async () => {
     const api = connect({ requestTimeoutMs: 30 });
     last().open();

@@ -1,7 +1,8 @@
 // The one place that knows how the web host authenticates a WebSocket: the
 // token printed by `jackbay serve` travels in the page's fragment
 // (`#token=…`, never sent to the server with the page request) and is handed
-// to the WebSocket as a query parameter of `/ws`.
+// to the WebSocket as a query parameter of `/ws`. `/auth` says whether a
+// token is right, which a refused WebSocket cannot tell the page.
 
 export const TOKEN_STORAGE_KEY = 'jackbay.token';
 
@@ -29,4 +30,22 @@ export function authenticatedUrl(base: string, token: string | null): string {
   const url = new URL(base);
   url.searchParams.set('token', token);
   return url.toString();
+}
+
+/** Asks the web host whether `token` is right: true, false, or null when it could not tell. */
+export async function tokenAccepted(
+  location: Pick<Location, 'origin'>,
+  token: string | null,
+): Promise<boolean | null> {
+  try {
+    const response = await fetch(`${location.origin}/auth`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      cache: 'no-store',
+    });
+    if (response.status === 204) return true;
+    if (response.status === 401) return false;
+    return null;
+  } catch {
+    return null; // The host is down: that is a lost link, not a refusal.
+  }
 }

@@ -2,7 +2,7 @@
 // `window.jackbay` in place before any script runs; anywhere else the page
 // came from the web host and talks to it over a WebSocket.
 import type { JackbayApi } from '@jackbay/core/contract';
-import { readToken, webSocketBase } from './endpoint';
+import { readToken, tokenAccepted, webSocketBase } from './endpoint';
 import { connectWebSocket, type JackbayTransport } from './ws';
 
 declare global {
@@ -20,5 +20,7 @@ export function pickApi(win: Window = window): JackbayTransport {
     // Storage can be disabled; the token from the fragment still works.
   }
   const token = readToken(win.location, storage);
-  return connectWebSocket(webSocketBase(win.location), token);
+  return connectWebSocket(webSocketBase(win.location), token, {
+    checkToken: () => tokenAccepted(win.location, token),
+  });
 }

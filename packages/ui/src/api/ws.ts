@@ -2,6 +2,9 @@
 // params}`, answered by `{id, result}` or `{id, error: {code, message}}`;
 // events arrive as `{event, data}`. The socket reconnects by itself with a
 // growing delay; requests made while it is down wait for it (up to a timeout).
+// A socket refused before it ever opened may be a wrong token: the transport
+// asks (checkToken) and, if so, stops and reports 'refused' instead of
+// retrying forever.
 import type {
   EventName,
   EventPayload,
@@ -13,12 +16,18 @@ import type {
 import { authenticatedUrl } from './endpoint';
 import { RequestError, toRequestError } from './errors';
 
-export type LinkState = 'connecting' | 'open' | 'closed';
+/** 'refused': the service turned this page's token down; nothing more is tried. */
+export type LinkState = 'connecting' | 'open' | 'closed' | 'refused';
+
+/** Where the renderer runs: the web host in a browser, or the desktop app. */
+export type Host = 'web' | 'desktop';
 
 /** A transport may also report whether it is connected; the renderer uses that when offered. */
 export interface JackbayTransport extends JackbayApi {
   onLinkChange?(listener: (state: LinkState) => void): () => void;
   close?(): void;
+  /** Where the renderer runs (the desktop app's transport does not say). */
+  readonly host?: Host;
 }
 
 type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
@@ -36,6 +45,11 @@ export interface WebSocketOptions {
   requestTimeoutMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * Asked when a socket is refused before opening: false means the token is
+   * wrong (stop), true or null (could not tell) mean try again.
+   */
+  checkToken?: () => Promise<boolean | null>;
 }
 
 const OPEN = 1;
@@ -111,7 +125,9 @@ export function connectWebSocket(
     setState('connecting');
     const s = new Ctor(target);
     socket = s;
+    let opened = false;
     s.onopen = () => {
+      opened = true;
       delay = minDelay;
       setState('open');
       for (const p of pending.values())
@@ -135,15 +151,32 @@ export function connectWebSocket(
         p.reject(new RequestError('internal', 'The connection to the Jackbay service was lost.'));
         pending.delete(id);
       }
-      setState('closed');
-      if (!closed) {
+      if (closed) return setState('closed');
+      const retry = () => {
+        setState('closed');
         reconnectTimer = setTimeout(open, delay);
         delay = Math.min(maxDelay, delay * 2);
-      }
+      };
+      if (opened || !options.checkToken) return retry();
+      void options.checkToken().then(
+        (accepted) => {
+          if (closed) return;
+          if (accepted !== false) return retry();
+          closed = true;
+          for (const [id, p] of pending) {
+            clearTimeout(p.timer);
+            p.reject(new RequestError('internal', 'The Jackbay service refused this page.'));
+            pending.delete(id);
+          }
+          setState('refused');
+        },
+        () => retry(),
+      );
     };
   };
 
   const api: JackbayTransport = {
+    host: 'web',
     request<M extends RequestName>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
       if (closed) return Promise.reject(new RequestError('internal', 'The transport is closed.'));
       const id = nextId++;

@@ -1,10 +1,11 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { JackbayTransport } from '../api/ws';
 import { StoreProvider, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
 import { ConnectDialog } from './ConnectDialog';
 import { GraphView } from './GraphView';
+import { HelpOverlay, useHelpKeys } from './HelpOverlay';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
 import { StatusBar } from './StatusBar';
@@ -18,21 +19,24 @@ function Attach({ api }: { api: JackbayTransport }) {
 }
 
 export function App({ store, api }: { store: JackbayStore; api: JackbayTransport }) {
+  const [help, setHelp] = useState(false);
+  useHelpKeys(help, setHelp);
   return (
     <StoreProvider store={store}>
       <ReactFlowProvider>
         <Attach api={api} />
         <div className="jb-app">
-          <Toolbar />
+          <Toolbar onHelp={() => setHelp(true)} />
           <main className="jb-main">
             <GraphView />
-            <NoServer />
+            <NoServer host={api.host ?? 'desktop'} />
           </main>
           <StatusBar />
         </div>
         <PortDetails />
         <ConnectDialog />
         <Toasts />
+        {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>
     </StoreProvider>
   );

@@ -4,35 +4,87 @@ import {
   ConnectionMode,
   Controls,
   type FinalConnectionState,
+  type FitViewOptions,
   type Connection as FlowConnection,
   MiniMap,
   type Node,
   type OnBeforeDelete,
   ReactFlow,
+  type ReactFlowState,
   useReactFlow,
-  type Viewport,
+  useStore,
 } from '@xyflow/react';
-import { type CSSProperties, useCallback, useEffect, useRef } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { BORDER, HEADER, PAD, ROW } from '../graph/geometry';
+import {
+  BORDER,
+  FIT_MAX_ZOOM,
+  HEADER,
+  LABEL_FONT,
+  LABEL_SIZES,
+  PAD,
+  ROW,
+  readableSize,
+  TITLE_FONT,
+  TITLE_SIZES,
+} from '../graph/geometry';
 import { handlePorts } from '../graph/ids';
 import { planConnect } from '../graph/validate';
 import type { BoxNode, PortEdge } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
 import { ClientNode } from './ClientNode';
-
-// Below this zoom port labels are too small to read, and are hidden.
-const FAR_ZOOM = 0.6;
+import { WireEdge } from './WireEdge';
 
 // Outside any component: a new object per render would re-mount every node.
 const nodeTypes = { client: ClientNode };
+// Every edge is drawn by WireEdge (it replaces React Flow's default Bézier).
+const edgeTypes = { default: WireEdge };
 const deleteKeys = ['Delete', 'Backspace'];
 const proOptions = { hideAttribution: true };
 // Nodes declare their size, but fitView counts only measured nodes unless
 // told to include "hidden" ones (there are none here): this makes it use the
 // declared sizes, so a fit right after a snapshot sees every box.
-// A small graph is not blown up past a comfortable reading size.
-export const fitOptions = { padding: 0.08, duration: 250, includeHiddenNodes: true, maxZoom: 1.25 };
+// The left padding keeps ports clear of the zoom controls; the overview map
+// is hidden while the whole graph is in view, so it covers nothing at Fit.
+export const fitOptions: FitViewOptions = {
+  padding: { top: '20px', right: '20px', bottom: '20px', left: '60px' },
+  duration: 250,
+  includeHiddenNodes: true,
+  maxZoom: FIT_MAX_ZOOM,
+};
+
+// Text is drawn only where it is readable: as the view zooms out, labels and
+// titles grow a step or two (as far as their rows and headers allow), then
+// are hidden rather than drawn smaller than MIN_SCREEN_FONT on screen. One
+// string, so the graph re-renders only when a size changes.
+const textSizes = (s: ReactFlowState): string => {
+  const zoom = s.transform[2];
+  return `${readableSize(LABEL_SIZES, zoom) ?? 0} ${readableSize(TITLE_SIZES, zoom) ?? 0}`;
+};
+
+function textStyle(sizes: string): { style: CSSProperties; shown: string } {
+  const [label = 0, title = 0] = sizes.split(' ').map(Number);
+  const style = {
+    ...geometryStyle,
+    '--jb-label-font': `${label || LABEL_FONT}px`,
+    '--jb-title-font': `${title || TITLE_FONT}px`,
+  } as CSSProperties;
+  const shown = label === LABEL_FONT ? 'all' : label ? 'labels' : title ? 'titles' : 'none';
+  return { style, shown };
+}
+
+// Whether some box lies (partly) outside the view: only then is the overview map worth its space.
+const partlyOutOfView = (s: ReactFlowState): boolean => {
+  const [tx, ty, zoom] = s.transform;
+  for (const node of s.nodeLookup.values()) {
+    const { x, y } = node.internals.positionAbsolute;
+    const w = node.measured.width ?? node.width ?? 0;
+    const h = node.measured.height ?? node.height ?? 0;
+    if (x * zoom + tx < 0 || y * zoom + ty < 0) return true;
+    if ((x + w) * zoom + tx > s.width || (y + h) * zoom + ty > s.height) return true;
+  }
+  return false;
+};
 
 // The geometry the layout assumed, handed to the stylesheet.
 const geometryStyle = {
@@ -62,6 +114,9 @@ export function GraphView() {
   );
   const { fitView } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+  const sizes = useStore(textSizes);
+  const text = useMemo(() => textStyle(sizes), [sizes]);
+  const overview = useStore(partlyOutOfView);
 
   useEffect(() => {
     if (fitRequest === 0) return;
@@ -129,26 +184,22 @@ export function GraphView() {
     [store],
   );
 
-  // While the view pans or zooms, nothing under the pointer needs hit-testing;
-  // far out, port labels are unreadable anyway: both states are CSS-only, so
-  // moving the view re-renders no React component.
+  // While the view pans or zooms, nothing under the pointer needs hit-testing:
+  // a CSS-only state, so moving the view re-renders no React component.
   const onMoveStart = useCallback(() => {
     if (wrapper.current) wrapper.current.dataset.moving = '';
   }, []);
-  const onMoveEnd = useCallback((_: unknown, viewport: Viewport) => {
-    const el = wrapper.current;
-    if (!el) return;
-    delete el.dataset.moving;
-    if (viewport.zoom < FAR_ZOOM) el.dataset.far = '';
-    else delete el.dataset.far;
+  const onMoveEnd = useCallback(() => {
+    if (wrapper.current) delete wrapper.current.dataset.moving;
   }, []);
 
   return (
-    <div className="jb-graph" style={geometryStyle} ref={wrapper}>
+    <div className="jb-graph" style={text.style} ref={wrapper} data-text={text.shown}>
       <ReactFlow<BoxNode, PortEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -166,19 +217,20 @@ export function GraphView() {
         maxZoom={2.5}
         proOptions={proOptions}
         connectionRadius={24}
-        elevateEdgesOnSelect
         aria-label="Connection graph"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap
-          position="bottom-right"
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          ariaLabel="Overview of the graph"
-        />
+        {overview && (
+          <MiniMap
+            position="bottom-right"
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            ariaLabel="Overview of the graph"
+          />
+        )}
       </ReactFlow>
     </div>
   );

@@ -83,7 +83,9 @@ export function StatusBar() {
     link !== 'open'
       ? link === 'connecting'
         ? 'Connecting to the Jackbay service…'
-        : 'Service connection lost, reconnecting…'
+        : link === 'refused'
+          ? 'The Jackbay service refused this page: no valid token'
+          : 'Service connection lost, reconnecting…'
       : !status
         ? 'Waiting for status…'
         : up

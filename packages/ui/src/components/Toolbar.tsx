@@ -37,7 +37,7 @@ function Search() {
   );
 }
 
-export function Toolbar() {
+export function Toolbar({ onHelp }: { onHelp: () => void }) {
   const { arrange, hasGraph } = useJackbay(
     useShallow((s) => ({ arrange: s.arrange, hasGraph: s.nodes.length > 0 })),
   );
@@ -74,6 +74,16 @@ export function Toolbar() {
         title="Zoom to show the whole graph"
       >
         Fit
+      </button>
+      <button
+        type="button"
+        className="jb-btn"
+        onClick={onHelp}
+        aria-haspopup="dialog"
+        aria-keyshortcuts="? F1"
+        title="Every mouse gesture and key (? or F1)"
+      >
+        Help
       </button>
     </header>
   );

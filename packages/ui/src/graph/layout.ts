@@ -1,9 +1,11 @@
 // Layered layout, left to right the way signal flows: sources (boxes with
 // only outputs), then processors ordered by their longest path from a
-// source, then sinks. Boxes placed automatically never overlap another box.
+// source, then sinks, shaped to fill a screen. Boxes placed automatically
+// never overlap another box.
+
 import type { Graph } from '@jackbay/core/patch';
 import type { Box } from './boxes';
-import { GAP_X, GAP_Y } from './geometry';
+import { FIT_MAX_ZOOM, GAP_X, GAP_Y } from './geometry';
 
 export interface XY {
   x: number;
@@ -53,14 +55,18 @@ function boxLinks(boxes: readonly Box[], graph: Graph): Map<string, Set<string>>
 
 /** The layer (column) of every box. Feedback loops are cut where first met. */
 export function assignLayers(boxes: readonly Box[], graph: Graph): Map<string, number> {
-  return layering(boxes, graph).layers;
+  const d = depths(boxes, graph);
+  return layersIn(boxes, d, defaultColumns(d));
 }
 
-/** Layers, and each processor's depth (its longest path from a source). */
-function layering(
-  boxes: readonly Box[],
-  graph: Graph,
-): { layers: Map<string, number>; depth: Map<string, number> } {
+interface Depths {
+  /** Each processor's longest path from a source. */
+  depth: Map<string, number>;
+  deepest: number;
+  processors: number;
+}
+
+function depths(boxes: readonly Box[], graph: Graph): Depths {
   const links = boxLinks(boxes, graph);
   const byId = new Map(boxes.map((b) => [b.id, b]));
   const processors = boxes.filter((b) => b.role === 'processor');
@@ -99,22 +105,30 @@ function layering(
       stack.pop();
     }
   }
-  // A long chain would make a strip far wider than any screen: squeeze the
-  // processor layers into about √(1.5 n) columns (at least three), keeping
-  // their order; a short chain keeps one column per step.
   let deepest = 1;
   for (const d of depth.values()) deepest = Math.max(deepest, d);
-  const budget = Math.max(3, Math.round(Math.sqrt(1.5 * processors.length)));
-  const columns = Math.max(1, Math.min(deepest, budget));
-  const column = (d: number) => 1 + Math.floor(((d - 1) * columns) / deepest);
-  const last = processors.length > 0 ? columns + 1 : 1;
+  return { depth, deepest, processors: processors.length };
+}
+
+// A long chain would make a strip far wider than any screen: at most about
+// √(1.5 n) processor columns (at least three); a short chain keeps one column
+// per step.
+function defaultColumns({ deepest, processors }: Depths): number {
+  const budget = Math.max(3, Math.round(Math.sqrt(1.5 * processors)));
+  return Math.max(1, Math.min(deepest, budget));
+}
+
+/** Sources in layer 0, processors squeezed into `columns` layers keeping their order, sinks last. */
+function layersIn(boxes: readonly Box[], d: Depths, columns: number): Map<string, number> {
+  const column = (depth: number) => 1 + Math.floor(((depth - 1) * columns) / d.deepest);
+  const last = d.processors > 0 ? columns + 1 : 1;
   const layers = new Map<string, number>();
   for (const b of boxes)
     layers.set(
       b.id,
-      b.role === 'source' ? 0 : b.role === 'sink' ? last : column(depth.get(b.id) ?? 1),
+      b.role === 'source' ? 0 : b.role === 'sink' ? last : column(d.depth.get(b.id) ?? 1),
     );
-  return { layers, depth };
+  return layers;
 }
 
 /** The x of each layer: every column as wide as its widest box. */
@@ -133,28 +147,67 @@ function columnXs(boxes: readonly Box[], layers: ReadonlyMap<string, number>): n
   return xs;
 }
 
+export interface View {
+  width: number;
+  height: number;
+}
+
 /**
- * A full arrangement: each layer a column, boxes stacked top-down. Within a
- * column a chain runs downwards (a processor below what feeds it), and boxes
- * sit near the average height of what feeds them (fewer crossings).
+ * The graph pane a full arrangement is shaped for when the real one is not
+ * known: a laptop's window, wider than tall.
  */
-export function arrange(boxes: readonly Box[], graph: Graph): Map<string, XY> {
-  const { layers, depth } = layering(boxes, graph);
-  const xs = columnXs(boxes, layers);
+export const TYPICAL_VIEW: View = { width: 1360, height: 780 };
+
+/** The zoom at which a graph of this size fills the view, up to the fit's limit. */
+function fitZoom(width: number, height: number, view: View): number {
+  return Math.min(FIT_MAX_ZOOM, view.width / Math.max(1, width), view.height / Math.max(1, height));
+}
+
+/** Splits boxes, in order, into `k` runs of about equal height. */
+function split(column: readonly Box[], k: number): Box[][] {
+  const total = column.reduce((h, b) => h + b.height + GAP_Y, 0);
+  const runs: Box[][] = [[]];
+  let height = 0;
+  for (const b of column) {
+    const run = runs[runs.length - 1] as Box[];
+    if (run.length > 0 && runs.length < k && height + b.height / 2 > total / k) {
+      runs.push([b]);
+      height = b.height + GAP_Y;
+    } else {
+      run.push(b);
+      height += b.height + GAP_Y;
+    }
+  }
+  return runs;
+}
+
+function runHeight(run: readonly Box[]): number {
+  return run.reduce((h, b) => h + b.height + GAP_Y, 0) - GAP_Y;
+}
+
+/**
+ * Each layer's boxes in top-down order. Within a column a chain runs
+ * downwards (a processor below what feeds it), and boxes sit near the
+ * average height of what feeds them (fewer crossings).
+ */
+function ordered(
+  boxes: readonly Box[],
+  graph: Graph,
+  layers: ReadonlyMap<string, number>,
+  depth: ReadonlyMap<string, number>,
+): Box[][] {
   const links = boxLinks(boxes, graph);
   const feeders = new Map<string, string[]>();
   for (const [from, tos] of links)
     for (const to of tos) feeders.set(to, [...(feeders.get(to) ?? []), from]);
-
   const columns: Box[][] = [];
   for (const b of boxes) {
     const l = layers.get(b.id) ?? 0;
     columns[l] ??= [];
     columns[l].push(b);
   }
-  const out = new Map<string, XY>();
   const centre = new Map<string, number>();
-  const heights: number[] = [];
+  const out: Box[][] = [];
   for (let l = 0; l < columns.length; l++) {
     const column = columns[l];
     if (!column) continue;
@@ -172,20 +225,91 @@ export function arrange(boxes: readonly Box[], graph: Graph): Map<string, XY> {
     keyed.sort((p, q) => p.rank - q.rank || p.d - q.d || p.key - q.key || p.order - q.order);
     let y = 0;
     for (const { b } of keyed) {
-      out.set(b.id, { x: xs[l] ?? 0, y });
       centre.set(b.id, y + b.height / 2);
       y += b.height + GAP_Y;
     }
-    heights[l] = y - GAP_Y;
-  }
-  // Columns centred on the tallest one read as one picture, not a staircase.
-  const tallest = Math.max(0, ...heights.filter((h) => h !== undefined));
-  for (const b of boxes) {
-    const at = out.get(b.id);
-    const shift = (tallest - (heights[layers.get(b.id) ?? 0] ?? tallest)) / 2;
-    if (at) out.set(b.id, { x: at.x, y: Math.round(at.y + shift) });
+    out.push(keyed.map((k) => k.b));
   }
   return out;
+}
+
+/**
+ * Columns of boxes, a layer that is too tall for the view wrapped into
+ * several side by side, as long as that lets the whole graph be shown larger.
+ */
+function wrapColumns(layers: readonly Box[][], view: View): Box[][] {
+  const runs = layers.map((column) => [column]);
+  const size = () => {
+    let width = -GAP_X;
+    let height = 0;
+    for (const layer of runs) {
+      const w = Math.max(0, ...layer.flat().map((b) => b.width));
+      width += layer.length * (w + GAP_X);
+      for (const run of layer) height = Math.max(height, runHeight(run));
+    }
+    return fitZoom(width, height, view);
+  };
+  let zoom = size();
+  for (;;) {
+    // The layer with the tallest run, if it can be wrapped once more.
+    let tallest = -1;
+    let height = 0;
+    runs.forEach((layer, l) => {
+      const h = Math.max(...layer.map(runHeight));
+      if (h > height && layer.length < (layers[l]?.length ?? 0)) {
+        height = h;
+        tallest = l;
+      }
+    });
+    const layer = layers[tallest];
+    const before = runs[tallest];
+    if (!layer || !before) return runs.flat();
+    runs[tallest] = split(layer, before.length + 1);
+    const wrapped = size();
+    if (wrapped <= zoom) {
+      runs[tallest] = before;
+      return runs.flat();
+    }
+    zoom = wrapped;
+  }
+}
+
+/** Positions for columns of boxes, each column centred on the tallest. */
+function stack(columns: readonly Box[][]): { at: Map<string, XY>; width: number; height: number } {
+  const at = new Map<string, XY>();
+  const tallest = Math.max(0, ...columns.map(runHeight));
+  let x = 0;
+  for (const column of columns) {
+    let y = Math.round((tallest - runHeight(column)) / 2);
+    for (const b of column) {
+      at.set(b.id, { x, y });
+      y += b.height + GAP_Y;
+    }
+    x += Math.max(0, ...column.map((b) => b.width)) + GAP_X;
+  }
+  return { at, width: x - GAP_X, height: tallest };
+}
+
+/**
+ * A full arrangement: sources left, sinks right, processors between in as
+ * many columns as make the whole graph largest at Fit in `view` (a chain
+ * squeezed into fewer columns runs downwards), tall columns wrapped.
+ */
+export function arrange(
+  boxes: readonly Box[],
+  graph: Graph,
+  view: View = TYPICAL_VIEW,
+): Map<string, XY> {
+  const d = depths(boxes, graph);
+  let best: { at: Map<string, XY>; zoom: number } | null = null;
+  // From the most columns down: with equal zoom, more columns read more like signal flow.
+  for (let columns = defaultColumns(d); columns >= 1; columns--) {
+    const layers = layersIn(boxes, d, columns);
+    const laid = stack(wrapColumns(ordered(boxes, graph, layers, d.depth), view));
+    const zoom = fitZoom(laid.width, laid.height, view);
+    if (!best || zoom > best.zoom + 1e-3) best = { at: laid.at, zoom };
+  }
+  return best?.at ?? new Map();
 }
 
 /** The first y at or below `fromY` where a box of this size at `x` touches nothing. */

@@ -1,0 +1,151 @@
+// Helpers for the graph specs: peers with the ports a test asks for, a web
+// host of a test's own, and what the page shows of the graph (zoom, boxes,
+// port markers), read the way a person sees it — from the rendered page.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { type LongPeer, pythonPeer } from '../../../packages/jack-native/test/helpers/peer.ts';
+import { expect, jackServer, portHandle } from '../../support/fixtures.ts';
+
+export interface PeerSpec {
+  name: string;
+  audioIn?: string[];
+  audioOut?: string[];
+  midiIn?: string[];
+  midiOut?: string[];
+  /** Connections the peer makes once active (full port names). */
+  connect?: Array<[string, string]>;
+}
+
+const PEER = `
+spec = json.loads(SPEC)
+client = jack.Client(spec['name'])
+for n in spec.get('audioIn', []): client.inports.register(n)
+for n in spec.get('audioOut', []): client.outports.register(n)
+for n in spec.get('midiIn', []): client.midi_inports.register(n)
+for n in spec.get('midiOut', []): client.midi_outports.register(n)
+client.activate()
+for s, d in spec.get('connect', []): client.connect(s, d)
+print('ready', flush=True)
+sys.stdin.read()
+client.deactivate()
+client.close()
+`;
+
+/** Starts a Python client with the given ports; resolves once it is active. */
+export async function startPeer(spec: PeerSpec): Promise<LongPeer> {
+  const peer = pythonPeer(jackServer(), PEER.replace('SPEC', JSON.stringify(JSON.stringify(spec))));
+  await peer.line();
+  return peer;
+}
+
+export async function stopPeers(peers: readonly LongPeer[]): Promise<void> {
+  await Promise.all(peers.map((p) => p.stop()));
+}
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+export interface OwnHost {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A web host of the test's own (e.g. to lose it, or to point it at no server). */
+export function startOwnWebHost(serverName: string): Promise<OwnHost> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, 'packages/core/dist/cli.js'), 'serve', '--port', '0', '--server', serverName],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JACK_NO_START_SERVER: '1' } },
+  );
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error('own web host did not start')), 15_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^Jackbay: (http:\/\/\S+)$/m.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`own web host exited with ${code}`));
+    });
+  });
+}
+
+/** The view's zoom, from React Flow's viewport transform. */
+export async function zoomOf(page: Page): Promise<number> {
+  return page.locator('.react-flow__viewport').evaluate((el) => {
+    const m = new DOMMatrixReadOnly(getComputedStyle(el).transform);
+    return m.a;
+  });
+}
+
+/** Waits until the view stops moving (fit and layout animate). */
+export async function settle(page: Page): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 60; i++) {
+    const now = await page
+      .locator('.react-flow__viewport')
+      .evaluate((el) => `${getComputedStyle(el).transform}`);
+    if (now === last) return;
+    last = now;
+    await page.waitForTimeout(80);
+  }
+}
+
+/** Arranges the graph (which fits it) and waits for the view to settle. */
+export async function arrangeAndSettle(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /arrange/i }).click();
+  await page.waitForTimeout(50);
+  await settle(page);
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** The centre of a port's marker (the dot on the box edge). */
+export async function dotCentre(page: Page, port: string): Promise<Point> {
+  const box = await portHandle(page, port).locator('.jb-marker').boundingBox();
+  if (!box) throw new Error(`no marker for ${port}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** The centre of a port's label. */
+export async function labelCentre(page: Page, port: string): Promise<Point> {
+  const box = await portHandle(page, port).locator('.jb-port-label').boundingBox();
+  if (!box) throw new Error(`no label for ${port}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Presses at one point and releases at another, moving like a hand. */
+export async function dragPoints(page: Page, from: Point, to: Point): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Where a box (a React Flow node) sits in the flow: its transform. */
+export function boxTransform(page: Page, boxId: string): Promise<string> {
+  return page
+    .locator(`.react-flow__node[data-id="${boxId}"]`)
+    .evaluate((el) => (el as HTMLElement).style.transform);
+}
+
+/** Waits until an edge is drawn (or gone). */
+export async function expectEdge(page: Page, source: string, destination: string, count: 0 | 1) {
+  await expect(page.getByLabel(`${source} → ${destination}`, { exact: true })).toHaveCount(count, {
+    timeout: 3000,
+  });
+}

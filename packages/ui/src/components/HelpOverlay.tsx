@@ -1,0 +1,127 @@
+// Every mouse gesture and key the app answers to, in one place. The lists
+// follow the real bindings: GraphView (React Flow's own gestures and the
+// Delete keys), the port handles (ports.tsx), the connect list
+// (ConnectDialog), the filter field and the toolbar.
+import { useEffect, useId, useRef } from 'react';
+
+const MOUSE: Array<[string, string]> = [
+  ['Drag from a port to a port', 'connect them (press on the dot, the name or the row)'],
+  ["Drag from a stereo pair's name", 'connect both channels at once'],
+  ['Drag a box by its title', 'move it; it stays where you put it until Arrange'],
+  ['Drag the background', 'pan the view'],
+  ['Wheel, or pinch', 'zoom'],
+  ['Double-click the background', 'zoom in'],
+  ['Click a box or a connection', 'select it (Ctrl+click adds to the selection)'],
+  ['Shift+drag the background', 'select everything in a rectangle'],
+  ['Rest the pointer on a port', 'show its details'],
+  ['+ − and the frame (bottom left)', 'zoom in, zoom out, fit the graph'],
+  [
+    'Overview map (bottom right)',
+    'drag or scroll it to move the view; shown while part of the graph is off screen',
+  ],
+];
+
+const KEYS: Array<[string, string]> = [
+  ['Tab, Shift+Tab', 'move between ports, boxes and connections'],
+  ['Enter or Space on a port', 'open the connect list for it'],
+  ['Enter on a connection', 'select it'],
+  ['Delete or Backspace', 'disconnect the selected connections'],
+  ['Arrow keys', 'move the selected boxes'],
+  ['In the connect list: type', 'filter the destinations'],
+  ['↑ ↓, Page Up, Page Down', 'choose a destination'],
+  ['Enter', 'connect it, or disconnect it if already connected'],
+  ['Escape', 'close the list and go back to the port'],
+  ['In the filter field', 'text or /regex/ keeps matching clients and ports; Escape clears it'],
+  ['? or F1', 'this help; Escape closes it'],
+];
+
+const TOOLBAR: Array<[string, string]> = [
+  ['Play, Stop, Rewind', "JACK's transport"],
+  ['Arrange', 'lay out every box again, sources to sinks'],
+  ['Fit', 'zoom to show the whole graph'],
+];
+
+function Table({ caption, rows }: { caption: string; rows: Array<[string, string]> }) {
+  return (
+    <table className="jb-help-table">
+      <caption>{caption}</caption>
+      <tbody>
+        {rows.map(([what, does]) => (
+          <tr key={`${what}\u0000${does}`}>
+            <th scope="row">{what}</th>
+            <td>{does}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  const titleId = useId();
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const returnTo = document.activeElement;
+    close.current?.focus();
+    return () => {
+      if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
+    };
+  }, []);
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it, as Escape does from the keyboard
+    <div
+      className="jb-modal-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
+      <div
+        className="jb-dialog jb-help"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="help"
+      >
+        <div className="jb-dialog-head">
+          <h1 id={titleId} className="jb-dialog-title">
+            Help: mouse and keys
+          </h1>
+          <button ref={close} type="button" className="jb-btn jb-btn-small" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        <div className="jb-help-body">
+          <Table caption="Mouse" rows={MOUSE} />
+          <Table caption="Keys" rows={KEYS} />
+          <Table caption="Toolbar" rows={TOOLBAR} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Whether a key press was typing into a field (where '?' is just a character). */
+function typing(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || target.matches('input, textarea, select'))
+  );
+}
+
+/** Opens the help on '?' and F1, closes it on Escape. */
+export function useHelpKeys(open: boolean, setOpen: (open: boolean) => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (open && e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        setOpen(false);
+      } else if (e.key === 'F1' || (e.key === '?' && !typing(e.target))) {
+        e.preventDefault();
+        setOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open, setOpen]);
+}

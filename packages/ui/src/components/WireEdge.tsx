@@ -1,0 +1,52 @@
+// Every connection's drawing: a Bézier from left to right, or, where that
+// would hide behind the boxes (a client to itself, stacked boxes), a route
+// around them.
+import {
+  BaseEdge,
+  type EdgeProps,
+  getBezierPath,
+  type InternalNode,
+  useInternalNode,
+} from '@xyflow/react';
+import { memo } from 'react';
+import type { Rect } from '../graph/layout';
+import type { PortEdge } from '../graph/view';
+import { needsRoute, routedPath } from '../graph/wire';
+
+function rectOf(node: InternalNode): Rect {
+  const { x, y } = node.internals.positionAbsolute;
+  return {
+    x,
+    y,
+    width: node.measured.width ?? node.width ?? 0,
+    height: node.measured.height ?? node.height ?? 0,
+  };
+}
+
+export const WireEdge = memo(function WireEdge(props: EdgeProps<PortEdge>) {
+  const { id, source, target, sourceX, sourceY, targetX, targetY } = props;
+  const from = useInternalNode(source);
+  const to = useInternalNode(target);
+  const s = { x: sourceX, y: sourceY };
+  const t = { x: targetX, y: targetY };
+  const path =
+    from && to && needsRoute(s, t)
+      ? routedPath(s, t, rectOf(from), rectOf(to))
+      : getBezierPath({
+          sourceX,
+          sourceY,
+          sourcePosition: props.sourcePosition,
+          targetX,
+          targetY,
+          targetPosition: props.targetPosition,
+        })[0];
+  return (
+    <BaseEdge
+      id={id}
+      path={path}
+      markerEnd={props.markerEnd}
+      style={props.style}
+      interactionWidth={props.interactionWidth}
+    />
+  );
+});
