@@ -136,14 +136,13 @@ for k in range(100):
     expect(times.length).toBeGreaterThan(5);
     // Far fewer patches than notifications...
     expect(times.length).toBeLessThan(200);
-    // ...never more than 60 in any one-second window, and never closer than a frame.
+    // ...and never more than 60 in any one-second window. Counts, not gaps:
+    // a gap between two wall-clock readings jitters by the scheduler's whim.
     for (let i = 0; i < times.length; i++) {
       const windowEnd = (times[i] as number) + 1000;
       const inWindow = times.filter((t) => t >= (times[i] as number) && t < windowEnd).length;
       expect(inWindow).toBeLessThanOrEqual(60);
     }
-    for (let i = 1; i < times.length; i++)
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(15);
 
     // The sum of all patches is exactly what JACK has.
     const listed = (await lsp(server))
