@@ -2,6 +2,9 @@
 // unique name, so it never touches a server the user runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface PrivateServer {
   readonly name: string;
@@ -24,6 +27,13 @@ export async function startPrivateServer(
 ): Promise<PrivateServer> {
   const name = options.name ?? `jackbay-demo-${process.pid}-${randomBytes(3).toString('hex')}`;
   const { rate = 48000, period = 256, timeoutMs = 10000, clientTimeoutMs = 2000 } = options;
+  // jackd's messages go to a file, never a pipe: our JS thread blocks in
+  // synchronous libjack calls (jack_connect waits for the server), so it
+  // cannot drain a pipe then, and a jackd blocked writing to a full pipe
+  // never answers that call. A server printing one error per cycle fills a
+  // pipe in seconds.
+  const logFile = join(tmpdir(), `${name}.log`);
+  const log = openSync(logFile, 'w');
   const child = spawn(
     'jackd',
     [
@@ -39,11 +49,20 @@ export async function startPrivateServer(
       '-p',
       String(period),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', log] },
   );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+  closeSync(log);
+  let lastWords = '';
+  const stderr = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000).trim();
+    } catch {
+      return lastWords;
+    }
+  };
+  child.once('exit', () => {
+    lastWords = stderr();
+    rmSync(logFile, { force: true });
   });
   let spawnError: Error | null = null;
   child.on('error', (error) => {
@@ -93,8 +112,8 @@ export async function startPrivateServer(
     }
     if (outcome === 'missing')
       throw new Error('jack_wait was not found: install JACK2 (`apt-get install jackd2`)');
-    if (outcome === 'exited') throw new Error(`jackd '${name}' exited at start: ${stderr.trim()}`);
-    throw new Error(`jackd '${name}' did not start within ${timeoutMs} ms: ${stderr.trim()}`);
+    if (outcome === 'exited') throw new Error(`jackd '${name}' exited at start: ${stderr()}`);
+    throw new Error(`jackd '${name}' did not start within ${timeoutMs} ms: ${stderr()}`);
   }
   return { name, process: child, stop };
 }
