@@ -3,12 +3,17 @@
 // 10,000 MIDI events it sends, thru and the JS process callback end to end,
 // and our timebase's BBT as its transport_query() reports it. The measured
 // figures are printed (see `report`).
+
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../lib/index.js';
 import { type EnginePeer, peerPort, startEnginePeer } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const RATE = 48000;
 // A long period gives the Python peers slack on a loaded machine; no figure
@@ -21,7 +26,7 @@ const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: PERIOD });
+  server = await startJackServer({ rate: RATE, period: PERIOD, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);

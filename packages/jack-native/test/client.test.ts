@@ -1,6 +1,8 @@
 // Client: opening, identity, server properties, own port lists, activation
 // and port queries, each checked against what JACK's tools and the Python
 // `jack` module see from outside.
+
+import { type JackServer, type LongPeer, pythonPeer, startJackServer } from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIO_TYPE,
@@ -14,8 +16,6 @@ import {
   Port,
 } from '../lib/index.js';
 import { lspNames, py, pyJson, tool } from './fixtures/graph.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { type LongPeer, pythonPeer } from './helpers/peer.js';
 
 // Not the defaults, so a hard-coded 48000/256 cannot pass.
 const RATE = 44100;

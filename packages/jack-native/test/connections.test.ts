@@ -1,11 +1,11 @@
 // Connections both ways: what our API connects and disconnects is seen by
 // jack_lsp and the Python `jack` module, and what they do is seen by us.
+
+import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, JackError, type OwnPort, type Port } from '../lib/index.js';
 import { lspConnections, lspNames, tool } from './fixtures/graph.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 let server: JackServer;
 let peer: PyExec;

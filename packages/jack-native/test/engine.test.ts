@@ -3,6 +3,15 @@
 // `src` plays and sends into the graph, `sink` records what we produce.
 // Signals are functions of the absolute frame time, so a recording is checked
 // sample by sample; a recording that lost a cycle (xrun) is taken again.
+
+import {
+  type JackServer,
+  jackTool,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -19,9 +28,6 @@ import {
   type Recording,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { jackTool, waitFor } from './helpers/peer.js';
 
 const RATE = 48000;
 let server: JackServer;
@@ -31,7 +37,7 @@ const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: 256 });
+  server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);

@@ -6,9 +6,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type JackServer,
+  type LongPeer,
+  python,
+  pythonPeer,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { type LongPeer, python, pythonPeer, waitFor } from './helpers/peer.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_ARGS = ['--import', 'tsx', 'examples/run.ts'];

@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lspNames } from './fixtures/graph.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = join(PACKAGE, 'test', 'fixtures', 'lifecycle-child.ts');

@@ -1,6 +1,8 @@
 // Port objects: names, renames, aliases, type, UUID, flags, monitoring and
 // latency, for our own ports and for ports of other clients, checked from
 // outside with jack_lsp and the Python `jack` module.
+
+import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIO_TYPE,
@@ -19,8 +21,6 @@ import {
 } from '../lib/index.js';
 import { lspAliases, lspNames, pythonPorts, tool } from './fixtures/graph.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 let server: JackServer;
 let peer: PyExec;

@@ -3,6 +3,14 @@
 // what we play. The callback gets cycle N's inputs and its outputs play in
 // cycle N+1, so a sample the sink hears at frame F must be the one src played
 // at F − period; a cycle JS missed is silent and counted as late.
+
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallbackExit, Client, JackError, type OwnMidiPort, type OwnPort } from '../lib/index.js';
 import {
@@ -11,9 +19,6 @@ import {
   type Recording,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const PERIOD = 256;
 let server: JackServer;
@@ -23,7 +28,7 @@ const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: 48000, period: PERIOD });
+  server = await startJackServer({ rate: 48000, period: PERIOD, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
