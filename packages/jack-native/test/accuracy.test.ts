@@ -11,7 +11,8 @@ import {
   startJackServer,
   waitFor,
 } from '@jackbay/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../lib/index.js';
 import { type EnginePeer, peerPort, startEnginePeer } from './fixtures/engine-peer.js';
 
@@ -22,7 +23,6 @@ const PERIOD = 1024;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
@@ -30,10 +30,6 @@ beforeAll(async () => {
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
 
 afterAll(async () => {
   await src?.stop();
@@ -46,9 +42,12 @@ const unique = (prefix: string) => `${prefix}${++counter}`;
 const db = (gain: number) => 20 * Math.log10(gain);
 const report = (what: string, value: string) => console.log(`accuracy: ${what}: ${value}`);
 
+const openClient = clientOpener(
+  () => new Client(unique('acc'), { serverName: server.name, noStartServer: true }),
+);
+
 function open(): Client {
-  const client = new Client(unique('acc'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
+  const client = openClient();
   client.activate();
   return client;
 }

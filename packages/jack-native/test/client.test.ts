@@ -3,7 +3,8 @@
 // `jack` module see from outside.
 
 import { type JackServer, type LongPeer, pythonPeer, startJackServer } from '@jackbay/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIO_TYPE,
   Client,
@@ -22,13 +23,10 @@ const RATE = 44100;
 const PERIOD = 128;
 
 let server: JackServer;
-const opened: Client[] = [];
-
-function open(name: string, options: ClientOptions = {}): Client {
-  const client = new Client(name, { serverName: server.name, ...options });
-  opened.push(client);
-  return client;
-}
+const open = clientOpener(
+  (name: string, options: ClientOptions = {}) =>
+    new Client(name, { serverName: server.name, ...options }),
+);
 
 // JACK2 shows a connection change to clients from the next cycle on.
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 5000, interval: 20 });
@@ -37,9 +35,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   server = await startJackServer({ rate: RATE, period: PERIOD });
-});
-afterEach(() => {
-  for (const client of opened.splice(0)) client.close();
 });
 afterAll(async () => {
   await server.stop();

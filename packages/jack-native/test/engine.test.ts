@@ -12,7 +12,8 @@ import {
   startJackServer,
   waitFor,
 } from '@jackbay/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
   type OwnPort,
@@ -33,7 +34,6 @@ const RATE = 48000;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
@@ -41,10 +41,6 @@ beforeAll(async () => {
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
 
 afterAll(async () => {
   await src?.stop();
@@ -55,9 +51,12 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = (prefix: string) => `${prefix}${++counter}`;
 
+const openClient = clientOpener(
+  () => new Client(unique('eng'), { serverName: server.name, noStartServer: true }),
+);
+
 function open(active = true): Client {
-  const client = new Client(unique('eng'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
+  const client = openClient();
   if (active) client.activate();
   return client;
 }

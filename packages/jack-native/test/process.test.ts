@@ -11,6 +11,7 @@ import {
   startJackServer,
   waitFor,
 } from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallbackExit, Client, JackError, type OwnMidiPort, type OwnPort } from '../lib/index.js';
 import {
@@ -24,7 +25,6 @@ const PERIOD = 256;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
@@ -34,7 +34,6 @@ beforeAll(async () => {
 }, PATIENT_TIMEOUT);
 
 afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
   vi.restoreAllMocks();
 });
 
@@ -47,11 +46,9 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = (prefix: string) => `${prefix}${++counter}`;
 
-function open(): Client {
-  const client = new Client(unique('proc'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
-  return client;
-}
+const open = clientOpener(
+  () => new Client(unique('proc'), { serverName: server.name, noStartServer: true }),
+);
 
 /** The value src's framecode plays at absolute frame `frame`. */
 const framecode = (frame: number) => (((frame % 4096) + 4096) % 4096) / 4096;
