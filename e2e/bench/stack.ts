@@ -9,6 +9,10 @@
 // private tmpfs on /dev/shm; the peer and the web host join that namespace
 // with nsenter. Where namespaces are not allowed, everything runs in the
 // shared /dev/shm and the peer stops at whatever JACK allows.
+//
+// That is why this is not the tests' startJackServer (@jackbay/test-support):
+// jackd here needs a raised port limit (-p) and a namespace of its own that
+// later processes join by its pid.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,9 +2,8 @@
 // `jack` module and JACK's tools) on the same private JACK server.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type JackServer, jackServerNamed, jackTool } from '@jackbay/test-support';
 import { test as base, _electron as electron, expect, type Page } from '@playwright/test';
-import type { JackServer } from '../../packages/jack-native/test/helpers/jack-server.ts';
-import { jackTool } from '../../packages/jack-native/test/helpers/peer.ts';
 import { DESKTOP_APP, ELECTRON_SKIP_REASON, electronBinary } from './electron.ts';
 
 export { expect };
@@ -13,11 +12,7 @@ export { expect };
 export function jackServer(): JackServer {
   const name = process.env.JACKBAY_JACK_SERVER;
   if (!name) throw new Error('global setup did not start a JACK server');
-  return {
-    name,
-    env: { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' },
-    stop: async () => {},
-  };
+  return jackServerNamed(name);
 }
 
 export const ARTIFACTS = join(import.meta.dirname, '..', 'test-results', 'artifacts');

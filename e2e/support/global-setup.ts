@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startJackServer } from '../../packages/jack-native/test/helpers/jack-server.ts';
+import { startJackServer } from '@jackbay/test-support';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,7 +1,7 @@
 // What the graph looks like: text large enough to read wherever it is drawn,
 // a fit that uses the screen, labels cut only when they do not fit, and
 // connections from a client to itself drawn where they can be seen.
-import { jackTool } from '../../packages/jack-native/test/helpers/peer.ts';
+import { jackTool } from '@jackbay/test-support';
 import { expect, jackServer, portHandle, test } from '../support/fixtures.ts';
 import { arrangeAndSettle, expectEdge, startPeer, stopPeers, zoomOf } from './helpers/graph.ts';
 

@@ -1,4 +1,4 @@
-import { jackTool, pythonPeer } from '../../packages/jack-native/test/helpers/peer.ts';
+import { jackTool, pythonPeer } from '@jackbay/test-support';
 import {
   dragBetween,
   expect,

@@ -1,7 +1,7 @@
 // Wherever a person presses on a port — its dot, its label — and drops on a
 // port, the connection is made and no box moves; a selected box's edges never
 // cover other boxes' ports.
-import { jackTool } from '../../packages/jack-native/test/helpers/peer.ts';
+import { jackTool } from '@jackbay/test-support';
 import {
   expect,
   expectJackConnection,

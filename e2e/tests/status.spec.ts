@@ -1,4 +1,4 @@
-import { python, pythonPeer } from '../../packages/jack-native/test/helpers/peer.ts';
+import { python, pythonPeer } from '@jackbay/test-support';
 import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
 
 function peerTransportState(): string {

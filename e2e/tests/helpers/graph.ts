@@ -3,8 +3,8 @@
 // port markers), read the way a person sees it — from the rendered page.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { type LongPeer, pythonPeer } from '@jackbay/test-support';
 import type { Page } from '@playwright/test';
-import { type LongPeer, pythonPeer } from '../../../packages/jack-native/test/helpers/peer.ts';
 import { expect, jackServer, portHandle } from '../../support/fixtures.ts';
 
 export interface PeerSpec {

@@ -1,5 +1,10 @@
 // A private JACK server for the demo: `jackd --no-realtime -d dummy` under a
 // unique name, so it never touches a server the user runs.
+//
+// Tests start theirs with @jackbay/test-support's startJackServer instead:
+// product code cannot depend on a test package, and the test starter does
+// what only tests need (retrying for one of JACK2's 8 server slots, clearing
+// dead servers' registry entries, the metadata lock, a watchdog process).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';

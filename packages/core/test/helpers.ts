@@ -1,11 +1,17 @@
-// Test helpers for the core service: the library's real-jackd harness, a
+// Test helpers for the core service: the shared real-jackd harness, a
 // Python peer driven line by line, and a mirror that rebuilds the graph from
 // the patch stream the way a renderer does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type JackServer,
+  jackTool,
+  pythonPeer,
+  type StartedJackServer,
+  startJackServer,
+} from '@jackbay/test-support';
 import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
-import { startPrivateServer } from '../src/jackd.js';
 import {
   applyPatch,
   emptyGraph,
@@ -17,20 +23,16 @@ import type { JackbayService } from '../src/service.js';
 
 export {
   type JackServer,
-  startJackServer,
-} from '../../jack-native/test/helpers/jack-server.js';
-export { lockMetadata } from '../../jack-native/test/helpers/metadata-lock.js';
-export {
   jackTool,
   type LongPeer,
+  lockMetadata,
   python,
   pythonJson,
   pythonPeer,
+  type StartedJackServer,
+  startJackServer,
   waitFor,
-} from '../../jack-native/test/helpers/peer.js';
-
-import type { JackServer } from '../../jack-native/test/helpers/jack-server.js';
-import { jackTool, pythonPeer } from '../../jack-native/test/helpers/peer.js';
+} from '@jackbay/test-support';
 
 export const CORE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,35 +45,14 @@ export function isServerLimit(text: string): boolean {
 }
 
 /**
- * A private jackd (dummy driver, unique name) like the library's
- * startJackServer, but one that waits for a free slot when JACK2's limit of
- * 8 servers per machine is reached by other test runs.
+ * A private jackd for the service's tests: the shared starter, waiting up to
+ * SERVER_WAIT_MS for one of JACK2's 8 server slots, with the client timeout
+ * the demo server uses (src/jackd.ts), generous for a busy machine.
  */
-export interface TestServer extends JackServer {
-  readonly process: ChildProcess;
-}
-
-export async function startServer(
+export function startServer(
   options: { name?: string; period?: number } = {},
-): Promise<TestServer> {
-  const deadline = Date.now() + SERVER_WAIT_MS;
-  for (;;) {
-    try {
-      const server = await startPrivateServer({
-        name: `jbcore-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-        ...options,
-      });
-      return {
-        name: server.name,
-        env: { ...process.env, JACK_DEFAULT_SERVER: server.name, JACK_NO_START_SERVER: '1' },
-        stop: () => server.stop(),
-        process: server.process,
-      };
-    } catch (error) {
-      if (!isServerLimit((error as Error).message) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 1000));
-    }
-  }
+): Promise<StartedJackServer> {
+  return startJackServer({ clientTimeoutMs: 2000, startTimeoutMs: SERVER_WAIT_MS, ...options });
 }
 
 /**

@@ -5,10 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import { JackbayService } from '../src/service.js';
-import { GraphMirror, SERVER_WAIT_MS, startServer, type TestServer, waitFor } from './helpers.js';
+import {
+  GraphMirror,
+  SERVER_WAIT_MS,
+  type StartedJackServer,
+  startServer,
+  waitFor,
+} from './helpers.js';
 
 const name = `jbrecover-${process.pid}-${randomBytes(3).toString('hex')}`;
-let server: TestServer | null = null;
+let server: StartedJackServer | null = null;
 const service = new JackbayService({ serverName: name, retryIntervalMs: 200 });
 const mirror = new GraphMirror(service);
 

@@ -16,8 +16,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { type JackServer, startJackServer } from '@jackbay/test-support';
 import { Client, libraryInfo } from '../lib/index.js';
-import { type JackServer, startJackServer } from '../test/helpers/jack-server.js';
 import { type LineChild, lineChild } from './line-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type JackServer, PYTHON, startJackServer } from '@jackbay/test-support';
 import { libraryInfo } from '../lib/index.js';
-import { type JackServer, startJackServer } from '../test/helpers/jack-server.js';
-import { PYTHON } from '../test/helpers/peer.js';
 import { type LineChild, lineChild } from './line-child.js';
 import { type BenchConfig, configArgs, type Operation, ourBench } from './ours.js';
 

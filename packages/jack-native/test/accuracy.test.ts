@@ -3,12 +3,18 @@
 // 10,000 MIDI events it sends, thru and the JS process callback end to end,
 // and our timebase's BBT as its transport_query() reports it. The measured
 // figures are printed (see `report`).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../lib/index.js';
 import { type EnginePeer, peerPort, startEnginePeer } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const RATE = 48000;
 // A long period gives the Python peers slack on a loaded machine; no figure
@@ -17,18 +23,13 @@ const PERIOD = 1024;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: PERIOD });
+  server = await startJackServer({ rate: RATE, period: PERIOD, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
 
 afterAll(async () => {
   await src?.stop();
@@ -41,9 +42,12 @@ const unique = (prefix: string) => `${prefix}${++counter}`;
 const db = (gain: number) => 20 * Math.log10(gain);
 const report = (what: string, value: string) => console.log(`accuracy: ${what}: ${value}`);
 
+const openClient = clientOpener(
+  () => new Client(unique('acc'), { serverName: server.name, noStartServer: true }),
+);
+
 function open(): Client {
-  const client = new Client(unique('acc'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
+  const client = openClient();
   client.activate();
   return client;
 }

@@ -3,6 +3,18 @@
 // the rules around them: JS thread only, never inside a libjack call, settable
 // after activate(), CallbackExit, exceptions, replacement and removal.
 import { isMainThread } from 'node:worker_threads';
+import {
+  type JackServer,
+  jackTool,
+  type LongPeer,
+  lockMetadata,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  python,
+  pythonPeer,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CallbackExit,
@@ -19,10 +31,6 @@ import {
   PROPERTY_DELETED,
   Status,
 } from '../lib/index.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { lockMetadata } from './helpers/metadata-lock.js';
-import { jackTool, type LongPeer, python, pythonPeer, waitFor } from './helpers/peer.js';
 
 // Not jackd's defaults, so values hard-coded in the library cannot pass.
 const RATE = 44100;
@@ -124,7 +132,7 @@ async function command(peer: LongPeer, text: string): Promise<void> {
 let unlockMetadata: (() => void) | undefined;
 beforeAll(async () => {
   unlockMetadata = await lockMetadata();
-  server = await startServerPatiently({ rate: RATE, period: PERIOD });
+  server = await startJackServer({ rate: RATE, period: PERIOD, startTimeoutMs: PATIENT_START_MS });
 }, PATIENT_TIMEOUT);
 afterEach(async () => {
   vi.restoreAllMocks();

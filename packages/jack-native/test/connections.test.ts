@@ -1,21 +1,16 @@
 // Connections both ways: what our API connects and disconnects is seen by
 // jack_lsp and the Python `jack` module, and what they do is seen by us.
+
+import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, JackError, type OwnPort, type Port } from '../lib/index.js';
 import { lspConnections, lspNames, tool } from './fixtures/graph.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 let server: JackServer;
 let peer: PyExec;
-const opened: Client[] = [];
-
-function open(name: string): Client {
-  const client = new Client(name, { serverName: server.name });
-  opened.push(client);
-  return client;
-}
+const open = clientOpener((name: string) => new Client(name, { serverName: server.name }));
 
 // JACK2 applies a connection change to the graph it shows clients at the
 // next cycle: read the result until it shows (or give up after a while).
@@ -45,7 +40,6 @@ min = c.midi_inports.register('min')
 mout = c.midi_outports.register('mout')`);
 });
 afterEach(async () => {
-  for (const client of opened.splice(0)) client.close();
   // Leave the peer's ports unconnected for the next test.
   await peer.run('for p in (ain, aout, min, mout): p.disconnect()');
 });

@@ -3,7 +3,17 @@
 // `src` plays and sends into the graph, `sink` records what we produce.
 // Signals are functions of the absolute frame time, so a recording is checked
 // sample by sample; a recording that lost a cycle (xrun) is taken again.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  type JackServer,
+  jackTool,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
   type OwnPort,
@@ -19,26 +29,18 @@ import {
   type Recording,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { jackTool, waitFor } from './helpers/peer.js';
 
 const RATE = 48000;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: 256 });
+  server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
 
 afterAll(async () => {
   await src?.stop();
@@ -49,9 +51,12 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = (prefix: string) => `${prefix}${++counter}`;
 
+const openClient = clientOpener(
+  () => new Client(unique('eng'), { serverName: server.name, noStartServer: true }),
+);
+
 function open(active = true): Client {
-  const client = new Client(unique('eng'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
+  const client = openClient();
   if (active) client.activate();
   return client;
 }

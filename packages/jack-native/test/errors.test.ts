@@ -1,5 +1,7 @@
 // Bad input: each gives a typed error (JackError with a kind, or TypeError
 // for wrong argument types) and leaves the JACK graph exactly as it was.
+
+import { type JackServer, startJackServer } from '@jackbay/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -12,7 +14,6 @@ import {
 } from '../lib/index.js';
 import { lspGraph } from './fixtures/graph.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
 
 let server: JackServer;
 let peer: PyExec;

@@ -4,10 +4,17 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type JackServer,
+  jackTool,
+  type LongPeer,
+  lockMetadata,
+  pythonJson,
+  pythonPeer,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { lockMetadata } from './helpers/metadata-lock.js';
-import { jackTool, type LongPeer, pythonJson, pythonPeer, waitFor } from './helpers/peer.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_ARGS = ['--import', 'tsx', 'examples/run.ts'];

@@ -1,12 +1,21 @@
 // Module functions and the loaded library: versions, limits, message hooks,
 // clientPid, position2dict, Status, TransportState, libraryInfo, and what
 // happens without libjack or with a libjack that lacks a function.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  pythonJson,
+  pythonPeer,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -28,8 +37,6 @@ import {
   version,
   versionString,
 } from '../lib/index.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { pythonJson, pythonPeer, waitFor } from './helpers/peer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -38,53 +45,18 @@ const WAIT = 10000;
 // One verbose server for the whole file: with `jackd -v`, libjack in each
 // client logs through its info function, which setInfoFunction needs.
 let server: JackServer;
-let jackd: ChildProcess | undefined;
 // Collects libjack's info messages for the whole file (and keeps them off stderr).
 const infoMessages: Array<{ text: string; mainThread: boolean }> = [];
 
-// JACK2 keeps at most 8 servers on a machine: when others run tests too, a
-// start can fail because the registry is full, so keep trying for a while.
-async function startVerboseServer(): Promise<void> {
-  const deadline = Date.now() + 90000;
-  for (;;) {
-    const name = `jblib-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const proc = spawn('jackd', ['-v', '--no-realtime', '-n', name, '-d', 'dummy', '-r', '44100'], {
-      stdio: 'ignore',
-    });
-    jackd = proc;
-    for (let i = 0; i < 10 && proc.exitCode === null; i++) {
-      const waited = spawnSync('jack_wait', ['-s', name, '-w', '-t', '1'], { encoding: 'utf8' });
-      if (waited.status === 0 && proc.exitCode === null) {
-        server = {
-          name,
-          env: { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' },
-          stop: () =>
-            new Promise<void>((resolve) => {
-              if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-              const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
-              proc.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              proc.kill('SIGTERM');
-            }),
-        };
-        return;
-      }
-    }
-    proc.kill('SIGKILL');
-    if (Date.now() > deadline) throw new Error(`verbose jackd '${name}' did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-// If this worker dies before afterAll, do not leave the server behind.
-process.once('exit', () => jackd?.kill('SIGKILL'));
-
 beforeAll(async () => {
-  await startVerboseServer();
+  server = await startJackServer({
+    verbose: true,
+    rate: 44100,
+    period: 1024,
+    startTimeoutMs: PATIENT_START_MS,
+  });
   setInfoFunction((text) => infoMessages.push({ text, mainThread: isMainThread }));
-}, 120000);
+}, PATIENT_TIMEOUT);
 afterAll(async () => {
   setInfoFunction(null);
   setErrorFunction(null);

@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type JackServer, lockMetadata, startJackServer, waitFor } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lspNames } from './fixtures/graph.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = join(PACKAGE, 'test', 'fixtures', 'lifecycle-child.ts');
@@ -182,6 +181,9 @@ describe('starting a server', () => {
     const env: NodeJS.ProcessEnv = { ...server.env, HOME: home, JACK_DEFAULT_SERVER: name };
     delete env.JACK_NO_START_SERVER;
     const started = () => spawnSync('pgrep', ['-f', `jackd.*${name}`], { encoding: 'utf8' }).stdout;
+    // The started server deletes the metadata store all servers share when it
+    // quits: not while another file's metadata test runs.
+    const unlock = await lockMetadata();
     try {
       const child = runChild({ ...server, name, env }, 'autostart');
       expect(await child.next()).toEqual({
@@ -196,9 +198,10 @@ describe('starting a server', () => {
       await waitFor(() => started().trim() === '', 10000, 'the started server to quit');
     } finally {
       for (const pid of started().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      unlock();
       rmSync(home, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // waiting for the lock
 });
 
 describe('the server stopping', () => {

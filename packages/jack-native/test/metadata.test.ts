@@ -1,5 +1,16 @@
 // JACK metadata: writes on Client, module-level reads, the well-known keys,
 // checked against the Python `jack` module in both directions.
+
+import {
+  type JackServer,
+  type LongPeer,
+  lockMetadata,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  pythonJson,
+  pythonPeer,
+  startJackServer,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jackNative from '../lib/index.js';
 import {
@@ -14,10 +25,6 @@ import {
   type OwnPort,
   type Subject,
 } from '../lib/index.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { lockMetadata } from './helpers/metadata-lock.js';
-import { type LongPeer, pythonJson, pythonPeer } from './helpers/peer.js';
 
 let server: JackServer;
 let client: Client;
@@ -32,7 +39,7 @@ const decode = (value: Buffer | undefined) => value?.toString('utf8');
 let unlockMetadata: (() => void) | undefined;
 beforeAll(async () => {
   unlockMetadata = await lockMetadata();
-  server = await startServerPatiently();
+  server = await startJackServer({ startTimeoutMs: PATIENT_START_MS });
   client = new Client('md-main', { serverName: server.name });
   port = client.outports.register('out');
   client.activate();

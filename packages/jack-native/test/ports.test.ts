@@ -1,7 +1,10 @@
 // Port objects: names, renames, aliases, type, UUID, flags, monitoring and
 // latency, for our own ports and for ports of other clients, checked from
 // outside with jack_lsp and the Python `jack` module.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIO_TYPE,
   Client,
@@ -19,18 +22,10 @@ import {
 } from '../lib/index.js';
 import { lspAliases, lspNames, pythonPorts, tool } from './fixtures/graph.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 let server: JackServer;
 let peer: PyExec;
-const opened: Client[] = [];
-
-function open(name: string): Client {
-  const client = new Client(name, { serverName: server.name });
-  opened.push(client);
-  return client;
-}
+const open = clientOpener((name: string) => new Client(name, { serverName: server.name }));
 
 beforeAll(async () => {
   server = await startJackServer();
@@ -43,9 +38,6 @@ min = c.midi_inports.register('min')
 mout = c.midi_outports.register('mout', is_terminal=True)
 jack._lib.jack_port_register(c._ptr, b'mon', jack._AUDIO,
     jack._lib.JackPortIsInput | jack._lib.JackPortCanMonitor, 0)`);
-});
-afterEach(() => {
-  for (const client of opened.splice(0)) client.close();
 });
 afterAll(async () => {
   await peer?.stop();

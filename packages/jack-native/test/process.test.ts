@@ -3,6 +3,15 @@
 // what we play. The callback gets cycle N's inputs and its outputs play in
 // cycle N+1, so a sample the sink hears at frame F must be the one src played
 // at F − period; a cycle JS missed is silent and counted as late.
+
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
+import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallbackExit, Client, JackError, type OwnMidiPort, type OwnPort } from '../lib/index.js';
 import {
@@ -11,25 +20,20 @@ import {
   type Recording,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { waitFor } from './helpers/peer.js';
 
 const PERIOD = 256;
 let server: JackServer;
 let src: EnginePeer;
 let sink: EnginePeer;
-const clients: Client[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: 48000, period: PERIOD });
+  server = await startJackServer({ rate: 48000, period: PERIOD, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   sink = await startEnginePeer(server, 'sink');
 }, PATIENT_TIMEOUT);
 
 afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
   vi.restoreAllMocks();
 });
 
@@ -42,11 +46,9 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = (prefix: string) => `${prefix}${++counter}`;
 
-function open(): Client {
-  const client = new Client(unique('proc'), { serverName: server.name, noStartServer: true });
-  clients.push(client);
-  return client;
-}
+const open = clientOpener(
+  () => new Client(unique('proc'), { serverName: server.name, noStartServer: true }),
+);
 
 /** The value src's framecode plays at absolute frame `frame`. */
 const framecode = (frame: number) => (((frame % 4096) + 4096) % 4096) / 4096;

@@ -6,11 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type JackServer, lockMetadata, pythonJson, startJackServer } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../lib/index.js';
-import { type JackServer, startJackServer } from './helpers/jack-server.js';
-import { lockMetadata } from './helpers/metadata-lock.js';
-import { pythonJson } from './helpers/peer.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const README = readFileSync(join(PACKAGE, 'README.md'), 'utf8');

@@ -3,9 +3,9 @@
 // what only ours promises: zero-copy views, iterables, mlock, argument errors.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { PYTHON } from '@jackbay/test-support';
 import { describe, expect, it } from 'vitest';
 import { JackErrorCode, RingBuffer } from '../lib/index.js';
-import { PYTHON } from './helpers/peer.js';
 
 type Op =
   | ['write', number[]]

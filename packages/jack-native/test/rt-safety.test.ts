@@ -9,10 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnginePeer, startEnginePeer } from './fixtures/engine-peer.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE = join(HERE, '..');
@@ -51,7 +55,7 @@ beforeAll(async () => {
     { encoding: 'utf8' },
   );
   if (built.status !== 0) throw new Error(`building rt-shim failed:\n${built.stderr}`);
-  server = await startServerPatiently({ rate: 48000, period: 256 });
+  server = await startJackServer({ rate: 48000, period: 256, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   await src.run(`audio_out('fc'); play_framecode('fc'); midi_out('mo')`);
 }, PATIENT_TIMEOUT);

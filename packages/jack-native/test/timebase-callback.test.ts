@@ -1,5 +1,14 @@
 // The seed's timebase callback in its asynchronous form, read back through
 // the Python peer's transport_query().
+
+import {
+  type JackServer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  pythonJson,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CallbackExit,
@@ -8,9 +17,6 @@ import {
   type Position,
   type TransportState,
 } from '../lib/index.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { pythonJson, waitFor } from './helpers/peer.js';
 
 const RATE = 48000;
 const BPM = 150;
@@ -20,7 +26,7 @@ const TICKS = 960;
 let server: JackServer;
 const opened: Client[] = [];
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: 256 });
+  server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
 }, PATIENT_TIMEOUT);
 afterAll(async () => {
   for (const client of opened) client.close();

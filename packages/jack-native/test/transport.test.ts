@@ -1,6 +1,15 @@
 // Transport and freewheel: every transport member of Client, checked both
 // ways against the Python `jack` module and JACK's own jack_transport.
 import { spawnSync } from 'node:child_process';
+import {
+  type JackServer,
+  type LongPeer,
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  pythonPeer,
+  startJackServer,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -14,9 +23,6 @@ import {
   STOPPED,
   TransportState,
 } from '../lib/index.js';
-import { PATIENT_TIMEOUT, startServerPatiently } from './fixtures/patient-server.js';
-import type { JackServer } from './helpers/jack-server.js';
-import { type LongPeer, pythonPeer, waitFor } from './helpers/peer.js';
 
 // Not jackd's default rate, so a hard-coded 48000 cannot pass.
 const RATE = 44100;
@@ -28,7 +34,7 @@ let client: Client;
 const peers: LongPeer[] = [];
 
 beforeAll(async () => {
-  server = await startServerPatiently({ rate: RATE, period: 256 });
+  server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
   client = new Client('tp-main', { serverName: server.name });
   client.activate();
 }, PATIENT_TIMEOUT);

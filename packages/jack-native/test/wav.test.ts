@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PYTHON } from '@jackbay/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseWavHeader, WavError, WavReader, WavWriter, wavHeader } from '../examples/wav.js';
-import { PYTHON } from './helpers/peer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jackbay-wav-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

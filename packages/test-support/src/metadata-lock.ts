@@ -7,7 +7,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LOCK = '/tmp/jackbay-jack-metadata.lock';
+// Next to the store it guards: test runs in private /dev/shm namespaces have
+// stores of their own and need not wait for each other.
+const LOCK = '/dev/shm/jackbay-jack-metadata.lock';
 
 function ownerAlive(): boolean {
   try {

@@ -1,11 +1,13 @@
-// A private JACK server per test file: jackd with the dummy driver under a
-// unique name, so test files can run side by side and never touch a user's server.
+// The one jackd starter of the tests: a private server with the dummy driver
+// under a unique name, so test files can run side by side and never touch a
+// user's server.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockMetadata } from './metadata-lock.js';
 
+/** A JACK server the helpers can talk to. */
 export interface JackServer {
   readonly name: string;
   /** Environment for peers (jack_lsp, python3 …) that should use this server. */
@@ -13,12 +15,45 @@ export interface JackServer {
   stop(): Promise<void>;
 }
 
-let counter = 0;
+/** A server started by startJackServer: its jackd process can be killed outright. */
+export interface StartedJackServer extends JackServer {
+  readonly process: ChildProcess;
+}
 
 export interface JackServerOptions {
+  /** A fixed name (to start "the same" server again); a unique one by default. */
+  name?: string;
   rate?: number;
   period?: number;
+  /** jackd's client timeout (-t) in ms; jackd's own default when not given. */
+  clientTimeoutMs?: number;
+  /**
+   * How long to keep trying: on a busy machine JACK2's eight server slots can
+   * all be taken for a while, or jack_wait can give up before a slow jackd is
+   * ready. A beforeAll starting a server needs a hook timeout beyond this.
+   */
+  startTimeoutMs?: number;
+  /** `jackd -v`: libjack in each client then reports through its info function. */
+  verbose?: boolean;
 }
+
+/** The default startTimeoutMs: fits the 20 s hook timeout of the vitest configs. */
+export const START_TIMEOUT_MS = 15_000;
+/** A start timeout for files that must run on a machine crowded with other servers. */
+export const PATIENT_START_MS = 90_000;
+/** beforeAll timeout that leaves room for PATIENT_START_MS. */
+export const PATIENT_TIMEOUT = PATIENT_START_MS + 30_000;
+
+/** The coordinates of a server someone else started (e.g. a global setup). */
+export function jackServerNamed(name: string): JackServer {
+  return {
+    name,
+    env: { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' },
+    stop: async () => {},
+  };
+}
+
+let counter = 0;
 
 const REGISTRY = '/dev/shm/jack-shm-registry';
 const SERVER_ENTRY = /jack-\d+:([^:\0]+):\0/g;
@@ -59,13 +94,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/**
- * Starts a private server, trying again for a while: on a busy machine JACK2's
- * eight server slots can all be taken for a moment, or jack_wait can give up
- * before a slow jackd is ready.
- */
-export async function startJackServer(options: JackServerOptions = {}): Promise<JackServer> {
-  const deadline = Date.now() + 15000;
+/** Starts a private server, trying again until options.startTimeoutMs has passed. */
+export async function startJackServer(options: JackServerOptions = {}): Promise<StartedJackServer> {
+  const deadline = Date.now() + (options.startTimeoutMs ?? START_TIMEOUT_MS);
   for (;;) {
     try {
       return startOnce(options);
@@ -76,25 +107,35 @@ export async function startJackServer(options: JackServerOptions = {}): Promise<
   }
 }
 
-function startOnce(options: JackServerOptions): JackServer {
+function startOnce(options: JackServerOptions): StartedJackServer {
   reclaimDeadServerEntries();
-  const name = `jbtest-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-  const { rate = 48000, period = 256 } = options;
+  const unique = `${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const name = options.name ?? `jbtest-${unique}`;
+  const args = ['--no-realtime', '-n', name];
+  if (options.verbose) args.unshift('-v');
+  if (options.clientTimeoutMs !== undefined) args.push('-t', String(options.clientTimeoutMs));
+  args.push(
+    '-d',
+    'dummy',
+    '-r',
+    String(options.rate ?? 48000),
+    '-p',
+    String(options.period ?? 256),
+  );
   // jackd's stderr goes to a file, not a pipe: a test blocked in a synchronous
   // call (jack_client_close, spawnSync) cannot drain a pipe, and a jackd
   // blocked writing its error messages to a full pipe stalls every client.
-  const logFile = join(tmpdir(), `${name}.log`);
+  // The file is named per start, not per server: a server started again
+  // under the same name must not lose its log to the old one's cleanup.
+  const logFile = join(tmpdir(), `jackd-${name}-${unique}.log`);
   const log = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(
-    'jackd',
-    ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(rate), '-p', String(period)],
-    { stdio: ['ignore', 'ignore', log] },
-  );
+  const child: ChildProcess = spawn('jackd', args, { stdio: ['ignore', 'ignore', log] });
   closeSync(log);
   child.once('exit', () => rmSync(logFile, { force: true }));
   // If the test process dies without stopping the server (a worker killed on
   // a timeout), a watchdog stops it, so no orphaned jackd holds one of JACK's
-  // few server slots.
+  // few server slots; a process that exits (a crash, a hook timeout) stops
+  // it at once.
   spawn(
     'sh',
     [
@@ -104,24 +145,29 @@ function startOnce(options: JackServerOptions): JackServer {
     ],
     { detached: true, stdio: 'ignore' },
   ).unref();
+  const killOnExit = () => child.kill('SIGTERM');
+  process.on('exit', killOnExit);
   const waited = spawnSync('jack_wait', ['-s', name, '-w', '-t', '5'], { encoding: 'utf8' });
   if (waited.status !== 0 || child.exitCode !== null) {
+    process.off('exit', killOnExit);
     child.kill('SIGKILL');
     const stderr = readFileSync(logFile, 'utf8');
     throw new Error(`jackd '${name}' did not start: ${stderr}${waited.stdout}${waited.stderr}`);
   }
-  const env = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' };
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  child.once('exit', () => process.off('exit', killOnExit));
   return {
     name,
-    env,
+    env: jackServerNamed(name).env,
+    process: child,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (gone()) return;
       // A stopping JACK2 server deletes the metadata store that all servers
       // of the user share: never while a test that checks metadata runs.
       const unlock = await lockMetadata();
       try {
         await new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          if (gone()) return resolve();
           const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
           child.once('exit', () => {
             clearTimeout(timer);

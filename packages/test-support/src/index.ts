@@ -1,0 +1,5 @@
+// Test support shared by the packages' tests: private JACK servers, the
+// metadata lock, and peers that check us from outside.
+export * from './jack-server.js';
+export * from './metadata-lock.js';
+export * from './peer.js';
