@@ -5,8 +5,8 @@
 // Just above it, how many of the passed tests passed only on a retry, so a
 // flake that a retry hides stays visible.
 // Exits non-zero if any suite failed or could not run.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,10 +58,11 @@ const reports = join(root, '.test-results');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-// A suite runs only where its package exists.
+// A suite runs only where its package exists. `jack`: its tests start JACK
+// servers and use JACK's metadata store.
 const suites = [
-  { name: 'native', dir: 'packages/jack-native', kind: 'vitest' },
-  { name: 'core', dir: 'packages/core', kind: 'vitest' },
+  { name: 'native', dir: 'packages/jack-native', kind: 'vitest', jack: true },
+  { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
@@ -71,34 +72,94 @@ const suites = [
 // call no test timeout can interrupt) fails the run instead of stalling it.
 const SUITE_TIMEOUT_MS = 15 * 60 * 1000;
 
-function runVitest(suite, report) {
-  return spawnSync(
-    'pnpm',
-    [
-      'exec',
-      'vitest',
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--reporter=${join(root, 'scripts/vitest-retries.mjs')}`,
-      `--outputFile.json=${report}`,
-    ],
-    {
-      cwd: join(root, suite.dir),
-      stdio: 'inherit',
-      timeout: SUITE_TIMEOUT_MS,
-      env: { ...process.env, JACKBAY_RETRIES_FILE: `${report}.retried` },
-    },
-  );
+// JACK2 keeps ONE metadata store per user in /dev/shm, and a server that
+// stops deletes it, under every other server's clients still using it: they
+// crash in libdb (seen here as a vitest worker dying mid-run). So the JACK
+// suites run as two shards side by side, each in a mount namespace with a
+// /dev/shm of its own, and within a shard one file at a time: no server ever
+// stops under another file's clients.
+const SHARDS = 2;
+
+/** Runs a command, its process group killed at the suite timeout; resolves with its exit status. */
+function run(command, args, { cwd, env, logFile }) {
+  return new Promise((resolvePromise) => {
+    const out = logFile ? openSync(logFile, 'w') : 'inherit';
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    const timer = setTimeout(() => {
+      console.error(
+        `${command} ${args.join(' ')}: still running after ${SUITE_TIMEOUT_MS / 60000} min, killed`,
+      );
+      process.kill(-child.pid, 'SIGKILL');
+    }, SUITE_TIMEOUT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise(code ?? (signal ? 128 : 1));
+    });
+  });
 }
 
-function runPlaywright(suite, report) {
-  return spawnSync('pnpm', ['exec', 'playwright', 'test', '--reporter=list,json'], {
-    cwd: join(root, suite.dir),
-    stdio: 'inherit',
-    timeout: SUITE_TIMEOUT_MS,
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+function vitestArgs(report) {
+  return [
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--reporter=${join(root, 'scripts/vitest-retries.mjs')}`,
+    `--outputFile.json=${report}`,
+  ];
+}
+
+const retriesEnv = (report) => ({ JACKBAY_RETRIES_FILE: `${report}.retried` });
+
+/** Resolves with the report files and the worst exit status. */
+async function runVitest(suite, report) {
+  const cwd = join(root, suite.dir);
+  if (!suite.jack || process.env[ISOLATED] === undefined) {
+    const status = await run('pnpm', vitestArgs(report), { cwd, env: retriesEnv(report) });
+    return { reports: [report], status };
+  }
+  const shards = Array.from({ length: SHARDS }, (_, i) => {
+    const shardReport = `${report}.${i + 1}`;
+    const logFile = i === 0 ? undefined : `${shardReport}.log`;
+    const args = [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"',
+      'sh',
+      'pnpm',
+      ...vitestArgs(shardReport),
+      `--shard=${i + 1}/${SHARDS}`,
+      '--maxWorkers=1',
+      '--minWorkers=1',
+    ];
+    return {
+      report: shardReport,
+      logFile,
+      done: run('unshare', args, { cwd, env: retriesEnv(shardReport), logFile }),
+    };
   });
+  const statuses = await Promise.all(shards.map((shard) => shard.done));
+  // The first shard printed as it ran; the others' output follows, whole.
+  for (const shard of shards)
+    if (shard.logFile) process.stdout.write(readFileSync(shard.logFile, 'utf8'));
+  return { reports: shards.map((shard) => shard.report), status: Math.max(...statuses) };
+}
+
+async function runPlaywright(suite, report) {
+  const status = await run('pnpm', ['exec', 'playwright', 'test', '--reporter=list,json'], {
+    cwd: join(root, suite.dir),
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+  });
+  return { reports: [report], status };
 }
 
 function countVitest(report) {
@@ -124,22 +185,30 @@ function countPlaywright(report) {
 
 const total = { passed: 0, failed: 0, skipped: 0, retried: 0 };
 let broken = false;
+// The CLI tests of core run its built bin; built once here, not by each shard.
+if (suites.some((suite) => suite.name === 'core')) {
+  const { buildChanged } = await import('./build-changed.mjs');
+  buildChanged(['@jackbay/core']);
+  process.env.JACKBAY_CORE_BUILT = '1';
+}
 for (const suite of suites) {
   const report = join(reports, `${suite.name}.json`);
   console.log(`\n=== ${suite.name} (${suite.dir}) ===`);
-  const result = suite.kind === 'vitest' ? runVitest(suite, report) : runPlaywright(suite, report);
-  let counts;
-  try {
-    counts = suite.kind === 'vitest' ? countVitest(report) : countPlaywright(report);
-  } catch (error) {
-    console.error(`${suite.name}: no test report (${error.message})`);
-    broken = true;
-    continue;
+  const result =
+    suite.kind === 'vitest' ? await runVitest(suite, report) : await runPlaywright(suite, report);
+  const counts = { passed: 0, failed: 0, skipped: 0, retried: 0 };
+  let missing = false;
+  for (const file of result.reports) {
+    try {
+      const part = suite.kind === 'vitest' ? countVitest(file) : countPlaywright(file);
+      for (const key of Object.keys(counts)) counts[key] += part[key];
+    } catch (error) {
+      console.error(`${suite.name}: no test report (${error.message})`);
+      missing = true;
+    }
   }
-  if (result.error) {
-    console.error(`${suite.name}: ${result.error.message}`);
-    broken = true;
-  } else if (result.status !== 0 && counts.failed === 0) {
+  if (missing) broken = true;
+  else if (result.status !== 0 && counts.failed === 0) {
     console.error(`${suite.name}: runner exited with ${result.status} without a failed test`);
     broken = true;
   }

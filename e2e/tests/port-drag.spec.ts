@@ -62,22 +62,23 @@ function targetFor(p: PortAttrs, all: readonly PortAttrs[]): PortAttrs {
   return found;
 }
 
-test('pressing a port on its dot or its label and dropping on a port connects, and moves no box', async ({
-  app,
-}) => {
-  test.setTimeout(180_000);
-  const peers = await Promise.all(STUDIO.map((s) => startPeer(s)));
-  await expect(portHandle(app, 'hit Reverb:out_R')).toBeVisible();
-  await arrangeAndSettle(app);
-  const ports = (await portsOnPage(app)).filter(
-    (p) => p.name.startsWith('hit ') || p.name.startsWith('system:'),
-  );
-  expect(ports.length).toBeGreaterThanOrEqual(12);
-  const failures: string[] = [];
-  for (const p of ports) {
-    const q = targetFor(p, ports);
-    const [source, destination] = p.direction === 'output' ? [p.name, q.name] : [q.name, p.name];
-    for (const grip of ['dot', 'label'] as const) {
+// One test per grip, so each has the whole timeout for its ~16 drags.
+for (const grip of ['dot', 'label'] as const)
+  test(`pressing a port on its ${grip} and dropping on a port connects, and moves no box`, async ({
+    app,
+  }) => {
+    test.setTimeout(180_000);
+    const peers = await Promise.all(STUDIO.map((s) => startPeer(s)));
+    await expect(portHandle(app, 'hit Reverb:out_R')).toBeVisible();
+    await arrangeAndSettle(app);
+    const ports = (await portsOnPage(app)).filter(
+      (p) => p.name.startsWith('hit ') || p.name.startsWith('system:'),
+    );
+    expect(ports.length).toBeGreaterThanOrEqual(12);
+    const failures: string[] = [];
+    for (const p of ports) {
+      const q = targetFor(p, ports);
+      const [source, destination] = p.direction === 'output' ? [p.name, q.name] : [q.name, p.name];
       await settle(app);
       const before = await boxTransform(app, p.box);
       const from: Point =
@@ -104,10 +105,9 @@ test('pressing a port on its dot or its label and dropping on a port connects, a
       }
       if (moved) await arrangeAndSettle(app);
     }
-  }
-  expect(failures).toEqual([]);
-  await stopPeers(peers);
-});
+    expect(failures).toEqual([]);
+    await stopPeers(peers);
+  });
 
 test("a selected box's edges do not cover other boxes' ports", async ({ app }) => {
   const peers = await Promise.all([

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
+  // scripts/test-all.mjs builds it once for all its shards.
+  if (process.env.JACKBAY_CORE_BUILT === '1') return;
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
   const tsc = createRequire(join(dir, 'package.json')).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
