@@ -7,29 +7,12 @@
 #include <string>
 
 #include "convert.h"
+#include "napi_helpers.h"
 #include "weak_jack.h"
 
 namespace jackbay {
 
 namespace {
-
-Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
-const JackApi& requireLibrary(Napi::Env env) {
-  const JackLibrary& lib = jackLibrary();
-  if (!lib.loaded) throw codedError(env, "ERR_JACK_LIBRARY", lib.loadError);
-  return lib.api;
-}
-
-template <typename Fn>
-Fn requireSymbol(Napi::Env env, Fn fn, const char* name) {
-  if (!fn) throw codedError(env, "ERR_UNSUPPORTED", name);
-  return fn;
-}
 
 // ---- library status
 
@@ -137,12 +120,6 @@ Napi::Value SetInfoFunction(const Napi::CallbackInfo& info) {
 }
 
 // ---- metadata reads
-
-jack_uuid_t subjectArg(const Napi::Value& value) {
-  jack_uuid_t uuid = 0;
-  if (!parseUuid(toString(value), &uuid)) throw codedError(value.Env(), "ERR_BAD_UUID", "invalid UUID");
-  return uuid;
-}
 
 Napi::Array propertyValue(Napi::Env env, const char* data, const char* type) {
   Napi::Array pair = Napi::Array::New(env, 2);
