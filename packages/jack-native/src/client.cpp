@@ -190,7 +190,6 @@ void NativeClient::Close() {
     client_ = nullptr;
   }
   engine_.reset();
-  active_ = false;
   events_.stop();
 }
 
@@ -388,17 +387,13 @@ Napi::Value NativeClient::LastFrameTime(const Napi::CallbackInfo& info) {
 Napi::Value NativeClient::Activate(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   int result = jack().jack_activate(client_);
-  if (result == 0) {
-    active_ = true;
-    events_.setKeepAlive(info.Env(), true);
-  }
+  if (result == 0) events_.setKeepAlive(info.Env(), true);
   return Napi::Number::New(info.Env(), result);
 }
 
 Napi::Value NativeClient::Deactivate(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   int result = jack().jack_deactivate(client_);
-  active_ = false;
   events_.setKeepAlive(info.Env(), false);
   return Napi::Number::New(info.Env(), result);
 }

@@ -196,7 +196,6 @@ class Engine {
   // (oldest first), for benchmarks.
   Napi::Value cycleTimes(Napi::Env env) const;
 
-  TimebaseNode& tempo() { return tempo_; }
   std::atomic<uint64_t> lateCycles{0};
   std::atomic<uint64_t> bridgeMidiLost{0};
   std::atomic<uint64_t> cycles{0};
