@@ -6,6 +6,7 @@
         "src/addon.cpp",
         "src/client.cpp",
         "src/engine.cpp",
+        "src/engine_rt.cpp",
         "src/event_queue.cpp",
         "src/module_functions.cpp",
         "src/weak_jack.cpp"

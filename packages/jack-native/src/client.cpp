@@ -640,12 +640,12 @@ Napi::Value NativeClient::RemoveAllProperties(const Napi::CallbackInfo& info) {
 
 // ---- Notifications
 
-// drainEvents() -> flat array, 10 slots per event:
+// drainEvents() -> flat array, kEventSlots per event (layouts.h):
 // [kind, a, b, d, h1, h2, s1, s2, s3, s4] — see EventKind and the callbacks above.
 Napi::Value NativeClient::DrainEvents(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<Event> events = events_.drain();
-  Napi::Array flat = Napi::Array::New(env, events.size() * 10);
+  Napi::Array flat = Napi::Array::New(env, events.size() * kEventSlots);
   uint32_t i = 0;
   for (const Event& event : events) {
     flat.Set(i++, Napi::Number::New(env, static_cast<int32_t>(event.kind)));
