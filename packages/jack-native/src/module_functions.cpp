@@ -7,6 +7,7 @@
 #include <string>
 
 #include "convert.h"
+#include "layouts.h"
 #include "napi_helpers.h"
 #include "weak_jack.h"
 
@@ -279,6 +280,53 @@ Napi::Value MlockBuffer(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), rc == 0 ? 0 : errno);
 }
 
+// layouts() -> the values of layouts.h, for test/layouts.test.ts to compare with lib/layouts.ts.
+Napi::Value Layouts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto object = [&](std::initializer_list<std::pair<const char*, Napi::Value>> fields) {
+    Napi::Object result = Napi::Object::New(env);
+    for (const auto& [key, value] : fields) result.Set(key, value);
+    return result;
+  };
+  auto number = [&](double value) { return Napi::Number::New(env, value); };
+  auto kind = [&](EventKind k) { return number(static_cast<int32_t>(k)); };
+  return object({
+      {"events", object({{"slots", number(kEventSlots)},
+                         {"kinds", object({{"shutdown", kind(EventKind::Shutdown)},
+                                           {"freewheel", kind(EventKind::Freewheel)},
+                                           {"blocksize", kind(EventKind::Blocksize)},
+                                           {"samplerate", kind(EventKind::Samplerate)},
+                                           {"clientRegistration", kind(EventKind::ClientRegistration)},
+                                           {"portRegistration", kind(EventKind::PortRegistration)},
+                                           {"portConnect", kind(EventKind::PortConnect)},
+                                           {"portRename", kind(EventKind::PortRename)},
+                                           {"graphOrder", kind(EventKind::GraphOrder)},
+                                           {"xrun", kind(EventKind::Xrun)},
+                                           {"propertyChange", kind(EventKind::PropertyChange)}})}})},
+      {"ring", object({{"writeIndex", number(kRingWriteIndexOffset)},
+                       {"readIndex", number(kRingReadIndexOffset)},
+                       {"data", number(kRingDataOffset)}})},
+      {"monitor", object({{"recordHeaderBytes", number(kMonitorRecordHeaderBytes)}})},
+      {"meter", object({{"values", number(kMeterValues)}})},
+      {"bridge", object({{"globalBytes", number(kBridgeGlobalBytes)},
+                         {"slotHeaderBytes", number(kBridgeSlotHeaderBytes)},
+                         {"maxSlots", number(kBridgeMaxSlots)},
+                         {"slotHeader", object({{"state", number(kSlotHeaderState)},
+                                                {"cycle", number(kSlotHeaderCycle)},
+                                                {"frames", number(kSlotHeaderFrames)},
+                                                {"lastFrameTime", number(kSlotHeaderLastFrameTime)}})},
+                         {"slotState", object({{"free", number(kSlotFree)},
+                                               {"ready", number(kSlotReady)},
+                                               {"processing", number(kSlotProcessing)},
+                                               {"done", number(kSlotDone)}})},
+                         {"midiAreaHeaderBytes", number(kMidiAreaHeaderBytes)},
+                         {"midiArea", object({{"count", number(kMidiAreaCount)},
+                                              {"used", number(kMidiAreaUsed)},
+                                              {"lost", number(kMidiAreaLost)}})},
+                         {"midiRecordHeaderBytes", number(kMidiRecordHeaderBytes)}})},
+  });
+}
+
 }  // namespace
 
 void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
@@ -309,6 +357,7 @@ void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
       {"portLatencyRange", PortLatencyRange},
       {"setPortLatencyRange", SetPortLatencyRange},
       {"mlock", MlockBuffer},
+      {"layouts", Layouts},
   };
   for (const auto& f : functions) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
 }
