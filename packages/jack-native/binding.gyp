@@ -8,6 +8,7 @@
         "src/engine.cpp",
         "src/engine_rt.cpp",
         "src/event_queue.cpp",
+        "src/message_hooks.cpp",
         "src/module_functions.cpp",
         "src/weak_jack.cpp"
       ],

@@ -3,11 +3,12 @@
 #include <sys/mman.h>
 
 #include <cstring>
-#include <mutex>
 #include <string>
 
+#include "addon_data.h"
 #include "convert.h"
 #include "layouts.h"
+#include "message_hooks.h"
 #include "napi_helpers.h"
 #include "weak_jack.h"
 
@@ -62,61 +63,17 @@ Napi::Value ClientPid(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fn(name.c_str()));
 }
 
-// ---- libjack's error and info hooks. libjack keeps one global function
-// ---- pointer for each, so the JS callback lives in a process-wide slot.
-
-using MessageTsfn = Napi::TypedThreadSafeFunction<void, std::string, nullptr>;
-
-void deliverMessage(Napi::Env env, Napi::Function callback, void*, std::string* message) {
-  if (env != nullptr && callback != nullptr) callback.Call({Napi::String::New(env, *message)});
-  delete message;
-}
-
-using MessageFn = Napi::TypedThreadSafeFunction<void, std::string, deliverMessage>;
-
-struct MessageHook {
-  std::mutex mutex;
-  MessageFn tsfn;
-  bool set = false;
-
-  void send(const char* text) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (set) tsfn.NonBlockingCall(new std::string(text ? text : ""));
-  }
-};
-
-MessageHook errorHook;
-MessageHook infoHook;
-
-void onJackError(const char* text) { errorHook.send(text); }
-void onJackInfo(const char* text) { infoHook.send(text); }
-
-void replaceHook(Napi::Env env, MessageHook& hook, Napi::Value callback,
-                 void (*setter)(void (*)(const char*)), void (*cFunction)(const char*)) {
-  std::lock_guard<std::mutex> lock(hook.mutex);
-  if (hook.set) {
-    hook.tsfn.Release();
-    hook.set = false;
-  }
-  if (callback.IsFunction()) {
-    hook.tsfn = MessageFn::New(env, callback.As<Napi::Function>(), "jackbay-messages", 0, 1);
-    hook.tsfn.Unref(env);
-    hook.set = true;
-    setter(cFunction);
-  } else {
-    setter(nullptr);  // JACK2 and PipeWire restore their default printer
-  }
-}
+// ---- libjack's error and info hooks (message_hooks.h)
 
 Napi::Value SetErrorFunction(const Napi::CallbackInfo& info) {
-  const JackApi& api = requireLibrary(info.Env());
-  replaceHook(info.Env(), errorHook, info[0], api.jack_set_error_function, onJackError);
+  requireLibrary(info.Env());
+  setMessageHook(info.Env(), info.Env().GetInstanceData<AddonData>()->messageHooks, MessageKind::Error, info[0]);
   return info.Env().Undefined();
 }
 
 Napi::Value SetInfoFunction(const Napi::CallbackInfo& info) {
-  const JackApi& api = requireLibrary(info.Env());
-  replaceHook(info.Env(), infoHook, info[0], api.jack_set_info_function, onJackInfo);
+  requireLibrary(info.Env());
+  setMessageHook(info.Env(), info.Env().GetInstanceData<AddonData>()->messageHooks, MessageKind::Info, info[0]);
   return info.Env().Undefined();
 }
 
