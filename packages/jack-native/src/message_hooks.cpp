@@ -62,7 +62,7 @@ void publish(MessageKind kind) {
 }
 
 // With the lock held: takes `hook` out of its channel and releases its function once.
-void remove(MessageKind kind, MessageHook& hook) {
+void removeHook(MessageKind kind, MessageHook& hook) {
   if (!hook.set) return;
   auto& owners = registry().channels[static_cast<int>(kind)].owners;
   owners.erase(std::remove(owners.begin(), owners.end(), &hook), owners.end());
@@ -90,7 +90,7 @@ void deliverMessage(Napi::Env env, Napi::Function callback, void*, std::string* 
 void setMessageHook(Napi::Env env, MessageHooks& hooks, MessageKind kind, Napi::Value callback) {
   std::lock_guard<std::mutex> lock(registry().mutex);
   MessageHook& hook = hookOf(hooks, kind);
-  remove(kind, hook);
+  removeHook(kind, hook);
   if (!callback.IsFunction()) return;
   hook.tsfn = MessageFn::New(env, callback.As<Napi::Function>(), "jackbay-messages", 0, 1);
   hook.tsfn.Unref(env);
@@ -101,8 +101,8 @@ void setMessageHook(Napi::Env env, MessageHooks& hooks, MessageKind kind, Napi::
 
 void removeMessageHooks(MessageHooks& hooks) {
   std::lock_guard<std::mutex> lock(registry().mutex);
-  remove(MessageKind::Error, hooks.error);
-  remove(MessageKind::Info, hooks.info);
+  removeHook(MessageKind::Error, hooks.error);
+  removeHook(MessageKind::Info, hooks.info);
 }
 
 }  // namespace jackbay
