@@ -6,7 +6,9 @@
         "src/addon.cpp",
         "src/client.cpp",
         "src/engine.cpp",
+        "src/engine_rt.cpp",
         "src/event_queue.cpp",
+        "src/message_hooks.cpp",
         "src/module_functions.cpp",
         "src/weak_jack.cpp"
       ],

@@ -4,6 +4,7 @@
 // Every change rebuilds the plan description and hands it to the addon, which
 // publishes it to the realtime thread without locks (src/engine.cpp).
 import { JackError } from './errors.js';
+import { METER_VALUES, MONITOR_RECORD_HEADER_BYTES } from './layouts.js';
 import type { NativeClient, PortHandle } from './native.js';
 import { MIDI_TYPE, OwnPort, type Port } from './port.js';
 import { ProcessBridge, type ProcessCallback } from './process.js';
@@ -89,18 +90,19 @@ export class MidiMonitor implements Node {
   drain(fn: (time: number, data: Uint8Array) => void): number {
     const ring = this.ring;
     let count = 0;
-    const header = new Uint8Array(8);
+    const headerBytes = MONITOR_RECORD_HEADER_BYTES;
+    const header = new Uint8Array(headerBytes);
     const view = new DataView(header.buffer);
     let scratch = new Uint8Array(64);
-    while (ring.readSpace >= 8) {
+    while (ring.readSpace >= headerBytes) {
       const [first, second] = ring.readBuffers;
-      copyFrom(first, second, 0, header, 8);
+      copyFrom(first, second, 0, header, headerBytes);
       const time = view.getUint32(0, true);
       const size = view.getUint32(4, true);
-      if (ring.readSpace < 8 + size) break; // cannot happen: records are published whole
+      if (ring.readSpace < headerBytes + size) break; // cannot happen: records are published whole
       if (scratch.length < size) scratch = new Uint8Array(size * 2);
-      copyFrom(first, second, 8, scratch, size);
-      ring.readAdvance(8 + size);
+      copyFrom(first, second, headerBytes, scratch, size);
+      ring.readAdvance(headerBytes + size);
       fn(time, scratch.subarray(0, size));
       count++;
     }
@@ -484,12 +486,12 @@ export class Engine {
 
   meterIndex(tap: MeterTap): number {
     const index = this.#meters.indexOf(tap);
-    return index < 0 ? -1 : index * 3;
+    return index < 0 ? -1 : index * METER_VALUES;
   }
 
   /** [peak, rms, clips] per tap in `meters` order, linear values since the last call. */
   readMeters(out?: Float32Array): Float32Array {
-    const needed = this.#meters.length * 3;
+    const needed = this.#meters.length * METER_VALUES;
     const result = out && out.length >= needed ? out : new Float32Array(needed);
     if (this.#meters.length > 0) this.host.native.engineReadMeters(result);
     return result;

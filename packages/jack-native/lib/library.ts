@@ -105,13 +105,18 @@ function checkCallback(callback: unknown, what: string): ((message: string) => v
   return callback as (message: string) => void;
 }
 
-/** Receives libjack's error messages (on the JS thread); null restores stderr. */
+/**
+ * Receives libjack's error messages (on the JS thread); null restores stderr.
+ * libjack has one hook per process: with worker threads, the thread that set
+ * its function last gets the messages, and when it sets null or ends, the
+ * thread before it gets them again.
+ */
 export function setErrorFunction(callback?: ((message: string) => void) | null): void {
   const fn = checkCallback(callback, 'setErrorFunction');
   call(() => native.setErrorFunction(fn));
 }
 
-/** Receives libjack's info messages (on the JS thread); null restores stderr. */
+/** Receives libjack's info messages (on the JS thread), per thread as setErrorFunction; null restores stderr. */
 export function setInfoFunction(callback?: ((message: string) => void) | null): void {
   const fn = checkCallback(callback, 'setInfoFunction');
   call(() => native.setInfoFunction(fn));

@@ -157,6 +157,8 @@ export interface NativeAddon {
   portLatencyRange(handle: PortHandle, playback: boolean): [number, number];
   setPortLatencyRange(handle: PortHandle, playback: boolean, min: number, max: number): void;
   mlock(buffer: ArrayBuffer): number;
+  /** The layouts of src/layouts.h, in the shape of LAYOUTS in lib/layouts.ts. */
+  layouts(): unknown;
 }
 
 // Errors thrown by the addon carry a code; the TS layer turns them into

@@ -3,6 +3,7 @@
 // off() and the set*Callback methods install.
 import type { Engine } from './engine.js';
 import { CallbackExit, JackError } from './errors.js';
+import { EVENT_KINDS, EVENT_SLOTS } from './layouts.js';
 import { native } from './native.js';
 import type { Port } from './port.js';
 import type { PortRegistry } from './port-registry.js';
@@ -34,35 +35,8 @@ export interface ListenerOptions {
   onlyAvailable?: boolean;
 }
 
-// Event kinds and slot layout of NativeClient.drainEvents (src/client.cpp).
-enum Kind {
-  Shutdown = 0,
-  Freewheel = 1,
-  Blocksize = 2,
-  Samplerate = 3,
-  ClientRegistration = 4,
-  PortRegistration = 5,
-  PortConnect = 6,
-  PortRename = 7,
-  GraphOrder = 8,
-  Xrun = 9,
-  PropertyChange = 10,
-}
-const SLOTS = 10;
-
-const EVENT_NAMES: readonly ClientEvent[] = [
-  'shutdown',
-  'freewheel',
-  'blocksize',
-  'samplerate',
-  'clientRegistration',
-  'portRegistration',
-  'portConnect',
-  'portRename',
-  'graphOrder',
-  'xrun',
-  'propertyChange',
-];
+// Every event name, in kind order.
+const EVENT_NAMES = Object.keys(EVENT_KINDS) as ClientEvent[];
 
 interface CallbackSetter {
   readonly method: string;
@@ -187,8 +161,8 @@ export class Notifications {
   deliver(flat: Array<number | string>): void {
     const target = this.#target;
     const { ports } = target;
-    for (let i = 0; i < flat.length; i += SLOTS) {
-      const kind = flat[i] as Kind;
+    for (let i = 0; i < flat.length; i += EVENT_SLOTS) {
+      const kind = flat[i] as number;
       const a = flat[i + 1] as number;
       const b = flat[i + 2] as number;
       const d = flat[i + 3] as number;
@@ -199,30 +173,30 @@ export class Notifications {
       const s3 = flat[i + 8] as string;
       const s4 = flat[i + 9] as string;
       switch (kind) {
-        case Kind.Shutdown:
+        case EVENT_KINDS.shutdown:
           target.shutDown();
           this.#emit('shutdown', [new Status(a), s1]);
           break;
-        case Kind.Freewheel:
+        case EVENT_KINDS.freewheel:
           this.#emit('freewheel', [a !== 0]);
           break;
-        case Kind.Blocksize:
+        case EVENT_KINDS.blocksize:
           target.engine?.blocksizeChanged();
           this.#emit('blocksize', [a]);
           break;
-        case Kind.Samplerate:
+        case EVENT_KINDS.samplerate:
           this.#emit('samplerate', [a]);
           break;
-        case Kind.ClientRegistration:
+        case EVENT_KINDS.clientRegistration:
           this.#emit('clientRegistration', [s1, a !== 0]);
           break;
-        case Kind.PortRegistration: {
+        case EVENT_KINDS.portRegistration: {
           const port = ports.fromEvent(h1, s1, s2, b, a === 0);
           this.#emit('portRegistration', [port, a !== 0], port === null);
           if (port && a === 0) ports.forget(port);
           break;
         }
-        case Kind.PortConnect: {
+        case EVENT_KINDS.portConnect: {
           const portA = ports.fromEvent(h1, s1, s2, Math.floor(a / 2));
           const portB = ports.fromEvent(h2, s3, s4, b);
           this.#emit(
@@ -233,7 +207,7 @@ export class Notifications {
           target.engine?.onPortConnect(portA, portB, (a & 1) !== 0);
           break;
         }
-        case Kind.PortRename: {
+        case EVENT_KINDS.portRename: {
           const port = ports.fromEvent(h1, s3, s4, b);
           if (port) {
             port._setName(s3);
@@ -242,13 +216,13 @@ export class Notifications {
           this.#emit('portRename', [port, s1, s2], port === null);
           break;
         }
-        case Kind.GraphOrder:
+        case EVENT_KINDS.graphOrder:
           this.#emit('graphOrder', []);
           break;
-        case Kind.Xrun:
+        case EVENT_KINDS.xrun:
           this.#emit('xrun', [d]);
           break;
-        case Kind.PropertyChange:
+        case EVENT_KINDS.propertyChange:
           this.#emit('propertyChange', [s1, s2, a]);
           break;
       }

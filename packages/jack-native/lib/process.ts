@@ -8,23 +8,20 @@
 // late cycle; it never waits. When JS falls behind, it runs the callback for
 // the newest cycle only: the inputs of the cycles in between (their MIDI
 // events too) are dropped, as their outputs could no longer play in time.
-// Layout (mirrored in src/engine.cpp):
-//   64 bytes global, then per slot 32 bytes: state i32, cycle u32, frames u32, lastFrameTime u32
-//   then per slot: audio in (maxFrames f32 per port), audio out, MIDI in areas, MIDI out areas
-//   MIDI area: count u32, used u32, lost u32, reserved u32, records [time u32][size u32][bytes padded to 4]
+// The shared memory's layout is BRIDGE in lib/layouts.ts (src/layouts.h).
 import { CallbackExit, JackError } from './errors.js';
+import { BRIDGE } from './layouts.js';
 import type { PortHandle } from './native.js';
 import type { OwnPort } from './port.js';
 
 const SLOTS = 4;
-const GLOBAL_BYTES = 64;
-const SLOT_HEADER_BYTES = 32;
 const MIDI_AREA_BYTES = 32768;
-const MIDI_HEADER_BYTES = 16;
-const FREE = 0;
-const READY = 1;
-const PROCESSING = 2;
-const DONE = 3;
+const { globalBytes: GLOBAL_BYTES, slotHeaderBytes: SLOT_HEADER_BYTES } = BRIDGE;
+const { midiAreaHeaderBytes: MIDI_HEADER_BYTES, midiRecordHeaderBytes: RECORD_HEADER_BYTES } =
+  BRIDGE;
+const { free: FREE, ready: READY, processing: PROCESSING, done: DONE } = BRIDGE.slotState;
+const { cycle: CYCLE, frames: FRAMES, lastFrameTime: LAST_FRAME_TIME } = BRIDGE.slotHeader;
+const { count: COUNT, used: USED, lost: LOST } = BRIDGE.midiArea;
 
 export type ProcessCallback = (frames: number) => void;
 
@@ -127,7 +124,7 @@ export class ProcessBridge {
     let newestCycle = 0;
     for (let slot = 0; slot < SLOTS; slot++) {
       if (Atomics.load(this.#state, this.#stateIndex(slot)) !== READY) continue;
-      const cycle = this.#header[this.#stateIndex(slot) + 1] ?? 0;
+      const cycle = this.#header[this.#headerIndex(slot) + CYCLE] ?? 0;
       if (newest < 0 || ((cycle - newestCycle) | 0) > 0) {
         newest = slot;
         newestCycle = cycle;
@@ -141,7 +138,7 @@ export class ProcessBridge {
     if (Atomics.compareExchange(this.#state, this.#stateIndex(newest), READY, PROCESSING) !== READY)
       return;
     this.#current = newest;
-    this.#frames = this.#header[this.#stateIndex(newest) + 2] ?? 0;
+    this.#frames = this.#header[this.#headerIndex(newest) + FRAMES] ?? 0;
     this.#lastMidiTime = this.ports.midiOut.map(() => -1);
     const views = this.#audioViews[newest] ?? [];
     for (let i = this.ports.audioIn.length; i < views.length; i++)
@@ -164,7 +161,7 @@ export class ProcessBridge {
   /** The frame time at the start of the cycle being processed. */
   get lastFrameTime(): number {
     this.#requireCallback();
-    return this.#header[this.#stateIndex(this.#current) + 3] ?? 0;
+    return this.#header[this.#headerIndex(this.#current) + LAST_FRAME_TIME] ?? 0;
   }
 
   // ---- per-port access, valid inside the callback only
@@ -186,8 +183,8 @@ export class ProcessBridge {
     const slot = this.#slotOf(port);
     if (slot.kind === 'midiOut') {
       const area = this.#midiArea(slot);
-      this.#view.setUint32(area, 0, true);
-      this.#view.setUint32(area + 4, 0, true);
+      this.#view.setUint32(area + COUNT, 0, true);
+      this.#view.setUint32(area + USED, 0, true);
       this.#lastMidiTime[slot.index] = -1;
     } else if (slot.kind === 'audioOut') {
       this.getArray(port).fill(0);
@@ -204,26 +201,27 @@ export class ProcessBridge {
     if (slot.kind !== 'midiIn')
       throw new JackError(`'${port.name}' is not a MIDI input port`, 'wrong-direction');
     const area = this.#midiArea(slot);
-    const count = this.#view.getUint32(area, true);
+    const count = this.#view.getUint32(area + COUNT, true);
     let offset = area + MIDI_HEADER_BYTES;
     for (let i = 0; i < count; i++) {
       const time = this.#view.getUint32(offset, true);
       const size = this.#view.getUint32(offset + 4, true);
-      yield [time, this.#bytes.subarray(offset + 8, offset + 8 + size)];
-      offset += 8 + ((size + 3) & ~3);
+      const data = offset + RECORD_HEADER_BYTES;
+      yield [time, this.#bytes.subarray(data, data + size)];
+      offset = data + ((size + 3) & ~3);
     }
   }
 
   lostMidiEvents(port: OwnPort): number {
     const slot = this.#slotOf(port);
-    return slot.kind === 'midiIn' ? this.#view.getUint32(this.#midiArea(slot) + 8, true) : 0;
+    return slot.kind === 'midiIn' ? this.#view.getUint32(this.#midiArea(slot) + LOST, true) : 0;
   }
 
   maxEventSize(port: OwnPort): number {
     const slot = this.#slotOf(port);
     if (slot.kind !== 'midiOut') return 0;
-    const used = this.#view.getUint32(this.#midiArea(slot) + 4, true);
-    return Math.max(0, MIDI_AREA_BYTES - MIDI_HEADER_BYTES - used - 8);
+    const used = this.#view.getUint32(this.#midiArea(slot) + USED, true);
+    return Math.max(0, MIDI_AREA_BYTES - MIDI_HEADER_BYTES - used - RECORD_HEADER_BYTES);
   }
 
   reserveMidiEvent(port: OwnPort, time: number, size: number): Uint8Array {
@@ -238,15 +236,16 @@ export class ProcessBridge {
     if (time >= this.#frames || time < last || size > this.maxEventSize(port))
       return new Uint8Array(0);
     const area = this.#midiArea(slot);
-    const count = this.#view.getUint32(area, true);
-    const used = this.#view.getUint32(area + 4, true);
+    const count = this.#view.getUint32(area + COUNT, true);
+    const used = this.#view.getUint32(area + USED, true);
     const offset = area + MIDI_HEADER_BYTES + used;
     this.#view.setUint32(offset, time, true);
     this.#view.setUint32(offset + 4, size, true);
-    this.#view.setUint32(area, count + 1, true);
-    this.#view.setUint32(area + 4, used + 8 + ((size + 3) & ~3), true);
+    this.#view.setUint32(area + COUNT, count + 1, true);
+    this.#view.setUint32(area + USED, used + RECORD_HEADER_BYTES + ((size + 3) & ~3), true);
     this.#lastMidiTime[slot.index] = time;
-    return this.#bytes.subarray(offset + 8, offset + 8 + size);
+    const data = offset + RECORD_HEADER_BYTES;
+    return this.#bytes.subarray(data, data + size);
   }
 
   writeMidiEvent(port: OwnPort, time: number, data: ArrayLike<number>): void {
@@ -303,8 +302,13 @@ export class ProcessBridge {
     return this.#headerBytes + slot * this.#slotBytes;
   }
 
-  #stateIndex(slot: number): number {
+  /** Index of a slot's header in the Int32/Uint32 views. */
+  #headerIndex(slot: number): number {
     return (GLOBAL_BYTES + slot * SLOT_HEADER_BYTES) / 4;
+  }
+
+  #stateIndex(slot: number): number {
+    return this.#headerIndex(slot) + BRIDGE.slotHeader.state;
   }
 }
 

@@ -4,12 +4,13 @@
 // Electron (whose V8 sandbox forbids views onto foreign memory), and the
 // native engine can share it with JACK's realtime thread.
 import { JackErrorCode } from './errors.js';
+import { RING } from './layouts.js';
 import { native } from './native.js';
 
-// Byte offsets: write index, read index (on separate cache lines), then data.
-const WRITE_INDEX = 0;
-const READ_INDEX = 64 / 4;
-const DATA_OFFSET = 128;
+// Int32 indices of the write and read index, and the data's byte offset.
+const WRITE_INDEX = RING.writeIndex / 4;
+const READ_INDEX = RING.readIndex / 4;
+const DATA_OFFSET = RING.data;
 
 type Bytes = ArrayBufferView | ArrayBuffer | Iterable<number>;
 

@@ -1,7 +1,7 @@
 // The Python module's sync and timebase callbacks, asynchronous. JACK calls
 // both from its realtime thread, where JavaScript cannot run: the engine
 // records each question, the client answers it here on the JS thread when
-// woken, and the engine gives JACK the latest answer (src/engine.cpp).
+// woken, and the engine gives JACK the latest answer (src/engine_rt.cpp).
 import { CallbackExit, JackErrorCode } from './errors.js';
 import type { NativeClient } from './native.js';
 import { checkCallback } from './notifications.js';

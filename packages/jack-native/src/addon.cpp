@@ -14,6 +14,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     // Process exit or worker teardown with clients still open: close them
     // while the environment can still release their thread-safe functions.
     while (!data->openClients.empty()) (*data->openClients.begin())->Close();
+    // libjack's hooks are process-wide: it must stop calling into this
+    // environment before its functions and this AddonData go away.
+    removeMessageHooks(data->messageHooks);
   });
 
   Napi::Function client = NativeClient::Init(env);

@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "message_hooks.h"
+
 namespace jackbay {
 
 class NativeClient;
@@ -14,6 +16,9 @@ struct AddonData {
   // Open clients, closed by the environment cleanup hook at exit so libjack
   // never calls into a torn-down environment.
   std::set<NativeClient*> openClients;
+  // This environment's functions for libjack's error and info messages,
+  // removed by the cleanup hook before this struct is freed.
+  MessageHooks messageHooks;
 };
 
 }  // namespace jackbay

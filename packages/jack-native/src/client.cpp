@@ -7,17 +7,11 @@
 #include <string>
 
 #include "convert.h"
+#include "napi_helpers.h"
 
 namespace jackbay {
 
 namespace {
-
-// Thrown where the TS layer needs a machine-readable reason.
-Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
 
 jack_position_t positionFromObject(const Napi::Object& object) {
   jack_position_t pos;
@@ -139,8 +133,7 @@ Napi::Function NativeClient::Init(Napi::Env env) {
 NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeClient>(info) {
   Napi::Env env = info.Env();
   addon_ = env.GetInstanceData<AddonData>();
-  const JackLibrary& lib = jackLibrary();
-  if (!lib.loaded) throw codedError(env, "ERR_JACK_LIBRARY", lib.loadError);
+  requireLibrary(env);
 
   std::string name = toString(info[0]);
   bool useExactName = info[1].ToBoolean();
@@ -197,7 +190,6 @@ void NativeClient::Close() {
     client_ = nullptr;
   }
   engine_.reset();
-  active_ = false;
   events_.stop();
 }
 
@@ -352,8 +344,8 @@ Napi::Value NativeClient::Name(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeClient::Uuid(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
-  if (!jack().jack_client_get_uuid) throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_client_get_uuid");
-  return takeString(info.Env(), jack().jack_client_get_uuid(client_));
+  auto fn = requireSymbol(info.Env(), jack().jack_client_get_uuid, "jack_client_get_uuid");
+  return takeString(info.Env(), fn(client_));
 }
 
 Napi::Value NativeClient::Samplerate(const Napi::CallbackInfo& info) {
@@ -395,17 +387,13 @@ Napi::Value NativeClient::LastFrameTime(const Napi::CallbackInfo& info) {
 Napi::Value NativeClient::Activate(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   int result = jack().jack_activate(client_);
-  if (result == 0) {
-    active_ = true;
-    events_.setKeepAlive(info.Env(), true);
-  }
+  if (result == 0) events_.setKeepAlive(info.Env(), true);
   return Napi::Number::New(info.Env(), result);
 }
 
 Napi::Value NativeClient::Deactivate(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   int result = jack().jack_deactivate(client_);
-  active_ = false;
   events_.setKeepAlive(info.Env(), false);
   return Napi::Number::New(info.Env(), result);
 }
@@ -427,18 +415,16 @@ Napi::Value NativeClient::SetFreewheel(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeClient::GetUuidForClientName(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
-  if (!jack().jack_get_uuid_for_client_name)
-    throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_get_uuid_for_client_name");
+  auto fn = requireSymbol(info.Env(), jack().jack_get_uuid_for_client_name, "jack_get_uuid_for_client_name");
   std::string name = toString(info[0]);
-  return takeString(info.Env(), jack().jack_get_uuid_for_client_name(client_, name.c_str()));
+  return takeString(info.Env(), fn(client_, name.c_str()));
 }
 
 Napi::Value NativeClient::GetClientNameByUuid(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
-  if (!jack().jack_get_client_name_by_uuid)
-    throw codedError(info.Env(), "ERR_UNSUPPORTED", "jack_get_client_name_by_uuid");
+  auto fn = requireSymbol(info.Env(), jack().jack_get_client_name_by_uuid, "jack_get_client_name_by_uuid");
   std::string uuid = toString(info[0]);
-  return takeString(info.Env(), jack().jack_get_client_name_by_uuid(client_, uuid.c_str()));
+  return takeString(info.Env(), fn(client_, uuid.c_str()));
 }
 
 // ---- Connections and ports
@@ -518,8 +504,8 @@ Napi::Value NativeClient::PortRename(const Napi::CallbackInfo& info) {
   CheckUsable(env);
   jack_port_t* port = toPort(info[0]);
   std::string name = toString(info[1]);
-  if (!jack().jack_port_rename) throw codedError(env, "ERR_UNSUPPORTED", "jack_port_rename");
-  return Napi::Number::New(env, jack().jack_port_rename(client_, port, name.c_str()));
+  auto fn = requireSymbol(env, jack().jack_port_rename, "jack_port_rename");
+  return Napi::Number::New(env, fn(client_, port, name.c_str()));
 }
 
 Napi::Value NativeClient::PortIsMine(const Napi::CallbackInfo& info) {
@@ -611,23 +597,11 @@ Napi::Value NativeClient::ReleaseTimebase(const Napi::CallbackInfo& info) {
 
 // ---- Metadata writes
 
-namespace {
-jack_uuid_t subjectArg(const Napi::Value& value) {
-  jack_uuid_t uuid = 0;
-  if (!parseUuid(toString(value), &uuid)) throw codedError(value.Env(), "ERR_BAD_UUID", "invalid UUID");
-  return uuid;
-}
-
-void requireMetadata(Napi::Env env, const void* symbol, const char* name) {
-  if (!symbol) throw codedError(env, "ERR_UNSUPPORTED", name);
-}
-}  // namespace
-
 // setProperty(subject, key, value: string | Buffer, type) -> int
 Napi::Value NativeClient::SetProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env);
-  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_set_property), "jack_set_property");
+  auto set = requireSymbol(env, jack().jack_set_property, "jack_set_property");
   jack_uuid_t subject = subjectArg(info[0]);
   std::string key = toString(info[1]);
   std::string value;
@@ -638,42 +612,40 @@ Napi::Value NativeClient::SetProperty(const Napi::CallbackInfo& info) {
     value = toString(info[2]);
   }
   std::string type = toString(info[3]);
-  return Napi::Number::New(env, jack().jack_set_property(client_, subject, key.c_str(), value.c_str(),
-                                                         type.empty() ? nullptr : type.c_str()));
+  return Napi::Number::New(env, set(client_, subject, key.c_str(), value.c_str(), type.empty() ? nullptr : type.c_str()));
 }
 
 Napi::Value NativeClient::RemoveProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env);
-  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_property), "jack_remove_property");
+  auto remove = requireSymbol(env, jack().jack_remove_property, "jack_remove_property");
   jack_uuid_t subject = subjectArg(info[0]);
   std::string key = toString(info[1]);
-  return Napi::Number::New(env, jack().jack_remove_property(client_, subject, key.c_str()));
+  return Napi::Number::New(env, remove(client_, subject, key.c_str()));
 }
 
 Napi::Value NativeClient::RemoveProperties(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env);
-  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_properties), "jack_remove_properties");
-  return Napi::Number::New(env, jack().jack_remove_properties(client_, subjectArg(info[0])));
+  auto remove = requireSymbol(env, jack().jack_remove_properties, "jack_remove_properties");
+  return Napi::Number::New(env, remove(client_, subjectArg(info[0])));
 }
 
 Napi::Value NativeClient::RemoveAllProperties(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckUsable(env);
-  requireMetadata(env, reinterpret_cast<const void*>(jack().jack_remove_all_properties),
-                  "jack_remove_all_properties");
-  return Napi::Number::New(env, jack().jack_remove_all_properties(client_));
+  auto remove = requireSymbol(env, jack().jack_remove_all_properties, "jack_remove_all_properties");
+  return Napi::Number::New(env, remove(client_));
 }
 
 // ---- Notifications
 
-// drainEvents() -> flat array, 10 slots per event:
+// drainEvents() -> flat array, kEventSlots per event (layouts.h):
 // [kind, a, b, d, h1, h2, s1, s2, s3, s4] — see EventKind and the callbacks above.
 Napi::Value NativeClient::DrainEvents(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<Event> events = events_.drain();
-  Napi::Array flat = Napi::Array::New(env, events.size() * 10);
+  Napi::Array flat = Napi::Array::New(env, events.size() * kEventSlots);
   uint32_t i = 0;
   for (const Event& event : events) {
     flat.Set(i++, Napi::Number::New(env, static_cast<int32_t>(event.kind)));

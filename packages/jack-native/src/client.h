@@ -122,7 +122,6 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
 
   AddonData* addon_ = nullptr;
   jack_client_t* client_ = nullptr;
-  bool active_ = false;
   std::atomic<bool> zombie_{false};  // the server shut this client down
   // The same fact in JS-owned memory, so JS can check it without a native call.
   Napi::Reference<Napi::Int32Array> stateRef_;

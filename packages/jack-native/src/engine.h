@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <vector>
@@ -22,6 +23,14 @@
 #include "weak_jack.h"
 
 namespace jackbay {
+
+// CLOCK_MONOTONIC is read through the vDSO: no system call, no lock, so the
+// realtime thread may time itself with it.
+inline uint64_t nowNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 // Memory owned by JS (an ArrayBuffer) that the realtime thread uses: the
 // reference keeps it alive until the last plan using it is freed.
@@ -169,12 +178,12 @@ class Engine {
   Engine(jack_client_t* client, EventQueue* wake);
   ~Engine();
 
-  // ---- realtime thread
+  // ---- realtime thread (engine_rt.cpp)
   void process(jack_nframes_t frames);
   void timebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos);
   int sync(jack_transport_state_t state, jack_position_t* pos);
 
-  // ---- JS thread
+  // ---- JS thread (engine.cpp)
   // Builds a plan from a JS description (see lib/engine.ts) and publishes it.
   void update(Napi::Env env, const Napi::Object& spec);
   // Writes peak, RMS and clip count of each meter of the current spec into `out`.
@@ -196,7 +205,6 @@ class Engine {
   // (oldest first), for benchmarks.
   Napi::Value cycleTimes(Napi::Env env) const;
 
-  TimebaseNode& tempo() { return tempo_; }
   std::atomic<uint64_t> lateCycles{0};
   std::atomic<uint64_t> bridgeMidiLost{0};
   std::atomic<uint64_t> cycles{0};

@@ -17,21 +17,9 @@
 #include <thread>
 #include <vector>
 
-namespace jackbay {
+#include "layouts.h"
 
-enum class EventKind : int32_t {
-  Shutdown = 0,
-  Freewheel = 1,
-  Blocksize = 2,
-  Samplerate = 3,
-  ClientRegistration = 4,
-  PortRegistration = 5,
-  PortConnect = 6,
-  PortRename = 7,
-  GraphOrder = 8,
-  Xrun = 9,
-  PropertyChange = 10,
-};
+namespace jackbay {
 
 struct Event {
   explicit Event(EventKind k) : kind(k) {}
@@ -40,7 +28,7 @@ struct Event {
   int64_t b = 0;  // second port's flags for PortConnect
   double d = 0;   // xrun delay in µs
   double h1 = 0, h2 = 0;  // port handles (see convert.h), 0 when unavailable
-  std::string s1, s2, s3, s4;  // names, reasons, types (see Client::drainEvents)
+  std::string s1, s2, s3, s4;  // names, reasons, types (see NativeClient::DrainEvents)
 };
 
 class EventQueue {

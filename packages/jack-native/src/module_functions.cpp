@@ -3,33 +3,18 @@
 #include <sys/mman.h>
 
 #include <cstring>
-#include <mutex>
 #include <string>
 
+#include "addon_data.h"
 #include "convert.h"
+#include "layouts.h"
+#include "message_hooks.h"
+#include "napi_helpers.h"
 #include "weak_jack.h"
 
 namespace jackbay {
 
 namespace {
-
-Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Error error = Napi::Error::New(env, message);
-  error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
-const JackApi& requireLibrary(Napi::Env env) {
-  const JackLibrary& lib = jackLibrary();
-  if (!lib.loaded) throw codedError(env, "ERR_JACK_LIBRARY", lib.loadError);
-  return lib.api;
-}
-
-template <typename Fn>
-Fn requireSymbol(Napi::Env env, Fn fn, const char* name) {
-  if (!fn) throw codedError(env, "ERR_UNSUPPORTED", name);
-  return fn;
-}
 
 // ---- library status
 
@@ -78,71 +63,21 @@ Napi::Value ClientPid(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fn(name.c_str()));
 }
 
-// ---- libjack's error and info hooks. libjack keeps one global function
-// ---- pointer for each, so the JS callback lives in a process-wide slot.
-
-using MessageTsfn = Napi::TypedThreadSafeFunction<void, std::string, nullptr>;
-
-void deliverMessage(Napi::Env env, Napi::Function callback, void*, std::string* message) {
-  if (env != nullptr && callback != nullptr) callback.Call({Napi::String::New(env, *message)});
-  delete message;
-}
-
-using MessageFn = Napi::TypedThreadSafeFunction<void, std::string, deliverMessage>;
-
-struct MessageHook {
-  std::mutex mutex;
-  MessageFn tsfn;
-  bool set = false;
-
-  void send(const char* text) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (set) tsfn.NonBlockingCall(new std::string(text ? text : ""));
-  }
-};
-
-MessageHook errorHook;
-MessageHook infoHook;
-
-void onJackError(const char* text) { errorHook.send(text); }
-void onJackInfo(const char* text) { infoHook.send(text); }
-
-void replaceHook(Napi::Env env, MessageHook& hook, Napi::Value callback,
-                 void (*setter)(void (*)(const char*)), void (*cFunction)(const char*)) {
-  std::lock_guard<std::mutex> lock(hook.mutex);
-  if (hook.set) {
-    hook.tsfn.Release();
-    hook.set = false;
-  }
-  if (callback.IsFunction()) {
-    hook.tsfn = MessageFn::New(env, callback.As<Napi::Function>(), "jackbay-messages", 0, 1);
-    hook.tsfn.Unref(env);
-    hook.set = true;
-    setter(cFunction);
-  } else {
-    setter(nullptr);  // JACK2 and PipeWire restore their default printer
-  }
-}
+// ---- libjack's error and info hooks (message_hooks.h)
 
 Napi::Value SetErrorFunction(const Napi::CallbackInfo& info) {
-  const JackApi& api = requireLibrary(info.Env());
-  replaceHook(info.Env(), errorHook, info[0], api.jack_set_error_function, onJackError);
+  requireLibrary(info.Env());
+  setMessageHook(info.Env(), info.Env().GetInstanceData<AddonData>()->messageHooks, MessageKind::Error, info[0]);
   return info.Env().Undefined();
 }
 
 Napi::Value SetInfoFunction(const Napi::CallbackInfo& info) {
-  const JackApi& api = requireLibrary(info.Env());
-  replaceHook(info.Env(), infoHook, info[0], api.jack_set_info_function, onJackInfo);
+  requireLibrary(info.Env());
+  setMessageHook(info.Env(), info.Env().GetInstanceData<AddonData>()->messageHooks, MessageKind::Info, info[0]);
   return info.Env().Undefined();
 }
 
 // ---- metadata reads
-
-jack_uuid_t subjectArg(const Napi::Value& value) {
-  jack_uuid_t uuid = 0;
-  if (!parseUuid(toString(value), &uuid)) throw codedError(value.Env(), "ERR_BAD_UUID", "invalid UUID");
-  return uuid;
-}
 
 Napi::Array propertyValue(Napi::Env env, const char* data, const char* type) {
   Napi::Array pair = Napi::Array::New(env, 2);
@@ -302,6 +237,53 @@ Napi::Value MlockBuffer(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), rc == 0 ? 0 : errno);
 }
 
+// layouts() -> the values of layouts.h, for test/layouts.test.ts to compare with lib/layouts.ts.
+Napi::Value Layouts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto object = [&](std::initializer_list<std::pair<const char*, Napi::Value>> fields) {
+    Napi::Object result = Napi::Object::New(env);
+    for (const auto& [key, value] : fields) result.Set(key, value);
+    return result;
+  };
+  auto number = [&](double value) { return Napi::Number::New(env, value); };
+  auto kind = [&](EventKind k) { return number(static_cast<int32_t>(k)); };
+  return object({
+      {"events", object({{"slots", number(kEventSlots)},
+                         {"kinds", object({{"shutdown", kind(EventKind::Shutdown)},
+                                           {"freewheel", kind(EventKind::Freewheel)},
+                                           {"blocksize", kind(EventKind::Blocksize)},
+                                           {"samplerate", kind(EventKind::Samplerate)},
+                                           {"clientRegistration", kind(EventKind::ClientRegistration)},
+                                           {"portRegistration", kind(EventKind::PortRegistration)},
+                                           {"portConnect", kind(EventKind::PortConnect)},
+                                           {"portRename", kind(EventKind::PortRename)},
+                                           {"graphOrder", kind(EventKind::GraphOrder)},
+                                           {"xrun", kind(EventKind::Xrun)},
+                                           {"propertyChange", kind(EventKind::PropertyChange)}})}})},
+      {"ring", object({{"writeIndex", number(kRingWriteIndexOffset)},
+                       {"readIndex", number(kRingReadIndexOffset)},
+                       {"data", number(kRingDataOffset)}})},
+      {"monitor", object({{"recordHeaderBytes", number(kMonitorRecordHeaderBytes)}})},
+      {"meter", object({{"values", number(kMeterValues)}})},
+      {"bridge", object({{"globalBytes", number(kBridgeGlobalBytes)},
+                         {"slotHeaderBytes", number(kBridgeSlotHeaderBytes)},
+                         {"maxSlots", number(kBridgeMaxSlots)},
+                         {"slotHeader", object({{"state", number(kSlotHeaderState)},
+                                                {"cycle", number(kSlotHeaderCycle)},
+                                                {"frames", number(kSlotHeaderFrames)},
+                                                {"lastFrameTime", number(kSlotHeaderLastFrameTime)}})},
+                         {"slotState", object({{"free", number(kSlotFree)},
+                                               {"ready", number(kSlotReady)},
+                                               {"processing", number(kSlotProcessing)},
+                                               {"done", number(kSlotDone)}})},
+                         {"midiAreaHeaderBytes", number(kMidiAreaHeaderBytes)},
+                         {"midiArea", object({{"count", number(kMidiAreaCount)},
+                                              {"used", number(kMidiAreaUsed)},
+                                              {"lost", number(kMidiAreaLost)}})},
+                         {"midiRecordHeaderBytes", number(kMidiRecordHeaderBytes)}})},
+  });
+}
+
 }  // namespace
 
 void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
@@ -332,6 +314,7 @@ void InitModuleFunctions(Napi::Env env, Napi::Object exports) {
       {"portLatencyRange", PortLatencyRange},
       {"setPortLatencyRange", SetPortLatencyRange},
       {"mlock", MlockBuffer},
+      {"layouts", Layouts},
   };
   for (const auto& f : functions) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
 }

@@ -1,7 +1,7 @@
 // The realtime side of lib/ringbuffer.ts: the same single-producer
 // single-consumer byte ring, on memory that JavaScript allocated (so JS reads
-// and writes it in place). Layout: write index (int32) at byte 0, read index
-// at byte 64, data from byte 128; `size` is a power of two; one byte stays free.
+// and writes it in place). Layout in layouts.h; `size` is a power of two; one
+// byte stays free.
 // Only atomics and memcpy: safe on JACK's realtime thread.
 #pragma once
 
@@ -9,19 +9,21 @@
 #include <cstdint>
 #include <cstring>
 
+#include "layouts.h"
+
 namespace jackbay {
 
 class SharedRing {
  public:
   SharedRing() = default;
   SharedRing(uint8_t* memory, uint32_t size)
-      : write_(reinterpret_cast<std::atomic<int32_t>*>(memory)),
-        read_(reinterpret_cast<std::atomic<int32_t>*>(memory + 64)),
-        data_(memory + 128),
+      : write_(reinterpret_cast<std::atomic<int32_t>*>(memory + kRingWriteIndexOffset)),
+        read_(reinterpret_cast<std::atomic<int32_t>*>(memory + kRingReadIndexOffset)),
+        data_(memory + kRingDataOffset),
         size_(size),
         mask_(size - 1) {}
 
-  static constexpr uint32_t kHeaderBytes = 128;
+  static constexpr uint32_t kHeaderBytes = kRingDataOffset;
 
   uint32_t writeSpace() const {
     uint32_t w = static_cast<uint32_t>(write_->load(std::memory_order_relaxed));
