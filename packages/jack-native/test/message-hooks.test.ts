@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { waitFor } from '@jackbay/test-support';
 import { describe, expect, it } from 'vitest';
 import { Client, JackOpenError, setErrorFunction } from '../lib/index.js';
-import { waitFor } from './helpers/peer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const addon = join(here, '..', 'build', 'Release', 'jackbay.node');

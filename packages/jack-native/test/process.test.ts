@@ -343,7 +343,7 @@ describe('MIDI in the JS process callback', () => {
     expect(lost).toBe(0);
   }, 30000);
 
-  it('writes, reserves and clears output events with the seed’s rules', async () => {
+  it('writes, reserves and clears output events with the Python `jack` module’s rules', async () => {
     const { client, input, output, hearer } = await midiClient();
     const outcome: Record<string, unknown> = {};
     let cycleTime = -1;

@@ -1,4 +1,4 @@
-// The seed's timebase callback in its asynchronous form, read back through
+// The Python `jack` module's timebase callback in its asynchronous form, read back through
 // the Python peer's transport_query().
 
 import {
@@ -40,7 +40,7 @@ function open(name: string): Client {
   return client;
 }
 
-// A 150 BPM 3/4 master, written the way a user of the seed writes one.
+// A 150 BPM 3/4 master, written the way a user of the Python `jack` module writes one.
 function fillBbt(_state: TransportState, _blocksize: number, pos: Position): void {
   const beats = (pos.frame / pos.frameRate / 60) * BPM;
   const whole = Math.floor(beats);
