@@ -1,10 +1,19 @@
 import { type NodeProps, useUpdateNodeInternals } from '@xyflow/react';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { type CSSProperties, memo, useEffect, useMemo, useRef } from 'react';
 import type { Box } from '../graph/boxes';
 import { pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
 import { RowView, usePortHandlers } from './ports';
+
+// How far this box's text may grow when the view zooms out (app.css clamps
+// the step size between these and the smallest readable size).
+function fitStyle(box: Box): CSSProperties {
+  return {
+    '--jb-label-fit': `${box.labelFit}px`,
+    '--jb-title-fit': `${box.titleFit}px`,
+  } as CSSProperties;
+}
 
 function handleIds(rows: readonly Row[]): string[] {
   return rows.flatMap((r) =>
@@ -52,6 +61,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
       aria-label={box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name}
       data-client={box.client.name}
       data-side={box.side}
+      style={fitStyle(box)}
     >
       <header className="jb-box-header" title={fullName}>
         <span className="jb-box-glyph" aria-hidden="true">

@@ -11,6 +11,7 @@ import {
   type OnBeforeDelete,
   ReactFlow,
   type ReactFlowState,
+  useStoreApi as useFlowStoreApi,
   useReactFlow,
   useStore,
 } from '@xyflow/react';
@@ -22,6 +23,7 @@ import {
   HEADER,
   LABEL_FONT,
   LABEL_SIZES,
+  MIN_SCREEN_FONT,
   PAD,
   ROW,
   readableSize,
@@ -113,10 +115,28 @@ export function GraphView() {
     })),
   );
   const { fitView } = useReactFlow();
+  const flow = useFlowStoreApi();
   const wrapper = useRef<HTMLDivElement>(null);
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
+
+  // The smallest font still readable at this zoom, for boxes whose text may
+  // not grow to the current step (see labelFit in graph/boxes.ts). Written
+  // straight to the wrapper as the view zooms: no React render.
+  useEffect(() => {
+    const write = (zoom: number) =>
+      wrapper.current?.style.setProperty(
+        '--jb-min-font',
+        `${(MIN_SCREEN_FONT / zoom).toFixed(2)}px`,
+      );
+    let last = flow.getState().transform[2];
+    write(last);
+    return flow.subscribe((s) => {
+      const zoom = s.transform[2];
+      if (zoom !== last) write((last = zoom));
+    });
+  }, [flow]);
 
   useEffect(() => {
     if (fitRequest === 0) return;

@@ -100,7 +100,9 @@ export function StatusBar() {
         data-state={link !== 'open' ? link : (status?.server ?? 'unknown')}
       >
         <span className="jb-dot" aria-hidden="true" />
-        {state}
+        <span className="jb-server-text" title={state}>
+          {state}
+        </span>
       </span>
       {status?.demo && <span className="jb-badge">demo</span>}
       <span className="jb-stat" title="Sample rate">

@@ -13,10 +13,12 @@ import {
   clamp,
   GUTTER,
   HEADER,
+  LABEL_FONT,
   MARKER_SPACE,
   PAD,
   PAIR_LABEL,
   ROW,
+  TITLE_FONT,
   textWidth,
 } from './geometry';
 import { boxId, type Side } from './ids';
@@ -37,6 +39,10 @@ export interface Box {
   outputs: Row[];
   width: number;
   height: number;
+  /** Largest label font (px) at which every port label of the box fits its column. */
+  labelFit: number;
+  /** Largest title font (px) at which the title fits the header. */
+  titleFit: number;
 }
 
 export function portLabel(p: PortInfo): string {
@@ -58,21 +64,55 @@ function columnWidth(rows: readonly Row[]): number {
   return clamp(w, COLUMN_MIN, COLUMN_MAX);
 }
 
+// Text is sized for LABEL_FONT; zoomed out, the graph draws it a step larger
+// (geometry.ts), which a box sized for LABEL_FONT may not hold. The fits say
+// how large it can grow and still be whole, so a short label is not cut.
+const NO_LIMIT = 99;
+
+function fit(font: number, room: number, text: number): number {
+  return text > 0 ? Math.min(NO_LIMIT, Math.floor((font * room) / text)) : NO_LIMIT;
+}
+
+/** The widest label of a column (scales with the font) and what beside it does not. */
+function columnText(rows: readonly Row[]): { text: number; fixed: number } {
+  let text = 0;
+  let fixed = rows.length > 0 ? MARKER_SPACE : 0;
+  for (const r of rows) {
+    if (r.kind === 'port') text = Math.max(text, textWidth(portLabel(r.port)));
+    else {
+      text = Math.max(text, textWidth(r.base));
+      fixed = MARKER_SPACE + PAIR_LABEL;
+    }
+  }
+  return { text, fixed };
+}
+
+// The body is a grid of two auto-sized columns sharing the box's width.
+function labelFit(width: number, inputs: readonly Row[], outputs: readonly Row[]): number {
+  const a = columnText(inputs);
+  const b = columnText(outputs);
+  const gutter = inputs.length > 0 && outputs.length > 0 ? GUTTER : 0;
+  return fit(LABEL_FONT, width - 2 * BORDER - gutter - a.fixed - b.fixed, a.text + b.text);
+}
+
 export function boxSize(
   title: string,
   subtitle: string | null,
   inputs: readonly Row[],
   outputs: readonly Row[],
-): { width: number; height: number } {
+): { width: number; height: number; labelFit: number; titleFit: number } {
   const rows = Math.max(rowCount(inputs), rowCount(outputs), 1);
   const columns =
     inputs.length > 0 && outputs.length > 0
       ? columnWidth(inputs) + GUTTER + columnWidth(outputs)
       : columnWidth(inputs.length > 0 ? inputs : outputs);
-  const header = textWidth(title, true) + (subtitle ? textWidth(subtitle) + 10 : 0) + 44;
+  const chrome = (subtitle ? textWidth(subtitle) + 10 : 0) + 44;
+  const width = clamp(Math.max(columns, textWidth(title, true) + chrome), BOX_MIN, BOX_MAX);
   return {
-    width: clamp(Math.max(columns, header), BOX_MIN, BOX_MAX),
+    width,
     height: HEADER + 2 * PAD + rows * ROW + 2 * BORDER,
+    labelFit: labelFit(width, inputs, outputs),
+    titleFit: fit(TITLE_FONT, width - chrome, textWidth(title, true)),
   };
 }
 
