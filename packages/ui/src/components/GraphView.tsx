@@ -121,14 +121,15 @@ export function GraphView() {
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
 
-  // The smallest font still readable at this zoom, for boxes whose text may
-  // not grow to the current step (see labelFit in graph/boxes.ts). Written
+  // The smallest font still readable at this zoom (rounded up: rounding down
+  // drew 10.9994 px), for boxes whose text may not grow to the current step
+  // (see labelFit in graph/boxes.ts). Written
   // straight to the wrapper as the view zooms: no React render.
   useEffect(() => {
     const write = (zoom: number) =>
       wrapper.current?.style.setProperty(
         '--jb-min-font',
-        `${(MIN_SCREEN_FONT / zoom).toFixed(2)}px`,
+        `${Math.ceil((MIN_SCREEN_FONT / zoom) * 100) / 100}px`,
       );
     let last = flow.getState().transform[2];
     write(last);
