@@ -135,7 +135,9 @@ export function GraphView() {
     write(last);
     return flow.subscribe((s) => {
       const zoom = s.transform[2];
-      if (zoom !== last) write((last = zoom));
+      if (zoom === last) return;
+      last = zoom;
+      write(zoom);
     });
   }, [flow]);
 
