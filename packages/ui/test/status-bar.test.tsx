@@ -39,6 +39,9 @@ describe('status bar', () => {
     for (const id of STATS) expect(text(id), id).toBe('—');
     expect(screen.getByTestId('xrun-count').textContent).toContain('—');
     expect(screen.getByTestId('transport-play').hasAttribute('disabled')).toBe(true);
+    // Nor a made-up transport: no 'stopped' at frame 0.
+    expect(screen.getByTestId('transport-state').dataset.state).toBe('unknown');
+    expect(text('transport-frame')).toBe('–');
   });
 
   it('shows dashes while no server runs', async () => {
@@ -46,5 +49,6 @@ describe('status bar', () => {
     act(() => emit('status', status({ server: 'down', reason: 'gone', transport: null })));
     for (const id of STATS) expect(text(id), id).toBe('—');
     expect(screen.getByTestId('transport-play').hasAttribute('disabled')).toBe(true);
+    expect(screen.getByTestId('transport-state').textContent).toBe('—');
   });
 });

@@ -12,7 +12,9 @@ export function TransportBar() {
       act: s.transport,
     })),
   );
-  const state = transport?.state ?? 'stopped';
+  // Without a live transport (no link, no server) nothing is known: dashes,
+  // as in the status bar, never a made-up 'stopped' at frame 0.
+  const state = up ? (transport?.state ?? null) : null;
   const rolling = state === 'rolling' || state === 'starting';
   const rate = transport?.frameRate || sampleRate;
   const disabled = !up || transport === null;
@@ -59,27 +61,27 @@ export function TransportBar() {
         </svg>
       </button>
       <span
-        className={`jb-tstate jb-tstate-${state}`}
+        className={`jb-tstate jb-tstate-${state ?? 'unknown'}`}
         data-testid="transport-state"
-        data-state={state}
+        data-state={state ?? 'unknown'}
         role="status"
       >
-        {state}
+        {state ?? '—'}
       </span>
       <span className="jb-clock" title="Time (h:mm:ss.ms)" data-testid="transport-time">
-        {formatTime(transport?.frame ?? 0, rate)}
+        {state && transport ? formatTime(transport.frame, rate) : '–:––:––.–––'}
       </span>
       <span className="jb-bbt" title="Bar | beat | tick" data-testid="transport-bbt">
-        {transport?.bbt ? formatBbt(transport.bbt) : '---|-|----'}
+        {state && transport?.bbt ? formatBbt(transport.bbt) : '---|-|----'}
       </span>
-      {transport?.bbt && (
+      {state && transport?.bbt && (
         <span className="jb-bpm" title="Tempo">
           {transport.bbt.beatsPerMinute.toFixed(1)} BPM · {transport.bbt.beatsPerBar}/
           {transport.bbt.beatType}
         </span>
       )}
       <span className="jb-frame" title="Frame" data-testid="transport-frame">
-        {transport?.frame ?? 0}
+        {state && transport ? transport.frame : '–'}
       </span>
     </fieldset>
   );
