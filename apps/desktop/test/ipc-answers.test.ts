@@ -5,8 +5,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JackbayService, startWebHost, type WebHost } from '@jackbay/core';
-import type { JackbayApi, RequestName, ResponseBody } from '@jackbay/core/contract';
+import {
+  type Answerer,
+  JackbayService,
+  type MeterHost,
+  startWebHost,
+  type WebHost,
+} from '@jackbay/core';
+import type { RequestName, ResponseBody } from '@jackbay/core/contract';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -19,7 +25,7 @@ type Handler = (
 ) => unknown;
 
 /** wireIpc on a stand-in for ipcMain and our window: what the preload's invoke reaches. */
-function ipcFor(service: JackbayApi) {
+function ipcFor(service: Answerer & MeterHost) {
   const handlers = new Map<string, Handler>();
   const ipc = {
     handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
@@ -112,7 +118,7 @@ describe('one answer for IPC and the WebSocket', () => {
 });
 
 describe('errors from the service keep their contract code', () => {
-  const service: JackbayApi = {
+  const service: Answerer & MeterHost = {
     async request(method) {
       if (method === 'connect')
         throw Object.assign(new Error('no such port'), { code: 'port-not-found' });
@@ -121,6 +127,7 @@ describe('errors from the service keep their contract code', () => {
       return null as never;
     },
     subscribe: () => () => undefined,
+    openMeters: () => ({ set: () => 0, close: () => undefined }),
   };
   const ipc = ipcFor(service);
   afterAll(() => ipc.unwire());

@@ -59,6 +59,7 @@ const up: ServerStatus = {
   dspLoad: 12.5,
   xrunCount: 0,
   lastXrunDelayUs: null,
+  ownClient: null,
   demo: false,
   transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
 };

@@ -24,6 +24,7 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
     dspLoad: 10,
     xrunCount: 0,
     lastXrunDelayUs: null,
+    ownClient: null,
     demo: false,
     transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
     ...over,
