@@ -93,9 +93,9 @@ export async function attached(
   snapshot?: GraphSnapshot,
   storage = memoryStorage(),
   options: RecorderOptions = {},
+  r = recorder(snapshot, options),
 ) {
   const store = createJackbayStore({ storage });
-  const r = recorder(snapshot, options);
   store.getState().attach(r.api);
   await settle();
   return { store, storage, ...r };

@@ -33,6 +33,7 @@ import { planConnect } from '../graph/validate';
 import type { BoxNode, PortEdge } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
 import { ClientNode } from './ClientNode';
+import { useMeterSubscription } from './useMeterSubscription';
 import { WireEdge } from './WireEdge';
 
 // Outside any component: a new object per render would re-mount every node.
@@ -117,6 +118,7 @@ export function GraphView() {
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
+  useMeterSubscription();
 
   useEffect(() => {
     if (fitRequest === 0) return;
