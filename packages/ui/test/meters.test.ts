@@ -124,6 +124,21 @@ describe('the live meter channel', () => {
     expect(channel.state('a:out').peak).toBeCloseTo(-16, 5);
   });
 
+  it('keeps the highest levels measured for a readout, until it takes them', () => {
+    let now = 0;
+    const channel = new MeterChannel(() => now);
+    channel.expect(['a:out'], 1);
+    channel.feed(frame(1, [[-6, -9, 0]]));
+    now = 200;
+    channel.feed(frame(1, [[-10, -13, 0]]));
+    // The bar has fallen since; the readout states what was measured.
+    expect(channel.state('a:out').peak).toBeLessThan(-6);
+    expect(channel.takeRecent('a:out')).toEqual({ peak: -6, rms: -9 });
+    expect(channel.takeRecent('a:out')).toBeNull();
+    channel.feed(frame(1, [[-10, -13, 0]]));
+    expect(channel.takeRecent('a:out')).toEqual({ peak: -10, rms: -13 });
+  });
+
   it('lights a clip until it is reset, telling its listeners', () => {
     const channel = new MeterChannel(() => 0);
     let told = 0;

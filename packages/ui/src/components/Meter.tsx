@@ -1,8 +1,9 @@
 // A compact level meter under an audio port's row, drawn on canvas from the
 // live channel (never from React state): the RMS bar, the peak bar behind
 // it, the peak-hold tick, in green, yellow and red zones. Its ARIA values
-// follow at a few writes per second, without a live region; a lit clip
-// indicator is a button that resets it.
+// state the highest levels measured since they were last written, a few
+// times a second, without a live region; a lit clip indicator is a button
+// that resets it.
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import {
   describeLevel,
@@ -22,6 +23,7 @@ const ARIA_MS = 300;
 const COLOURS = { green: '#3fb950', yellow: '#d29922', red: '#f85149' } as const;
 const DIM = { green: '#1f5b2a', yellow: '#5e4613', red: '#6b2623' } as const;
 const TRACK = '#1a1f27';
+const SILENT_NOW = METER_FLOOR_DB.toFixed(1);
 
 // Canvas pixels; CSS stretches the canvas over the row, and bars need no sharper edges.
 const WIDTH = 120;
@@ -56,30 +58,39 @@ export const Meter = memo(function Meter({ port }: { port: string }) {
     // Taken on the first frame drawn, not before: a page that never animates needs none.
     let ctx: CanvasRenderingContext2D | null | undefined;
     let ariaAt = Number.NEGATIVE_INFINITY;
+    let ariaNow = '';
     let drawn = '';
     return onAnimationFrame((now) => {
       const state = meters.state(port);
-      if (now - ariaAt >= ARIA_MS && element.current) {
+      const silent = state.peak <= METER_FLOOR_DB && state.hold <= METER_FLOOR_DB;
+      const el = element.current;
+      if (el && (now - ariaAt >= ARIA_MS || (silent && ariaNow !== SILENT_NOW))) {
         ariaAt = now;
-        const peak = Math.min(SCALE_MAX_DB, Math.max(METER_FLOOR_DB, state.peak));
-        element.current.setAttribute('aria-valuenow', peak.toFixed(1));
-        element.current.setAttribute('aria-valuetext', describeLevel(state));
+        // The readout states what was measured since the last one, not the falling bar.
+        const level = meters.takeRecent(port) ?? state;
+        const peak = Math.min(SCALE_MAX_DB, Math.max(METER_FLOOR_DB, level.peak)).toFixed(1);
+        // Unchanged values are not written: no style work for a still meter.
+        if (peak !== ariaNow) {
+          ariaNow = peak;
+          el.setAttribute('aria-valuenow', peak);
+          el.setAttribute('aria-valuetext', describeLevel(level));
+        }
       }
       if (ctx === undefined) ctx = canvas.current?.getContext('2d') ?? null;
-      if (!ctx) return;
-      // A silent meter that was drawn silent needs no drawing.
       const key = `${state.peak.toFixed(2)} ${state.rms.toFixed(2)} ${state.hold.toFixed(2)}`;
-      if (key === drawn) return;
-      drawn = key;
-      ctx.fillStyle = TRACK;
-      ctx.fillRect(0, 0, WIDTH, HEIGHT);
-      drawBar(ctx, state.peak, DIM);
-      drawBar(ctx, state.rms, COLOURS);
-      if (state.hold > METER_FLOOR_DB) {
-        const x = Math.min(WIDTH - 2, scalePosition(state.hold) * WIDTH);
-        ctx.fillStyle = COLOURS[zoneOf(state.hold)];
-        ctx.fillRect(x, 0, 2, HEIGHT);
+      if (ctx && key !== drawn) {
+        drawn = key;
+        ctx.fillStyle = TRACK;
+        ctx.fillRect(0, 0, WIDTH, HEIGHT);
+        drawBar(ctx, state.peak, DIM);
+        drawBar(ctx, state.rms, COLOURS);
+        if (state.hold > METER_FLOOR_DB) {
+          const x = Math.min(WIDTH - 2, scalePosition(state.hold) * WIDTH);
+          ctx.fillStyle = COLOURS[zoneOf(state.hold)];
+          ctx.fillRect(x, 0, 2, HEIGHT);
+        }
       }
+      return !(silent && ariaNow === SILENT_NOW);
     });
   }, [meters, port]);
 

@@ -4,7 +4,7 @@
 // subscription tells it which ports a generation's frames carry; canvas
 // meters read it in one shared requestAnimationFrame loop.
 import { decodeMeterFrame } from '@jackbay/core/meter-frame';
-import { fall, type MeterState, silentMeter, take } from './ballistics';
+import { fall, METER_FLOOR_DB, type MeterState, silentMeter, take } from './ballistics';
 
 type Listener = () => void;
 
@@ -12,6 +12,8 @@ export class MeterChannel {
   #ports: readonly string[] = [];
   #generation = -1;
   readonly #states = new Map<string, MeterState>();
+  // The highest levels measured per port since a readout last took them.
+  readonly #recent = new Map<string, { peak: number; rms: number }>();
   readonly #clipListeners = new Set<Listener>();
   readonly #now: () => number;
 
@@ -41,19 +43,24 @@ export class MeterChannel {
     for (let i = 0; i < this.#ports.length; i++) {
       const port = this.#ports[i] as string;
       const before = this.#states.get(port) ?? silentMeter(now);
-      const after = take(
-        before,
-        {
-          peak: values[i * 3] as number,
-          rms: values[i * 3 + 1] as number,
-          clips: values[i * 3 + 2] as number,
-        },
-        now,
-      );
+      const peak = values[i * 3] as number;
+      const rms = values[i * 3 + 1] as number;
+      const after = take(before, { peak, rms, clips: values[i * 3 + 2] as number }, now);
+      const recent = this.#recent.get(port);
+      if (recent) {
+        recent.peak = Math.max(recent.peak, peak);
+        recent.rms = Math.max(recent.rms, rms);
+      } else this.#recent.set(port, { peak, rms });
       if (after.clipped !== before.clipped) clipChanged = true;
       this.#states.set(port, after);
     }
     if (clipChanged) this.#emitClip();
+    // Silence that is drawn already needs no animation frames.
+    for (let i = 0; i < values.length; i += 3)
+      if ((values[i] as number) > METER_FLOOR_DB) {
+        wakeAnimation();
+        break;
+      }
     return true;
   }
 
@@ -62,6 +69,17 @@ export class MeterChannel {
     const now = this.#now();
     const state = this.#states.get(port);
     return state ? fall(state, now) : silentMeter(now);
+  }
+
+  /**
+   * The highest peak and RMS measured for `port` since the last call, as the
+   * service measured them (no release): what a readout states. Null when no
+   * frame came since.
+   */
+  takeRecent(port: string): { peak: number; rms: number } | null {
+    const recent = this.#recent.get(port) ?? null;
+    this.#recent.delete(port);
+    return recent;
   }
 
   clipped(port: string): boolean {
@@ -86,6 +104,7 @@ export class MeterChannel {
   /** Forgets every level (the server went away). */
   clear(): void {
     this.#states.clear();
+    this.#recent.clear();
     this.#ports = [];
     this.#generation = -1;
     this.#emitClip();
@@ -96,22 +115,31 @@ export class MeterChannel {
   }
 }
 
-// ---- One animation loop for every meter on screen
+// ---- One animation loop for every meter on screen. It sleeps while every
+// meter shows silence it has drawn already, and wakes on a frame with sound.
 
-type Draw = (now: number) => void;
+/** Draws one meter; true while it still moves (or has not drawn its last state). */
+type Draw = (now: number) => boolean;
 const draws = new Set<Draw>();
 let frame = 0;
 
 function loop(now: number): void {
   frame = 0;
-  for (const draw of draws) draw(now);
-  if (draws.size > 0) frame = requestAnimationFrame(loop);
+  let moving = false;
+  for (const draw of draws) if (draw(now)) moving = true;
+  if (moving) frame = requestAnimationFrame(loop);
 }
 
-/** Calls `draw` on every animation frame until the returned function is called. */
+/** Runs the loop (again) if it sleeps. */
+export function wakeAnimation(): void {
+  if (!frame && draws.size > 0 && typeof requestAnimationFrame === 'function')
+    frame = requestAnimationFrame(loop);
+}
+
+/** Calls `draw` on animation frames until the returned function is called. */
 export function onAnimationFrame(draw: Draw): () => void {
   draws.add(draw);
-  if (!frame && typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(loop);
+  wakeAnimation();
   return () => {
     draws.delete(draw);
     if (draws.size === 0 && frame) {
