@@ -14,6 +14,7 @@ import {
   GUTTER,
   HEADER,
   MARKER_SPACE,
+  METER_TOGGLE_SPACE,
   PAD,
   PAIR_LABEL,
   ROW,
@@ -69,7 +70,14 @@ export function boxSize(
     inputs.length > 0 && outputs.length > 0
       ? columnWidth(inputs) + GUTTER + columnWidth(outputs)
       : columnWidth(inputs.length > 0 ? inputs : outputs);
-  const header = textWidth(title, true) + (subtitle ? textWidth(subtitle) + 10 : 0) + 44;
+  const audio = [...inputs, ...outputs].some(
+    (r) => (r.kind === 'port' ? r.port.type : r.left.type) === 'audio',
+  );
+  const header =
+    textWidth(title, true) +
+    (subtitle ? textWidth(subtitle) + 10 : 0) +
+    44 +
+    (audio ? METER_TOGGLE_SPACE : 0);
   return {
     width: clamp(Math.max(columns, header), BOX_MIN, BOX_MAX),
     height: HEADER + 2 * PAD + rows * ROW + 2 * BORDER,
