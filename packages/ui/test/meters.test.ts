@@ -191,8 +191,23 @@ describe('Jackbay’s own client', () => {
     expect(store.getState().nodes.some((n) => n.data.box.client.name === 'jackbay')).toBe(true);
 
     store.getState().setShowOwnClient(false);
-    emit('graphPatch', patch({ portsUpserted: [inp('jackbay:meter_2')] }));
-    expect(store.getState().graph.ports.has('jackbay:meter_2')).toBe(false);
+    const shown = store.getState().graph;
+    emit(
+      'graphPatch',
+      patch({
+        portsUpserted: [inp('jackbay:meter_2')],
+        connectionsAdded: [conn('synth:out', 'jackbay:meter_2')],
+      }),
+    );
+    // Nothing the person sees changed: the same graph, nothing derived anew.
+    expect(store.getState().graph).toBe(shown);
     expect(store.getState().serverGraph.ports.has('jackbay:meter_2')).toBe(true);
+    // A patch that also touches what is shown is applied, still without the probes.
+    emit('graphPatch', patch({ portsUpserted: [inp('fx:in_2'), inp('jackbay:meter_3')] }));
+    expect(store.getState().graph.ports.has('fx:in_2')).toBe(true);
+    expect(store.getState().graph.ports.has('jackbay:meter_3')).toBe(false);
+    store.getState().setShowOwnClient(true);
+    expect(store.getState().graph.ports.has('jackbay:meter_2')).toBe(true);
+    expect(store.getState().graph.connections.size).toBe(3);
   });
 });

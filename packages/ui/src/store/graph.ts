@@ -4,7 +4,7 @@
 import type { Connection, GraphPatch, GraphSnapshot } from '@jackbay/core/contract';
 import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import { toRequestError } from '../api/errors';
-import { withoutClient } from '../graph/own';
+import { onlyTouches, withoutClient } from '../graph/own';
 import { planConnect, planDisconnect } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
 import { attempt, mayRequest } from './link';
@@ -71,6 +71,10 @@ export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
       const s = get();
       const serverGraph = applyPatch(s.serverGraph, patch);
       if (serverGraph === s.serverGraph) return;
+      if (!s.showOwnClient && onlyTouches(patch, s.serverGraph, s.status?.ownClient ?? null)) {
+        set({ serverGraph });
+        return;
+      }
       const graph = s.visibleGraph(serverGraph);
       if (graph === s.graph) set({ serverGraph });
       else set({ serverGraph, ...s.derive({ graph }) });
