@@ -15,24 +15,19 @@ import { fileURLToPath } from 'node:url';
 // tmpfs there, so its servers never take (or find taken) the machine's slots
 // and a killed test leaves nothing behind. Elsewhere it runs as it is.
 const ISOLATED = 'JACKBAY_TEST_ISOLATED';
+
+/** `unshare` arguments that run a command in a mount namespace with a /dev/shm of its own. */
+function withPrivateShm(...command) {
+  const mount = 'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"';
+  return ['-m', '--propagation', 'private', 'sh', '-c', mount, 'sh', ...command];
+}
 if (process.env[ISOLATED] === undefined) {
   const why = isolationUnavailable();
   if (why === null) {
-    const inner = spawnSync(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"',
-        'sh',
-        process.execPath,
-        ...process.argv.slice(1),
-      ],
-      { stdio: 'inherit', env: { ...process.env, [ISOLATED]: '1' } },
-    );
+    const inner = spawnSync('unshare', withPrivateShm(process.execPath, ...process.argv.slice(1)), {
+      stdio: 'inherit',
+      env: { ...process.env, [ISOLATED]: '1' },
+    });
     process.exit(inner.status ?? 1);
   }
   console.log(`JACK isolation: none (${why}); the tests share this machine's /dev/shm`);
@@ -127,20 +122,13 @@ async function runVitest(suite, report) {
   const shards = Array.from({ length: SHARDS }, (_, i) => {
     const shardReport = `${report}.${i + 1}`;
     const logFile = i === 0 ? undefined : `${shardReport}.log`;
-    const args = [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"',
-      'sh',
+    const args = withPrivateShm(
       'pnpm',
       ...vitestArgs(shardReport),
       `--shard=${i + 1}/${SHARDS}`,
       '--maxWorkers=1',
       '--minWorkers=1',
-    ];
+    );
     return {
       report: shardReport,
       logFile,
