@@ -26,7 +26,6 @@ export function downStatus(base: StatusBase, reason: string): ServerStatus {
     latencyMs: 0,
     dspLoad: 0,
     transport: null,
-    ownClient: null,
     ...base,
   };
 }
@@ -43,7 +42,6 @@ export function readStatus(client: Client, base: StatusBase): ServerStatus {
     latencyMs: sampleRate > 0 ? (bufferSize / sampleRate) * 1000 : 0,
     dspLoad: Math.round(client.cpuLoad() * 100) / 100,
     transport: readTransport(client),
-    ownClient: client.name,
     ...base,
   };
 }

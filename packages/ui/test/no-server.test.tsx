@@ -22,7 +22,6 @@ const down: ServerStatus = {
   dspLoad: 0,
   xrunCount: 0,
   lastXrunDelayUs: null,
-  ownClient: null,
   demo: false,
   transport: null,
 };

@@ -2,16 +2,10 @@
 // event. Only our window's own top frame may call; anything else is refused.
 // Requests are answered by core's answer(), as the web host answers its
 // WebSocket, so errors have one shape whichever way a request came.
-import { type Answerer, answer, type MeterHost } from '@jackbay/core';
-import type { EventPayload, ResponseBody } from '@jackbay/core/contract';
+import { answer } from '@jackbay/core';
+import type { EventPayload, JackbayApi, ResponseBody } from '@jackbay/core/contract';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import {
-  EVENT_NAMES,
-  eventChannel,
-  METER_CHANNEL,
-  REQUEST_NAMES,
-  requestChannel,
-} from '../shared/channels';
+import { EVENT_NAMES, eventChannel, REQUEST_NAMES, requestChannel } from '../shared/channels';
 
 /** The sender is our window's web contents and its main frame (not an iframe in it). */
 export function isTrustedSender(
@@ -25,16 +19,7 @@ export function isTrustedSender(
   );
 }
 
-export function wireIpc(
-  ipc: IpcMain,
-  contents: WebContents,
-  service: Answerer & MeterHost,
-): () => void {
-  // The window is one page: one meter subscription, its frames the same bytes
-  // the web host sends as binary WebSocket messages.
-  const meters = service.openMeters((frame) => {
-    if (!contents.isDestroyed()) contents.send(METER_CHANNEL, frame);
-  });
+export function wireIpc(ipc: IpcMain, contents: WebContents, service: JackbayApi): () => void {
   for (const method of REQUEST_NAMES) {
     ipc.handle(
       requestChannel(method),
@@ -46,7 +31,7 @@ export function wireIpc(
               message: 'refused: the sender is not the Jackbay window',
             },
           };
-        return answer(service, method, params, meters);
+        return answer(service, method, params);
       },
     );
   }
@@ -58,6 +43,5 @@ export function wireIpc(
   return () => {
     for (const method of REQUEST_NAMES) ipc.removeHandler(requestChannel(method));
     for (const off of offs) off();
-    meters.close();
   };
 }
