@@ -5,13 +5,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JackbayService, startWebHost, type WebHost } from '@jackbay/core';
-import type { JackbayApi, RequestName, ResponseBody } from '@jackbay/core/contract';
+import {
+  type Answerer,
+  JackbayService,
+  type MeterHost,
+  startWebHost,
+  type WebHost,
+} from '@jackbay/core';
+import type { RequestName, ResponseBody } from '@jackbay/core/contract';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { wireIpc } from '../src/main/ipc';
-import { requestChannel } from '../src/shared/channels';
+import { METER_CHANNEL, requestChannel } from '../src/shared/channels';
 
 type Handler = (
   event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
@@ -19,17 +25,18 @@ type Handler = (
 ) => unknown;
 
 /** wireIpc on a stand-in for ipcMain and our window: what the preload's invoke reaches. */
-function ipcFor(service: JackbayApi) {
+function ipcFor(service: Answerer & MeterHost) {
   const handlers = new Map<string, Handler>();
   const ipc = {
     handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
     removeHandler: (channel: string) => handlers.delete(channel),
   } as unknown as IpcMain;
   const mainFrame = {};
+  const sent: Array<[string, unknown]> = [];
   const contents = {
     mainFrame,
     isDestroyed: () => false,
-    send: () => {},
+    send: (channel: string, payload: unknown) => sent.push([channel, payload]),
   } as unknown as WebContents;
   const unwire = wireIpc(ipc, contents, service);
   const invoke = async (method: RequestName, params: unknown, senderFrame: unknown = mainFrame) => {
@@ -40,7 +47,7 @@ function ipcFor(service: JackbayApi) {
       params,
     )) as ResponseBody;
   };
-  return { invoke, unwire };
+  return { invoke, unwire, sent };
 }
 
 describe('one answer for IPC and the WebSocket', () => {
@@ -92,6 +99,8 @@ describe('one answer for IPC and the WebSocket', () => {
     ['setBufferSize', { frames: 300 }, 'bad-request'],
     ['disconnect', { source: 'a:b', destination: 'c:d' }, 'server-down'],
     ['transportStart', {}, 'server-down'],
+    ['setMeters', { ports: ['a:b'] }, 'server-down'],
+    ['setMeters', { ports: ['a:b', 'a:b'] }, 'bad-request'],
   ] as const)('%s %j fails with %s, the same both ways', async (method, params, code) => {
     const viaIpc = await ipc.invoke(method, params);
     expect(viaIpc).toEqual({ error: { code, message: expect.any(String) } });
@@ -112,7 +121,7 @@ describe('one answer for IPC and the WebSocket', () => {
 });
 
 describe('errors from the service keep their contract code', () => {
-  const service: JackbayApi = {
+  const service: Answerer & MeterHost = {
     async request(method) {
       if (method === 'connect')
         throw Object.assign(new Error('no such port'), { code: 'port-not-found' });
@@ -121,6 +130,7 @@ describe('errors from the service keep their contract code', () => {
       return null as never;
     },
     subscribe: () => () => undefined,
+    openMeters: () => ({ set: () => 0, close: () => undefined }),
   };
   const ipc = ipcFor(service);
   afterAll(() => ipc.unwire());
@@ -137,5 +147,40 @@ describe('errors from the service keep their contract code', () => {
     expect(await ipc.invoke('transportStop', {})).toEqual({
       error: { code: 'internal', message: 'internal error: boom' },
     });
+  });
+});
+
+describe('meter frames over IPC', () => {
+  it('sends the window’s frames on the meters channel, and hands requests its subscription', async () => {
+    let sink: ((frame: Uint8Array) => void) | null = null;
+    const asked: Array<readonly string[]> = [];
+    let closed = false;
+    const service: Answerer & MeterHost = {
+      async request(method, params, meters) {
+        if (method === 'setMeters' && meters)
+          return { generation: meters.set((params as { ports: string[] }).ports) } as never;
+        return null as never;
+      },
+      subscribe: () => () => undefined,
+      openMeters: (s) => {
+        sink = s;
+        return {
+          set: (ports) => asked.push(ports),
+          close: () => {
+            closed = true;
+          },
+        };
+      },
+    };
+    const ipc = ipcFor(service);
+    expect(await ipc.invoke('setMeters', { ports: ['a:out'] })).toEqual({
+      result: { generation: 1 },
+    });
+    expect(asked).toEqual([['a:out']]);
+    const bytes = new Uint8Array([1, 0, 0, 0, 1, 0, 0, 0]);
+    (sink as ((frame: Uint8Array) => void) | null)?.(bytes);
+    expect(ipc.sent).toEqual([[METER_CHANNEL, bytes]]);
+    ipc.unwire();
+    expect(closed).toBe(true);
   });
 });

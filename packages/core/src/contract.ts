@@ -4,6 +4,7 @@
 // and schemas from here, never the service.
 import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
+import { MAX_METERED_PORTS } from './meter-frame.js';
 
 // ---- The graph model
 
@@ -103,6 +104,8 @@ export const ServerStatus = z.object({
   lastXrunDelayUs: z.number().nullable(),
   /** True when the service runs its own private demo server. */
   demo: z.boolean(),
+  /** The service's own JACK client (it carries the meter probes); null while no server runs. */
+  ownClient: z.string().nullable(),
   transport: TransportInfo.nullable(),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
@@ -163,6 +166,23 @@ export const requests = {
       .strict(),
     result: z.null(),
   },
+  /**
+   * The audio ports this page wants metered, in the order its meter frames
+   * carry them; replaces the page's previous set ([] stops its frames). The
+   * frames (meter-frame.ts) go to this page only, as binary messages, tagged
+   * with the generation answered here.
+   */
+  setMeters: {
+    params: z
+      .object({
+        ports: z
+          .array(PortName)
+          .max(MAX_METERED_PORTS)
+          .refine((ports) => new Set(ports).size === ports.length, 'ports must not repeat'),
+      })
+      .strict(),
+    result: z.object({ generation: z.number().int().nonnegative() }),
+  },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -204,6 +224,11 @@ export interface JackbayApi {
     event: E,
     listener: (payload: EventPayload<E>) => void,
   ): () => void;
+  /**
+   * A renderer's transport: the binary meter frames for this page's
+   * `setMeters` (decode with '@jackbay/core/meter-frame').
+   */
+  onMeterFrame?(listener: (frame: ArrayBuffer | Uint8Array) => void): () => void;
 }
 
 /** Validates a request's params; returns the parsed params or an RpcError. */

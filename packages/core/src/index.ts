@@ -4,11 +4,13 @@ import { type Demo, startDemo } from './demo.js';
 import { routeLibjackMessages } from './libjack-messages.js';
 import { JackbayService, type ServiceOptions } from './service.js';
 
-export { answer } from './answer.js';
+export { type Answerer, answer } from './answer.js';
 export * from './contract.js';
 export { DEMO_GRAPH, type Demo, startDemo } from './demo.js';
 export { JackbayRpcError, toRpcError } from './errors.js';
 export { type PrivateServer, startPrivateServer } from './jackd.js';
+export * from './meter-frame.js';
+export type { MeterHost, MeterPeer } from './meters.js';
 export {
   applyPatch,
   connectionCounts,

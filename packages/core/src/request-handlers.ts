@@ -6,12 +6,13 @@ import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jack
 import type { RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
+import type { MeterPeer } from './meters.js';
 import { snapshotFromGraph } from './patch.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
 export type RequestHandlers = {
-  [M in RequestName]: (params: RequestParams<M>) => RequestResult<M>;
+  [M in RequestName]: (params: RequestParams<M>, meters?: MeterPeer) => RequestResult<M>;
 };
 
 function portNamed(client: Client, name: string): Port {
@@ -105,6 +106,14 @@ export function requestHandlers(session: Session, events: EventScheduler): Reque
       session.client().blocksize = frames;
       events.scheduleStatus();
       return null;
+    },
+    setMeters: ({ ports }, meters) => {
+      if (!meters)
+        throw new JackbayRpcError(
+          'bad-request',
+          'setMeters needs a connection that carries meter frames (a WebSocket or the app window)',
+        );
+      return { generation: meters.set(ports) };
     },
   };
 }

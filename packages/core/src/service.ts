@@ -15,6 +15,7 @@ import type {
 } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { routeLibjackMessages } from './libjack-messages.js';
+import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { EventScheduler, type Listener } from './scheduling.js';
@@ -23,7 +24,7 @@ import { Session } from './session.js';
 export interface ServiceOptions {
   /** The JACK server to use; default JACK_DEFAULT_SERVER, else 'default'. */
   serverName?: string;
-  /** Name of the service's own JACK client (it has no ports, so it is not in the graph). */
+  /** Name of the service's own JACK client (its only ports are meter probes; pages hide it). */
   clientName?: string;
   /** How often to try again while no server runs. */
   retryIntervalMs?: number;
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   maxPatchesPerSecond?: number;
   /** How often everything is re-read in full (aliases change without a notification). */
   reconcileIntervalMs?: number;
+  /** How often meter frames go out while a page meters something (display rate). */
+  meterIntervalMs?: number;
   /** Marks the status as a demo (set by createService when it runs the demo). */
   demo?: boolean;
   /** Diagnostics: server up/down, libjack's messages when `verbose`. */
@@ -41,12 +44,13 @@ export interface ServiceOptions {
   verbose?: boolean;
 }
 
-export class JackbayService implements JackbayApi {
+export class JackbayService implements JackbayApi, MeterHost {
   readonly serverName: string;
   readonly #log: (message: string) => void;
   readonly #session: Session;
   readonly #events: EventScheduler;
   readonly #handlers: RequestHandlers;
+  readonly #meters: MeterHub;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -66,10 +70,16 @@ export class JackbayService implements JackbayApi {
         log,
       },
       {
-        connected: () => events.sessionStarted(),
+        connected: () => {
+          events.sessionStarted();
+          meters.sync();
+        },
         graphChanged: (settle) => (settle ? events.scheduleSettle() : events.scheduleRefresh()),
         statusChanged: () => events.scheduleStatus(),
-        disconnected: () => events.sessionEnded(),
+        disconnected: () => {
+          events.sessionEnded();
+          meters.sessionEnded();
+        },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
       },
@@ -82,8 +92,23 @@ export class JackbayService implements JackbayApi {
       },
       session,
     );
+    const meters = new MeterHub(
+      {
+        get isUp() {
+          return session.isUp;
+        },
+        client: () => session.client(),
+        get published() {
+          return events.published;
+        },
+      },
+      { intervalMs: options.meterIntervalMs ?? 1000 / 30, log },
+    );
+    // Ports come and go: taps follow the graph as published.
+    events.subscribe('graphPatch', () => meters.sync());
     this.#session = session;
     this.#events = events;
+    this.#meters = meters;
     this.#handlers = requestHandlers(session, events);
   }
 
@@ -108,16 +133,25 @@ export class JackbayService implements JackbayApi {
   async request<M extends RequestName>(
     method: M,
     params: RequestParams<M>,
+    meters?: MeterPeer,
   ): Promise<RequestResult<M>> {
     if (!Object.hasOwn(this.#handlers, method))
       throw new JackbayRpcError('unknown-method', `unknown method '${String(method)}'`);
-    const handler = this.#handlers[method] as (p: RequestParams<M>) => RequestResult<M>;
+    const handler = this.#handlers[method] as (
+      p: RequestParams<M>,
+      meters?: MeterPeer,
+    ) => RequestResult<M>;
     try {
-      return handler(params);
+      return handler(params, meters);
     } catch (error) {
       this.#session.failed(error);
       throw error;
     }
+  }
+
+  /** One page's meter subscription: pass it to answer() with that page's requests. */
+  openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
+    return this.#meters.open(sink);
   }
 
   subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
@@ -137,6 +171,7 @@ export class JackbayService implements JackbayApi {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#meters.close();
     this.#session.close();
     this.#events.close();
     for (const fn of this.#onClose.splice(0)) {

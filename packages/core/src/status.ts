@@ -26,6 +26,7 @@ export function downStatus(base: StatusBase, reason: string): ServerStatus {
     latencyMs: 0,
     dspLoad: 0,
     transport: null,
+    ownClient: null,
     ...base,
   };
 }
@@ -42,6 +43,7 @@ export function readStatus(client: Client, base: StatusBase): ServerStatus {
     latencyMs: sampleRate > 0 ? (bufferSize / sampleRate) * 1000 : 0,
     dspLoad: Math.round(client.cpuLoad() * 100) / 100,
     transport: readTransport(client),
+    ownClient: client.name,
     ...base,
   };
 }

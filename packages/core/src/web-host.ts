@@ -5,8 +5,10 @@
 //   client -> server  RequestMessage   { id, method, params }   (params required; {} for none)
 //   server -> client  ResponseMessage  { id, result } | { id, error: { code, message } }
 //   server -> client  EventMessage     { event: 'graphPatch' | 'status', data }
+//   server -> client  binary           a meter frame (meter-frame.ts) for this socket's setMeters
 // A frame that is not JSON, or JSON without a usable id, is answered with id -1.
-// Binary frames close the socket with 1003, frames over the size limit with 1009.
+// Binary frames from the client close the socket with 1003, frames over the
+// size limit with 1009.
 //
 // Auth: the token travels as the `token` query parameter of the WebSocket URL
 // (browsers cannot set headers on a WebSocket). The upgrade is refused with
@@ -24,6 +26,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { answer } from './answer.js';
 import { type EventMessage, RequestMessage, type ResponseMessage } from './contract.js';
+import type { MeterPeer } from './meters.js';
 import type { JackbayService } from './service.js';
 import { StaticFiles, securityHeaders } from './static-files.js';
 
@@ -60,6 +63,9 @@ const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
 // A slow client that lets this much pile up is closed; it reconnects and
 // fetches a fresh snapshot, which is cheaper than an unbounded queue.
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+// Meter frames are worth sending only while they arrive on time: a socket
+// with this much queued skips frames until it drains.
+const MAX_METER_BUFFERED_BYTES = 256 * 1024;
 
 /** Throws a TypeError naming the rule when a token cannot be used. */
 export function checkToken(token: string): string {
@@ -132,6 +138,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ws: WebSocket,
     data: WebSocket.RawData,
     isBinary: boolean,
+    meters: MeterPeer,
   ): ResponseMessage | Promise<ResponseMessage> | null => {
     if (isBinary) {
       ws.close(1003, 'text frames only');
@@ -156,7 +163,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       };
     }
     const { id, method, params } = parsed.data;
-    return answer(service, method, params).then((body) => ({ id, ...body }));
+    return answer(service, method, params, meters).then((body) => ({ id, ...body }));
   };
 
   const broadcast = (message: EventMessage): void => {
@@ -215,6 +222,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // ws reports protocol violations (oversized or malformed frames) here and
       // then closes the socket itself; the listener keeps them from being fatal.
       ws.on('error', (error) => log(`websocket: ${error.message}`));
+      const meters = service.openMeters((frame) => {
+        if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_METER_BUFFERED_BYTES)
+          ws.send(frame, { binary: true });
+      });
+      ws.on('close', () => meters.close());
       const failed = (error: unknown) => {
         log(`websocket message failed: ${(error as Error).message}`);
         ws.close(1011, 'internal error');
@@ -224,7 +236,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ws.on('message', (data, isBinary) => {
         let response: ReturnType<typeof respond>;
         try {
-          response = respond(ws, data, isBinary);
+          response = respond(ws, data, isBinary, meters);
         } catch (error) {
           failed(error);
           return;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
+import { decodeMeterFrame, METER_FLOOR_DB } from '../src/meter-frame.js';
 import {
   type CliProcess,
   execPeer,
@@ -72,12 +73,14 @@ function http(path: string, method = 'GET'): Promise<HttpResult> {
 class Client {
   readonly ws: WebSocket;
   readonly messages: Array<Record<string, unknown>> = [];
+  readonly binary: Buffer[] = [];
   #nextId = 1;
 
   constructor(query = `?token=${TOKEN}`, origin?: string) {
     this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, origin ? { origin } : {});
-    this.ws.on('message', (data) => {
-      this.messages.push(JSON.parse(data.toString()));
+    this.ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binary.push(data as Buffer);
+      else this.messages.push(JSON.parse(data.toString()));
     });
   }
 
@@ -281,6 +284,37 @@ describe('jackbay serve', () => {
     await after.opened();
     expect((await after.call('getStatus')).result).toMatchObject({ server: 'up' });
     after.ws.close();
+  });
+
+  it('sends meter frames as binary messages to the socket that asked, and drops its taps when it closes', async () => {
+    const metered = new Client();
+    const other = new Client();
+    await Promise.all([metered.opened(), other.opened()]);
+    const status = ServerStatus.parse((await metered.call('getStatus')).result);
+    const probes = async () =>
+      (await lsp(server)).split('\n').filter((line) => line.startsWith(`${status.ownClient}:`));
+    try {
+      const response = await metered.call('setMeters', {
+        ports: ['system:capture_1', 'system:capture_2'],
+      });
+      expect(response.result).toEqual({ generation: 1 });
+      const frame = decodeMeterFrame(
+        (await waitFor(() => metered.binary.at(0), 3000, 'a binary meter frame')) as Buffer,
+      );
+      expect(frame?.generation).toBe(1);
+      expect(frame?.values.length).toBe(6);
+      expect(frame?.values[0]).toBe(METER_FLOOR_DB);
+      expect(await probes()).toHaveLength(2);
+      expect(other.binary).toHaveLength(0);
+      const closed = metered.closed();
+      metered.ws.close();
+      await closed;
+      await waitFor(async () => (await probes()).length === 0, 5000, 'probes gone');
+      expect(other.binary).toHaveLength(0);
+    } finally {
+      metered.ws.close();
+      other.ws.close();
+    }
   });
 
   it('does a full round trip: snapshot, connect, patch event, status events', async () => {

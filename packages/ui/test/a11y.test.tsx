@@ -41,6 +41,8 @@ beforeAll(() => {
     }
   };
   Element.prototype.scrollIntoView = () => undefined;
+  // jsdom has no canvas: meters draw nothing, their ARIA values still follow.
+  HTMLCanvasElement.prototype.getContext = (() => null) as never;
   Object.defineProperties(HTMLElement.prototype, {
     offsetWidth: { get: () => 120, configurable: true },
     offsetHeight: { get: () => 20, configurable: true },
@@ -59,6 +61,7 @@ const up: ServerStatus = {
   dspLoad: 12.5,
   xrunCount: 0,
   lastXrunDelayUs: null,
+  ownClient: null,
   demo: false,
   transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
 };
@@ -116,6 +119,36 @@ describe('accessibility', () => {
     expect(options).toContain('system:playback_1\nsystem:playback_2');
     expect(options).not.toContain('synth:midi_in'); // MIDI: cannot take audio
     expect(options).not.toContain('fx:out_1'); // an output
+  });
+
+  it('gives every audio port a meter named by its full port name, and toggles them', async () => {
+    const store = await renderApp();
+    const audio = [...store.getState().graph.ports.values()].filter((p) => p.type === 'audio');
+    expect(audio.length).toBeGreaterThan(0);
+    for (const port of audio) {
+      const meter = screen.getByRole('meter', { name: `Level of ${port.name}` });
+      expect(meter.getAttribute('aria-valuemin')).toBe('-120');
+      expect(Number(meter.getAttribute('aria-valuenow'))).toBe(-120);
+      expect(meter.getAttribute('aria-valuetext')).toBe('peak silent, RMS silent');
+      expect(meter.closest('[aria-live]')).toBeNull();
+    }
+    expect(screen.queryByRole('meter', { name: 'Level of synth:midi_in' })).toBeNull();
+    // A lit clip indicator is a button; a click resets it.
+    const meters = store.getState().meters;
+    const { newMeterFrame } = await import('@jackbay/core/meter-frame');
+    const frame = newMeterFrame(1, 1);
+    frame.values.set([3, 0, 5]);
+    meters.expect(['synth:out_L'], 1);
+    act(() => void meters.feed(frame.bytes));
+    const clip = screen.getByRole('button', { name: 'Reset clip of synth:out_L' });
+    fireEvent.click(clip);
+    expect(screen.queryByRole('button', { name: 'Reset clip of synth:out_L' })).toBeNull();
+    // One client off, then all.
+    fireEvent.click(screen.getByRole('button', { name: 'Meters of synth' }));
+    expect(screen.queryByRole('meter', { name: 'Level of synth:out_L' })).toBeNull();
+    expect(screen.getByRole('meter', { name: 'Level of fx:out_1' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Meters' }));
+    expect(screen.queryAllByRole('meter')).toHaveLength(0);
   });
 
   it('shows what to do when no server runs', async () => {

@@ -22,6 +22,7 @@ const down: ServerStatus = {
   dspLoad: 0,
   xrunCount: 0,
   lastXrunDelayUs: null,
+  ownClient: null,
   demo: false,
   transport: null,
 };

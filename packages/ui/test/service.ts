@@ -24,6 +24,7 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
     dspLoad: 10,
     xrunCount: 0,
     lastXrunDelayUs: null,
+    ownClient: null,
     demo: false,
     transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
     ...over,
@@ -92,9 +93,9 @@ export async function attached(
   snapshot?: GraphSnapshot,
   storage = memoryStorage(),
   options: RecorderOptions = {},
+  r = recorder(snapshot, options),
 ) {
   const store = createJackbayStore({ storage });
-  const r = recorder(snapshot, options);
   store.getState().attach(r.api);
   await settle();
   return { store, storage, ...r };

@@ -2,10 +2,16 @@
 // event. Only our window's own top frame may call; anything else is refused.
 // Requests are answered by core's answer(), as the web host answers its
 // WebSocket, so errors have one shape whichever way a request came.
-import { answer } from '@jackbay/core';
-import type { EventPayload, JackbayApi, ResponseBody } from '@jackbay/core/contract';
+import { type Answerer, answer, type MeterHost } from '@jackbay/core';
+import type { EventPayload, ResponseBody } from '@jackbay/core/contract';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { EVENT_NAMES, eventChannel, REQUEST_NAMES, requestChannel } from '../shared/channels';
+import {
+  EVENT_NAMES,
+  eventChannel,
+  METER_CHANNEL,
+  REQUEST_NAMES,
+  requestChannel,
+} from '../shared/channels';
 
 /** The sender is our window's web contents and its main frame (not an iframe in it). */
 export function isTrustedSender(
@@ -19,7 +25,16 @@ export function isTrustedSender(
   );
 }
 
-export function wireIpc(ipc: IpcMain, contents: WebContents, service: JackbayApi): () => void {
+export function wireIpc(
+  ipc: IpcMain,
+  contents: WebContents,
+  service: Answerer & MeterHost,
+): () => void {
+  // The window is one page: one meter subscription, its frames the same bytes
+  // the web host sends as binary WebSocket messages.
+  const meters = service.openMeters((frame) => {
+    if (!contents.isDestroyed()) contents.send(METER_CHANNEL, frame);
+  });
   for (const method of REQUEST_NAMES) {
     ipc.handle(
       requestChannel(method),
@@ -31,7 +46,7 @@ export function wireIpc(ipc: IpcMain, contents: WebContents, service: JackbayApi
               message: 'refused: the sender is not the Jackbay window',
             },
           };
-        return answer(service, method, params);
+        return answer(service, method, params, meters);
       },
     );
   }
@@ -43,5 +58,6 @@ export function wireIpc(ipc: IpcMain, contents: WebContents, service: JackbayApi
   return () => {
     for (const method of REQUEST_NAMES) ipc.removeHandler(requestChannel(method));
     for (const off of offs) off();
+    meters.close();
   };
 }

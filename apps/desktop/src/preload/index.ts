@@ -15,6 +15,7 @@ import {
   eventChannel,
   isEventName,
   isRequestName,
+  METER_CHANNEL,
   REQUEST_NAMES,
   requestChannel,
 } from '../shared/channels';
@@ -46,10 +47,19 @@ function subscribe<E extends EventName>(
   };
 }
 
+function onMeterFrame(listener: (frame: ArrayBuffer | Uint8Array) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+  const handler = (_: IpcRendererEvent, frame: Uint8Array) => listener(frame);
+  ipcRenderer.on(METER_CHANNEL, handler);
+  return () => {
+    ipcRenderer.removeListener(METER_CHANNEL, handler);
+  };
+}
+
 const methods = Object.fromEntries(
   REQUEST_NAMES.map((name) => [name, (params?: unknown) => request(name, (params ?? {}) as never)]),
 ) as { [M in RequestName]: (params?: RequestParams<M>) => Promise<RequestResult<M>> };
 
-const api: JackbayApi & typeof methods = { ...methods, request, subscribe };
+const api: JackbayApi & typeof methods = { ...methods, request, subscribe, onMeterFrame };
 
 contextBridge.exposeInMainWorld('jackbay', api);

@@ -6,6 +6,9 @@ import { type EventName, events, type RequestName, requestNames } from '@jackbay
 export const REQUEST_NAMES: readonly RequestName[] = requestNames;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 
+/** Binary meter frames for the window's setMeters (bytes as in '@jackbay/core/meter-frame'). */
+export const METER_CHANNEL = 'jackbay:meters';
+
 export function requestChannel(method: RequestName): string {
   return `jackbay:request:${method}`;
 }

@@ -1,6 +1,6 @@
 // JackbayApi over the web host's WebSocket. Requests are `{id, method,
 // params}`, answered by `{id, result}` or `{id, error: {code, message}}`;
-// events arrive as `{event, data}`. The socket reconnects by itself with a
+// events arrive as `{event, data}`; binary messages are meter frames. The socket reconnects by itself with a
 // growing delay; requests made while it is down wait for it (up to a timeout).
 // A socket refused before it ever opened may be a wrong token: the transport
 // asks (checkToken) and, if so, stops and reports 'refused' instead of
@@ -31,6 +31,7 @@ export interface JackbayTransport extends JackbayApi {
 }
 
 type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
+  binaryType?: BinaryType;
   onopen: ((ev: Event) => unknown) | null;
   onclose: ((ev: CloseEvent) => unknown) | null;
   onerror: ((ev: Event) => unknown) | null;
@@ -84,6 +85,7 @@ export function connectWebSocket(
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const linkListeners = new Set<(s: LinkState) => void>();
+  const meterListeners = new Set<(frame: ArrayBuffer | Uint8Array) => void>();
 
   const setState = (s: LinkState) => {
     if (s === state) return;
@@ -92,6 +94,10 @@ export function connectWebSocket(
   };
 
   const onMessage = (raw: unknown) => {
+    if (raw instanceof ArrayBuffer) {
+      for (const l of meterListeners) l(raw);
+      return;
+    }
     let msg: unknown;
     try {
       msg = JSON.parse(String(raw));
@@ -124,6 +130,7 @@ export function connectWebSocket(
     if (closed) return;
     setState('connecting');
     const s = new Ctor(target);
+    s.binaryType = 'arraybuffer';
     socket = s;
     let opened = false;
     s.onopen = () => {
@@ -203,6 +210,12 @@ export function connectWebSocket(
       set.add(l);
       return () => {
         set.delete(l);
+      };
+    },
+    onMeterFrame(listener) {
+      meterListeners.add(listener);
+      return () => {
+        meterListeners.delete(listener);
       };
     },
     onLinkChange(listener) {

@@ -1,9 +1,11 @@
 import { type NodeProps, useUpdateNodeInternals } from '@xyflow/react';
 import { type CSSProperties, memo, useEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Box } from '../graph/boxes';
 import { pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
+import { useJackbay } from '../store/context';
 import { RowView, usePortHandlers } from './ports';
 
 // How far this box's text may grow when the view zooms out (app.css clamps
@@ -25,6 +27,10 @@ function handleIds(rows: readonly Row[]): string[] {
           portHandleId(r.right.name),
         ],
   );
+}
+
+function isAudioRow(row: Row): boolean {
+  return (row.kind === 'port' ? row.port.type : row.left.type) === 'audio';
 }
 
 function glyph(box: Box): string {
@@ -55,6 +61,16 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
     ? `${box.client.prettyName} (${box.client.name})`
     : box.client.name;
   const empty = box.inputs.length === 0 && box.outputs.length === 0;
+  const client = box.client.name;
+  const { metersOn, clientOn, setClientMeters } = useJackbay(
+    useShallow((s) => ({
+      metersOn: s.metersOn,
+      clientOn: !s.metersOff.has(client),
+      setClientMeters: s.setClientMeters,
+    })),
+  );
+  const metered = metersOn && clientOn;
+  const hasAudio = useMemo(() => [...box.inputs, ...box.outputs].some(isAudioRow), [box]);
   return (
     <section
       className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}`}
@@ -69,6 +85,22 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
         </span>
         <span className="jb-box-title">{box.title}</span>
         {box.subtitle && <span className="jb-box-sub">{box.subtitle}</span>}
+        {metersOn && hasAudio && (
+          <button
+            type="button"
+            className={`jb-box-meters nodrag${clientOn ? ' is-on' : ''}`}
+            aria-pressed={clientOn}
+            aria-label={`Meters of ${client}`}
+            title={clientOn ? 'Hide this client’s meters' : 'Show this client’s meters'}
+            onClick={() => setClientMeters(client, !clientOn)}
+          >
+            <svg viewBox="0 0 12 12" aria-hidden="true" className="jb-meters-icon">
+              <rect x="1" y="6" width="2.4" height="5" />
+              <rect x="4.8" y="3" width="2.4" height="8" />
+              <rect x="8.6" y="1" width="2.4" height="10" />
+            </svg>
+          </button>
+        )}
       </header>
       <div className="jb-box-body">
         {empty && <div className="jb-box-empty">no ports</div>}
@@ -80,6 +112,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
                 row={r}
                 connected={connected}
                 handlers={handlers}
+                metered={metered}
               />
             ))}
           </div>
@@ -92,6 +125,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
                 row={r}
                 connected={connected}
                 handlers={handlers}
+                metered={metered}
               />
             ))}
           </div>

@@ -35,6 +35,7 @@ import { planConnect } from '../graph/validate';
 import type { BoxNode, PortEdge } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
 import { ClientNode } from './ClientNode';
+import { useMeterSubscription } from './useMeterSubscription';
 import { WireEdge } from './WireEdge';
 
 // Outside any component: a new object per render would re-mount every node.
@@ -120,6 +121,7 @@ export function GraphView() {
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
+  useMeterSubscription();
 
   // The smallest font still readable at this zoom (rounded up: rounding down
   // drew 10.9994 px), for boxes whose text may not grow to the current step

@@ -38,8 +38,15 @@ function Search() {
 }
 
 export function Toolbar({ onHelp }: { onHelp: () => void }) {
-  const { arrange, hasGraph } = useJackbay(
-    useShallow((s) => ({ arrange: s.arrange, hasGraph: s.nodes.length > 0 })),
+  const { arrange, hasGraph, metersOn, setMetersOn, showOwnClient, setShowOwnClient } = useJackbay(
+    useShallow((s) => ({
+      arrange: s.arrange,
+      hasGraph: s.nodes.length > 0,
+      metersOn: s.metersOn,
+      setMetersOn: s.setMetersOn,
+      showOwnClient: s.showOwnClient,
+      setShowOwnClient: s.setShowOwnClient,
+    })),
   );
   const { fitView } = useReactFlow();
   return (
@@ -57,6 +64,24 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       <TransportBar />
       <span className="jb-spacer" />
       <Search />
+      <button
+        type="button"
+        className="jb-btn jb-toggle"
+        aria-pressed={metersOn}
+        onClick={() => setMetersOn(!metersOn)}
+        title="Level meters beside every audio port"
+      >
+        Meters
+      </button>
+      <button
+        type="button"
+        className="jb-btn jb-toggle"
+        aria-pressed={showOwnClient}
+        onClick={() => setShowOwnClient(!showOwnClient)}
+        title="Show Jackbay’s own client: the probes its meters listen through"
+      >
+        Probes
+      </button>
       <button
         type="button"
         className="jb-btn"

@@ -1,5 +1,8 @@
 // Port handles. Each is a whole row: the label and the marker are one drag
 // target, larger than React Flow's dot, and the element keyboard users focus.
+// An audio row also has a level meter along its bottom edge: a sibling of the
+// handle (a meter inside a role="button" would be hidden from assistive
+// technology), which lets every press through to the handle.
 import type { PortInfo } from '@jackbay/core/contract';
 import { Handle, Position } from '@xyflow/react';
 import { type FocusEvent, type KeyboardEvent, type MouseEvent, memo, useMemo } from 'react';
@@ -8,6 +11,7 @@ import { handlePorts, pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
 import { useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
+import { Meter } from './Meter';
 
 const HOVER_DELAY_MS = 350;
 
@@ -71,6 +75,8 @@ interface PortProps {
   connected: boolean;
   handlers: Handlers;
   inPair?: boolean;
+  /** Draw a level meter (audio ports, meters on for this client). */
+  metered?: boolean;
 }
 
 export const PortHandle = memo(function PortHandle({
@@ -79,28 +85,33 @@ export const PortHandle = memo(function PortHandle({
   connected,
   handlers,
   inPair = false,
+  metered = false,
 }: PortProps) {
   const out = port.direction === 'output';
   const marker = <span className="jb-marker" aria-hidden="true" />;
   const text = <span className="jb-port-label">{label}</span>;
+  const withMeter = metered && port.type === 'audio';
   return (
-    <Handle
-      type={out ? 'source' : 'target'}
-      position={out ? Position.Right : Position.Left}
-      id={portHandleId(port.name)}
-      className={`jb-port jb-${port.type}${connected ? ' is-connected' : ''}${inPair ? ' in-pair' : ''}`}
-      aria-label={port.name}
-      aria-haspopup="dialog"
-      role="button"
-      tabIndex={0}
-      data-port-name={port.name}
-      data-port-type={port.type}
-      data-direction={port.direction}
-      {...handlers}
-    >
-      {out ? text : marker}
-      {out ? marker : text}
-    </Handle>
+    <div className={`jb-row${withMeter ? ' jb-row-metered' : ''}`}>
+      <Handle
+        type={out ? 'source' : 'target'}
+        position={out ? Position.Right : Position.Left}
+        id={portHandleId(port.name)}
+        className={`jb-port jb-${port.type}${connected ? ' is-connected' : ''}${inPair ? ' in-pair' : ''}`}
+        aria-label={port.name}
+        aria-haspopup="dialog"
+        role="button"
+        tabIndex={0}
+        data-port-name={port.name}
+        data-port-type={port.type}
+        data-direction={port.direction}
+        {...handlers}
+      >
+        {out ? text : marker}
+        {out ? marker : text}
+      </Handle>
+      {withMeter && <Meter port={port.name} />}
+    </div>
   );
 });
 
@@ -108,10 +119,11 @@ interface PairProps {
   row: Extract<Row, { kind: 'pair' }>;
   connected: ReadonlySet<string>;
   handlers: Handlers;
+  metered: boolean;
 }
 
 /** A stereo pair: one handle for both (drag it to connect both), and one per channel. */
-export const PairGroup = memo(function PairGroup({ row, connected, handlers }: PairProps) {
+export const PairGroup = memo(function PairGroup({ row, connected, handlers, metered }: PairProps) {
   const out = row.left.direction === 'output';
   const name = `${row.left.name} + ${row.right.name}`;
   const both = connected.has(row.left.name) && connected.has(row.right.name);
@@ -142,6 +154,7 @@ export const PairGroup = memo(function PairGroup({ row, connected, handlers }: P
         connected={connected.has(row.left.name)}
         handlers={handlers}
         inPair
+        metered={metered}
       />
       <PortHandle
         port={row.right}
@@ -149,6 +162,7 @@ export const PairGroup = memo(function PairGroup({ row, connected, handlers }: P
         connected={connected.has(row.right.name)}
         handlers={handlers}
         inPair
+        metered={metered}
       />
     </div>
   );
@@ -164,18 +178,22 @@ export function RowView({
   row,
   connected,
   handlers,
+  metered,
 }: {
   row: Row;
   connected: ReadonlySet<string>;
   handlers: Handlers;
+  metered: boolean;
 }) {
-  if (row.kind === 'pair') return <PairGroup row={row} connected={connected} handlers={handlers} />;
+  if (row.kind === 'pair')
+    return <PairGroup row={row} connected={connected} handlers={handlers} metered={metered} />;
   return (
     <PortHandle
       port={row.port}
       label={portLabel(row.port)}
       connected={connected.has(row.port.name)}
       handlers={handlers}
+      metered={metered}
     />
   );
 }

@@ -15,6 +15,7 @@ import {
   HEADER,
   LABEL_FONT,
   MARKER_SPACE,
+  METER_TOGGLE_SPACE,
   PAD,
   PAIR_LABEL,
   ROW,
@@ -106,7 +107,10 @@ export function boxSize(
     inputs.length > 0 && outputs.length > 0
       ? columnWidth(inputs) + GUTTER + columnWidth(outputs)
       : columnWidth(inputs.length > 0 ? inputs : outputs);
-  const chrome = (subtitle ? textWidth(subtitle) + 10 : 0) + 44;
+  const audio = [...inputs, ...outputs].some(
+    (r) => (r.kind === 'port' ? r.port.type : r.left.type) === 'audio',
+  );
+  const chrome = (subtitle ? textWidth(subtitle) + 10 : 0) + 44 + (audio ? METER_TOGGLE_SPACE : 0);
   const width = clamp(Math.max(columns, textWidth(title, true) + chrome), BOX_MIN, BOX_MAX);
   return {
     width,

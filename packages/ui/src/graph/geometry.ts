@@ -12,6 +12,8 @@ export const BOX_MIN = 140;
 export const BOX_MAX = 420;
 /** Space for the port marker and its padding on each row. */
 export const MARKER_SPACE = 24;
+/** The meters toggle in the header of a box with audio ports, and its gap. */
+export const METER_TOGGLE_SPACE = 24;
 /** Width of the sub-label column (e.g. 'L', '1') of a stereo pair. */
 export const PAIR_LABEL = 30;
 

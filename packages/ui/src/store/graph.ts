@@ -4,18 +4,24 @@
 import type { Connection, GraphPatch, GraphSnapshot } from '@jackbay/core/contract';
 import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
 import { toRequestError } from '../api/errors';
+import { onlyTouches, withoutClient } from '../graph/own';
 import { planConnect, planDisconnect } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
 import { attempt, mayRequest } from './link';
 import type { Slice } from './store';
 
 export interface GraphSlice {
+  /** The graph as the service reports it, Jackbay's own client included. */
+  serverGraph: Graph;
+  /** What the person sees and patches: serverGraph, without Jackbay's own client unless shown. */
   graph: Graph;
   /** A snapshot has arrived since the server last came up. */
   graphLoaded: boolean;
 
   loadSnapshot(snapshot: GraphSnapshot): void;
   applyPatch(patch: GraphPatch): void;
+  /** `graph` for this server graph, with the own client hidden or shown as set. */
+  visibleGraph(serverGraph: Graph): Graph;
   /** Empties the graph when the server goes down (for the link slice). */
   unloadGraph(): void;
   connect(from: readonly string[], to: readonly string[]): Promise<boolean>;
@@ -45,25 +51,40 @@ export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
   };
 
   return {
+    serverGraph: emptyGraph,
     graph: emptyGraph,
     graphLoaded: false,
 
     loadSnapshot(snapshot) {
-      const graph = graphFromSnapshot(snapshot);
+      const serverGraph = graphFromSnapshot(snapshot);
       const s = get();
       const first = !s.graphLoaded || s.nodes.length === 0;
       set({
         graphLoaded: true,
-        ...s.derive({ graph }),
+        serverGraph,
+        ...s.derive({ graph: s.visibleGraph(serverGraph) }),
         ...(first ? { fitRequest: s.fitRequest + 1 } : {}),
       });
     },
 
     applyPatch(patch) {
       const s = get();
-      const graph = applyPatch(s.graph, patch);
-      if (graph === s.graph) return;
-      set(s.derive({ graph }));
+      const serverGraph = applyPatch(s.serverGraph, patch);
+      if (serverGraph === s.serverGraph) return;
+      if (!s.showOwnClient && onlyTouches(patch, s.serverGraph, s.status?.ownClient ?? null)) {
+        set({ serverGraph });
+        return;
+      }
+      const graph = s.visibleGraph(serverGraph);
+      if (graph === s.graph) set({ serverGraph });
+      else set({ serverGraph, ...s.derive({ graph }) });
+    },
+
+    visibleGraph(serverGraph) {
+      const s = get();
+      return s.showOwnClient
+        ? serverGraph
+        : withoutClient(serverGraph, s.status?.ownClient ?? null);
     },
 
     unloadGraph() {
@@ -72,6 +93,7 @@ export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
         graphLoaded: false,
         details: null,
         dialog: null,
+        serverGraph: emptyGraph,
         ...get().derive({ graph: emptyGraph }),
       });
     },

@@ -4,6 +4,7 @@
 import type { ServerStatus } from '@jackbay/core/contract';
 import { toRequestError } from '../api/errors';
 import type { JackbayTransport, LinkState } from '../api/ws';
+import { MeterChannel } from '../live/meters';
 import type { Slice, State } from './store';
 
 /** DSP load samples kept for the sparkline (about 6 s at the service's 10 per second). */
@@ -13,6 +14,8 @@ export type TransportAction = 'play' | 'stop' | 'rewind';
 
 export interface LinkSlice {
   api: JackbayTransport | null;
+  /** Live levels: the transport's meter frames go here, never into this store's state. */
+  readonly meters: MeterChannel;
   link: LinkState;
   status: ServerStatus | null;
   dspHistory: number[];
@@ -61,6 +64,7 @@ export async function attempt<T>(
 }
 
 export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
+  meters: new MeterChannel(),
   api: null,
   link: 'connecting',
   status: null,
@@ -73,6 +77,10 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       api.subscribe('graphPatch', (p) => get().applyPatch(p)),
       api.subscribe('status', (s) => get().setStatus(s)),
     ];
+    if (api.onMeterFrame) {
+      const meters = get().meters;
+      offs.push(api.onMeterFrame((frame) => meters.feed(frame)));
+    }
     if (api.onLinkChange)
       offs.push(
         api.onLinkChange((link) => {
@@ -121,6 +129,12 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       status.server === 'up' &&
       status.xrunCount > prev.xrunCount;
     set({ status, dspHistory, ...(newXruns ? { xrunFlash: get().xrunFlash + 1 } : {}) });
+    if (status.ownClient !== (prev?.ownClient ?? null)) {
+      // Another own client (the service reconnected): hide that one instead.
+      const s = get();
+      const graph = s.visibleGraph(s.serverGraph);
+      if (graph !== s.graph) set(s.derive({ graph }));
+    }
     if (status.server === 'down' && get().graphLoaded) get().unloadGraph();
     else if (status.server === 'up' && prev?.server === 'down') void get().refresh();
   },

@@ -18,10 +18,19 @@ export interface ViewSlice {
   edges: PortEdge[];
   /** Goes up by one whenever the view should fit the whole graph. */
   fitRequest: number;
+  /** Level meters beside audio ports (the toolbar's toggle). */
+  metersOn: boolean;
+  /** Clients whose meters are switched off (each box header's toggle). */
+  metersOff: ReadonlySet<string>;
+  /** Show Jackbay's own client (its meter probes) like any other. */
+  showOwnClient: boolean;
 
   setSearch(text: string): void;
   onEdgesChange(changes: EdgeChange<PortEdge>[]): void;
   requestFit(): void;
+  setMetersOn(on: boolean): void;
+  setClientMeters(client: string, on: boolean): void;
+  setShowOwnClient(show: boolean): void;
   /**
    * The state after some inputs change (for the other slices): the changed
    * inputs, where every box now is, and the nodes and edges to draw.
@@ -38,6 +47,9 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
     nodes: [],
     edges: [],
     fitRequest: 0,
+    metersOn: true,
+    metersOff: new Set(),
+    showOwnClient: false,
 
     setSearch(text) {
       set({ search: text, ...get().derive({ matcher: parseSearch(text) }) });
@@ -51,6 +63,24 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
 
     requestFit() {
       set({ fitRequest: get().fitRequest + 1 });
+    },
+
+    setMetersOn(on) {
+      set({ metersOn: on });
+    },
+
+    setClientMeters(client, on) {
+      const metersOff = new Set(get().metersOff);
+      if (on) metersOff.delete(client);
+      else metersOff.add(client);
+      set({ metersOff });
+    },
+
+    setShowOwnClient(show) {
+      set({ showOwnClient: show });
+      const s = get();
+      const graph = s.visibleGraph(s.serverGraph);
+      if (graph !== s.graph) set(s.derive({ graph }));
     },
 
     derive(change) {

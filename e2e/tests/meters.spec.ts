@@ -1,0 +1,136 @@
+// Meters on the graph, read the way assistive technology reads them: a peer
+// plays known levels and each port's meter reports them in dBFS; a peer that
+// clips lights a clip button that stays lit until clicked; Jackbay's own
+// client, whose probes carry the meters, never shows in the graph.
+import { jackTool, type LongPeer, pythonPeer } from '@jackbay/test-support';
+import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
+import { arrangeAndSettle } from './helpers/graph.ts';
+
+const CLIENT = 'levels';
+
+// One period of a sine per cycle, repeated: whatever the period, the largest
+// sample of a cycle is the level itself (k = frames/4).
+const PEER = `
+import math, array
+client = jack.Client(${JSON.stringify(CLIENT)})
+def table(db, frames):
+    g = 10 ** (db / 20)
+    return array.array('f', [g * math.sin(2 * math.pi * k / frames) for k in range(frames)])
+levels = {'six': -6, 'twenty': -20, 'hot': 3}
+tables = {}
+def process(frames):
+    for port in client.outports:
+        buf = memoryview(port.get_buffer()).cast('f')
+        db = levels.get(port.shortname)
+        if db is None:
+            buf[:] = array.array('f', bytes(4 * frames))
+            continue
+        key = (db, frames)
+        if key not in tables:
+            tables[key] = table(db, frames)
+        buf[:] = tables[key]
+client.set_process_callback(process)
+for name in ('six', 'twenty', 'silent', 'hot'):
+    client.outports.register(name)
+client.activate()
+print('ready', flush=True)
+for line in sys.stdin:
+    if line.strip() == 'quiet':
+        levels.pop('hot', None)
+    print('ok', flush=True)
+client.deactivate()
+client.close()
+`;
+
+let peer: LongPeer;
+
+test.beforeAll(async () => {
+  peer = pythonPeer(jackServer(), PEER);
+  expect(await peer.line()).toBe('ready');
+});
+
+test.afterAll(async () => {
+  await peer?.stop();
+});
+
+const port = (name: string) => `${CLIENT}:${name}`;
+
+async function reading(app: import('@playwright/test').Page, name: string): Promise<number> {
+  const value = await app
+    .getByRole('meter', { name: `Level of ${port(name)}`, exact: true })
+    .getAttribute('aria-valuenow');
+  return Number(value);
+}
+
+test('meters read the levels a peer plays, in dBFS', async ({ app }) => {
+  await arrangeAndSettle(app);
+  const within = (name: string, db: number) =>
+    expect
+      .poll(async () => Math.abs((await reading(app, name)) - db), { timeout: 10_000 })
+      .toBeLessThanOrEqual(0.2);
+  await within('six', -6);
+  await within('twenty', -20);
+  await within('silent', -120);
+  const six = app.getByRole('meter', { name: `Level of ${port('six')}`, exact: true });
+  await expect(six).toHaveAttribute('aria-valuemin', '-120');
+  await expect(six).toHaveAttribute('aria-valuetext', /^peak -6\.\d dBFS, RMS -9\.\d dBFS$/);
+});
+
+test('a clipping port lights a clip button that stays lit until clicked', async ({ app }) => {
+  const clip = app.getByRole('button', { name: `Reset clip of ${port('hot')}`, exact: true });
+  await expect(clip).toBeVisible({ timeout: 10_000 });
+  // The clipping stops; the indicator does not go out by itself.
+  peer.send('quiet');
+  expect(await peer.line()).toBe('ok');
+  await expect.poll(() => reading(app, 'hot'), { timeout: 10_000 }).toBeLessThan(-100);
+  await expect(clip).toBeVisible();
+  await clip.click();
+  await expect(clip).toHaveCount(0);
+  await app.waitForTimeout(500);
+  await expect(clip).toHaveCount(0);
+  // The other ports never clipped.
+  await expect(app.getByRole('button', { name: /^Reset clip of/ })).toHaveCount(0);
+});
+
+test('Jackbay’s own client carries the probes and is not in the graph', async ({ app }) => {
+  await expect(app.locator('[data-client^="jackbay"]')).toHaveCount(0);
+  await expect
+    .poll(() => jackTool(jackServer(), 'jack_lsp').includes('jackbay:meter_'), { timeout: 5000 })
+    .toBe(true);
+  await expect(app.locator('[data-port-name^="jackbay:"]')).toHaveCount(0);
+  // Shown on request, hidden again.
+  const probes = app.getByRole('button', { name: 'Probes', exact: true });
+  await probes.click();
+  await expect(app.locator('[data-port-name^="jackbay:meter_"]').first()).toBeAttached();
+  await probes.click();
+  await expect(app.locator('[data-port-name^="jackbay:"]')).toHaveCount(0);
+});
+
+test('meters switch off per client and globally, and the taps go with them', async ({ app }) => {
+  const probes = () =>
+    jackTool(jackServer(), 'jack_lsp')
+      .split('\n')
+      .filter((line) => line.startsWith('jackbay:meter_')).length;
+  await expect.poll(probes, { timeout: 5000 }).toBeGreaterThan(0);
+  await app.getByRole('button', { name: `Meters of ${CLIENT}`, exact: true }).click();
+  await expect(app.getByRole('meter', { name: `Level of ${port('six')}` })).toHaveCount(0);
+  await app.getByRole('button', { name: 'Meters', exact: true }).click();
+  await expect(app.getByRole('meter')).toHaveCount(0);
+  await expect.poll(probes, { timeout: 5000 }).toBe(0);
+  await app.getByRole('button', { name: 'Meters', exact: true }).click();
+  await expect.poll(probes, { timeout: 5000 }).toBeGreaterThan(0);
+  await app.getByRole('button', { name: `Meters of ${CLIENT}`, exact: true }).click();
+  await expect(app.getByRole('meter', { name: `Level of ${port('six')}` })).toHaveCount(1);
+});
+
+test('screenshots of meters on the graph', async ({ app }) => {
+  for (const [width, height] of [
+    [1400, 900],
+    [800, 600],
+  ] as const) {
+    await app.setViewportSize({ width, height });
+    await arrangeAndSettle(app);
+    await expect.poll(() => reading(app, 'six'), { timeout: 10_000 }).toBeGreaterThan(-6.2);
+    await keepScreenshot(app, `meters-${width}x${height}`);
+  }
+});
