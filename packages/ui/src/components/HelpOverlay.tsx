@@ -15,6 +15,9 @@ const MOUSE: Array<[string, string]> = [
   ['Shift+drag the background', 'select everything in a rectangle'],
   ['Rest the pointer on a port', 'show its details'],
   ['+ − and the frame (bottom left)', 'zoom in, zoom out, fit the graph'],
+  ['Click a red clip mark', 'reset that port’s clip indicator'],
+  ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
+  ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
   [
     'Overview map (bottom right)',
     'drag or scroll it to move the view; shown while part of the graph is off screen',
