@@ -1,11 +1,10 @@
 // Helpers for the graph specs: peers with the ports a test asks for, a web
 // host of a test's own, and what the page shows of the graph (zoom, boxes,
 // port markers), read the way a person sees it — from the rendered page.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { type LongPeer, pythonPeer } from '@jackbay/test-support';
 import type { Page } from '@playwright/test';
 import { expect, jackServer, portHandle } from '../../support/fixtures.ts';
+import { startWebHost, type WebHost } from '../../support/web-host.ts';
 
 export interface PeerSpec {
   name: string;
@@ -43,42 +42,9 @@ export async function stopPeers(peers: readonly LongPeer[]): Promise<void> {
   await Promise.all(peers.map((p) => p.stop()));
 }
 
-const root = join(import.meta.dirname, '..', '..', '..');
-
-export interface OwnHost {
-  url: string;
-  stop(): Promise<void>;
-}
-
 /** A web host of the test's own (e.g. to lose it, or to point it at no server). */
-export function startOwnWebHost(serverName: string): Promise<OwnHost> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(root, 'packages/core/dist/cli.js'), 'serve', '--port', '0', '--server', serverName],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JACK_NO_START_SERVER: '1' } },
-  );
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error('own web host did not start')), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^Jackbay: (http:\/\/\S+)$/m.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: match[1], stop });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`own web host exited with ${code}`));
-    });
-  });
+export function startOwnWebHost(serverName: string): Promise<WebHost> {
+  return startWebHost(serverName, 'own');
 }
 
 /** The view's zoom, from React Flow's viewport transform. */
