@@ -9,6 +9,7 @@ import {
   type Answerer,
   JackbayService,
   type MeterHost,
+  type MidiHost,
   startWebHost,
   type WebHost,
 } from '@jackbay/core';
@@ -17,7 +18,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { wireIpc } from '../src/main/ipc';
-import { METER_CHANNEL, requestChannel } from '../src/shared/channels';
+import { METER_CHANNEL, MIDI_CHANNEL, requestChannel } from '../src/shared/channels';
 
 type Handler = (
   event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
@@ -25,7 +26,7 @@ type Handler = (
 ) => unknown;
 
 /** wireIpc on a stand-in for ipcMain and our window: what the preload's invoke reaches. */
-function ipcFor(service: Answerer & MeterHost) {
+function ipcFor(service: Answerer & MeterHost & MidiHost) {
   const handlers = new Map<string, Handler>();
   const ipc = {
     handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
@@ -121,7 +122,7 @@ describe('one answer for IPC and the WebSocket', () => {
 });
 
 describe('errors from the service keep their contract code', () => {
-  const service: Answerer & MeterHost = {
+  const service: Answerer & MeterHost & MidiHost = {
     async request(method) {
       if (method === 'connect')
         throw Object.assign(new Error('no such port'), { code: 'port-not-found' });
@@ -131,6 +132,7 @@ describe('errors from the service keep their contract code', () => {
     },
     subscribe: () => () => undefined,
     openMeters: () => ({ set: () => 0, close: () => undefined }),
+    openMidi: () => ({ set: () => 0, close: () => undefined }),
   };
   const ipc = ipcFor(service);
   afterAll(() => ipc.unwire());
@@ -155,7 +157,7 @@ describe('meter frames over IPC', () => {
     let sink: ((frame: Uint8Array) => void) | null = null;
     const asked: Array<readonly string[]> = [];
     let closed = false;
-    const service: Answerer & MeterHost = {
+    const service: Answerer & MeterHost & MidiHost = {
       async request(method, params, meters) {
         if (method === 'setMeters' && meters)
           return { generation: meters.set((params as { ports: string[] }).ports) } as never;
@@ -171,6 +173,7 @@ describe('meter frames over IPC', () => {
           },
         };
       },
+      openMidi: () => ({ set: () => 0, close: () => undefined }),
     };
     const ipc = ipcFor(service);
     expect(await ipc.invoke('setMeters', { ports: ['a:out'] })).toEqual({
@@ -180,6 +183,42 @@ describe('meter frames over IPC', () => {
     const bytes = new Uint8Array([1, 0, 0, 0, 1, 0, 0, 0]);
     (sink as ((frame: Uint8Array) => void) | null)?.(bytes);
     expect(ipc.sent).toEqual([[METER_CHANNEL, bytes]]);
+    ipc.unwire();
+    expect(closed).toBe(true);
+  });
+});
+
+describe('MIDI frames over IPC', () => {
+  it('sends the window’s frames on the MIDI channel, and hands requests its subscription', async () => {
+    let sink: ((frame: Uint8Array) => boolean) | null = null;
+    const asked: Array<readonly string[]> = [];
+    let closed = false;
+    const service: Answerer & MeterHost & MidiHost = {
+      async request(method, params, _meters, midi) {
+        if (method === 'setMidiMonitor' && midi)
+          return { generation: midi.set((params as { ports: string[] }).ports) } as never;
+        return null as never;
+      },
+      subscribe: () => () => undefined,
+      openMeters: () => ({ set: () => 0, close: () => undefined }),
+      openMidi: (s) => {
+        sink = s;
+        return {
+          set: (ports) => asked.push(ports),
+          close: () => {
+            closed = true;
+          },
+        };
+      },
+    };
+    const ipc = ipcFor(service);
+    expect(await ipc.invoke('setMidiMonitor', { ports: ['a:midi'] })).toEqual({
+      result: { generation: 1 },
+    });
+    expect(asked).toEqual([['a:midi']]);
+    const bytes = new Uint8Array([2, 0, 0, 0, 1, 0, 0, 0]);
+    expect((sink as ((frame: Uint8Array) => boolean) | null)?.(bytes)).toBe(true);
+    expect(ipc.sent).toEqual([[MIDI_CHANNEL, bytes]]);
     ipc.unwire();
     expect(closed).toBe(true);
   });

@@ -11,6 +11,7 @@ import {
 } from './contract.js';
 import { toRpcError } from './errors.js';
 import type { MeterPeer } from './meters.js';
+import type { MidiPeer } from './midi-monitors.js';
 
 /** What answers requests: the service, which also takes the caller's meter subscription. */
 export interface Answerer extends JackbayApi {
@@ -18,24 +19,27 @@ export interface Answerer extends JackbayApi {
     method: M,
     params: RequestParams<M>,
     meters?: MeterPeer,
+    midi?: MidiPeer,
   ): Promise<RequestResult<M>>;
 }
 
 /**
  * Validates `params` against the contract, serves the request, maps any
  * failure; never rejects. `meters` is the caller's (one page's) meter
- * subscription, which `setMeters` changes.
+ * subscription, which `setMeters` changes; `midi` its MIDI monitor
+ * subscription, which `setMidiMonitor` changes.
  */
 export async function answer(
   api: Answerer,
   method: unknown,
   params: unknown,
   meters?: MeterPeer,
+  midi?: MidiPeer,
 ): Promise<ResponseBody> {
   const parsed = parseRequest(typeof method === 'string' ? method : String(method), params);
   if (!parsed.ok) return { error: parsed.error };
   try {
-    return { result: await api.request(parsed.method, parsed.params as never, meters) };
+    return { result: await api.request(parsed.method, parsed.params as never, meters, midi) };
   } catch (error) {
     return { error: toRpcError(error) };
   }

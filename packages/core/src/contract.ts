@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
 import { MAX_METERED_PORTS } from './meter-frame.js';
+import { MAX_MONITORED_PORTS } from './midi-frame.js';
 
 // ---- The graph model
 
@@ -183,6 +184,23 @@ export const requests = {
       .strict(),
     result: z.object({ generation: z.number().int().nonnegative() }),
   },
+  /**
+   * The MIDI output ports this page's MIDI monitor watches; a frame's port
+   * index is a position in this list. Replaces the page's previous set ([]
+   * stops its frames). The frames (midi-frame.ts) go to this page only, as
+   * binary messages, tagged with the generation answered here.
+   */
+  setMidiMonitor: {
+    params: z
+      .object({
+        ports: z
+          .array(PortName)
+          .max(MAX_MONITORED_PORTS)
+          .refine((ports) => new Set(ports).size === ports.length, 'ports must not repeat'),
+      })
+      .strict(),
+    result: z.object({ generation: z.number().int().nonnegative() }),
+  },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -229,6 +247,11 @@ export interface JackbayApi {
    * `setMeters` (decode with '@jackbay/core/meter-frame').
    */
   onMeterFrame?(listener: (frame: ArrayBuffer | Uint8Array) => void): () => void;
+  /**
+   * A renderer's transport: the binary MIDI frames for this page's
+   * `setMidiMonitor` (decode with '@jackbay/core/midi-frame').
+   */
+  onMidiFrame?(listener: (frame: ArrayBuffer | Uint8Array) => void): () => void;
 }
 
 /** Validates a request's params; returns the parsed params or an RpcError. */

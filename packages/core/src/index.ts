@@ -11,6 +11,8 @@ export { JackbayRpcError, toRpcError } from './errors.js';
 export { type PrivateServer, startPrivateServer } from './jackd.js';
 export * from './meter-frame.js';
 export type { MeterHost, MeterPeer } from './meters.js';
+export * from './midi-frame.js';
+export type { MidiHost, MidiPeer, MidiSink } from './midi-monitors.js';
 export {
   applyPatch,
   connectionCounts,

@@ -7,12 +7,17 @@ import type { RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
 import type { MeterPeer } from './meters.js';
+import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
 export type RequestHandlers = {
-  [M in RequestName]: (params: RequestParams<M>, meters?: MeterPeer) => RequestResult<M>;
+  [M in RequestName]: (
+    params: RequestParams<M>,
+    meters?: MeterPeer,
+    midi?: MidiPeer,
+  ) => RequestResult<M>;
 };
 
 function portNamed(client: Client, name: string): Port {
@@ -114,6 +119,14 @@ export function requestHandlers(session: Session, events: EventScheduler): Reque
           'setMeters needs a connection that carries meter frames (a WebSocket or the app window)',
         );
       return { generation: meters.set(ports) };
+    },
+    setMidiMonitor: ({ ports }, _meters, midi) => {
+      if (!midi)
+        throw new JackbayRpcError(
+          'bad-request',
+          'setMidiMonitor needs a connection that carries MIDI frames (a WebSocket or the app window)',
+        );
+      return { generation: midi.set(ports) };
     },
   };
 }

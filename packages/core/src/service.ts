@@ -16,6 +16,7 @@ import type {
 import { JackbayRpcError } from './errors.js';
 import { routeLibjackMessages } from './libjack-messages.js';
 import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
+import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-monitors.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { EventScheduler, type Listener } from './scheduling.js';
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   reconcileIntervalMs?: number;
   /** How often meter frames go out while a page meters something (display rate). */
   meterIntervalMs?: number;
+  /** How often MIDI monitors are drained and their frames sent while a page watches. */
+  midiIntervalMs?: number;
   /** Marks the status as a demo (set by createService when it runs the demo). */
   demo?: boolean;
   /** Diagnostics: server up/down, libjack's messages when `verbose`. */
@@ -44,13 +47,14 @@ export interface ServiceOptions {
   verbose?: boolean;
 }
 
-export class JackbayService implements JackbayApi, MeterHost {
+export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly serverName: string;
   readonly #log: (message: string) => void;
   readonly #session: Session;
   readonly #events: EventScheduler;
   readonly #handlers: RequestHandlers;
   readonly #meters: MeterHub;
+  readonly #midi: MidiHub;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -73,12 +77,14 @@ export class JackbayService implements JackbayApi, MeterHost {
         connected: () => {
           events.sessionStarted();
           meters.sync();
+          midi.sync();
         },
         graphChanged: (settle) => (settle ? events.scheduleSettle() : events.scheduleRefresh()),
         statusChanged: () => events.scheduleStatus(),
         disconnected: () => {
           events.sessionEnded();
           meters.sessionEnded();
+          midi.sessionEnded();
         },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
@@ -104,11 +110,27 @@ export class JackbayService implements JackbayApi, MeterHost {
       },
       { intervalMs: options.meterIntervalMs ?? 1000 / 30, log },
     );
-    // Ports come and go: taps follow the graph as published.
-    events.subscribe('graphPatch', () => meters.sync());
+    const midi = new MidiHub(
+      {
+        get isUp() {
+          return session.isUp;
+        },
+        client: () => session.client(),
+        get published() {
+          return events.published;
+        },
+      },
+      { intervalMs: options.midiIntervalMs ?? 50, log },
+    );
+    // Ports come and go: taps and monitors follow the graph as published.
+    events.subscribe('graphPatch', () => {
+      meters.sync();
+      midi.sync();
+    });
     this.#session = session;
     this.#events = events;
     this.#meters = meters;
+    this.#midi = midi;
     this.#handlers = requestHandlers(session, events);
   }
 
@@ -134,15 +156,17 @@ export class JackbayService implements JackbayApi, MeterHost {
     method: M,
     params: RequestParams<M>,
     meters?: MeterPeer,
+    midi?: MidiPeer,
   ): Promise<RequestResult<M>> {
     if (!Object.hasOwn(this.#handlers, method))
       throw new JackbayRpcError('unknown-method', `unknown method '${String(method)}'`);
     const handler = this.#handlers[method] as (
       p: RequestParams<M>,
       meters?: MeterPeer,
+      midi?: MidiPeer,
     ) => RequestResult<M>;
     try {
-      return handler(params, meters);
+      return handler(params, meters, midi);
     } catch (error) {
       this.#session.failed(error);
       throw error;
@@ -152,6 +176,11 @@ export class JackbayService implements JackbayApi, MeterHost {
   /** One page's meter subscription: pass it to answer() with that page's requests. */
   openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
     return this.#meters.open(sink);
+  }
+
+  /** One page's MIDI monitor subscription: pass it to answer() with that page's requests. */
+  openMidi(sink: MidiSink): MidiPeer {
+    return this.#midi.open(sink);
   }
 
   subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
@@ -172,6 +201,7 @@ export class JackbayService implements JackbayApi, MeterHost {
     if (this.#closed) return;
     this.#closed = true;
     this.#meters.close();
+    this.#midi.close();
     this.#session.close();
     this.#events.close();
     for (const fn of this.#onClose.splice(0)) {

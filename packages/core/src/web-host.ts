@@ -5,7 +5,8 @@
 //   client -> server  RequestMessage   { id, method, params }   (params required; {} for none)
 //   server -> client  ResponseMessage  { id, result } | { id, error: { code, message } }
 //   server -> client  EventMessage     { event: 'graphPatch' | 'status', data }
-//   server -> client  binary           a meter frame (meter-frame.ts) for this socket's setMeters
+//   server -> client  binary           a meter frame (meter-frame.ts) for this socket's setMeters,
+//                                      or a MIDI frame (midi-frame.ts) for its setMidiMonitor
 // A frame that is not JSON, or JSON without a usable id, is answered with id -1.
 // Binary frames from the client close the socket with 1003, frames over the
 // size limit with 1009.
@@ -27,6 +28,7 @@ import { z } from 'zod';
 import { answer } from './answer.js';
 import { type EventMessage, RequestMessage, type ResponseMessage } from './contract.js';
 import type { MeterPeer } from './meters.js';
+import type { MidiPeer } from './midi-monitors.js';
 import type { JackbayService } from './service.js';
 import { StaticFiles, securityHeaders } from './static-files.js';
 
@@ -66,6 +68,8 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 // Meter frames are worth sending only while they arrive on time: a socket
 // with this much queued skips frames until it drains.
 const MAX_METER_BUFFERED_BYTES = 256 * 1024;
+// MIDI frames carry every event, so they may queue longer than meter frames.
+const MAX_MIDI_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Throws a TypeError naming the rule when a token cannot be used. */
 export function checkToken(token: string): string {
@@ -139,6 +143,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     data: WebSocket.RawData,
     isBinary: boolean,
     meters: MeterPeer,
+    midi: MidiPeer,
   ): ResponseMessage | Promise<ResponseMessage> | null => {
     if (isBinary) {
       ws.close(1003, 'text frames only');
@@ -163,7 +168,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       };
     }
     const { id, method, params } = parsed.data;
-    return answer(service, method, params, meters).then((body) => ({ id, ...body }));
+    return answer(service, method, params, meters, midi).then((body) => ({ id, ...body }));
   };
 
   const broadcast = (message: EventMessage): void => {
@@ -226,7 +231,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_METER_BUFFERED_BYTES)
           ws.send(frame, { binary: true });
       });
-      ws.on('close', () => meters.close());
+      // A MIDI frame that cannot go now is counted as lost by the service, never dropped unseen.
+      const midi = service.openMidi((frame) => {
+        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount >= MAX_MIDI_BUFFERED_BYTES)
+          return false;
+        ws.send(frame, { binary: true });
+        return true;
+      });
+      ws.on('close', () => {
+        meters.close();
+        midi.close();
+      });
       const failed = (error: unknown) => {
         log(`websocket message failed: ${(error as Error).message}`);
         ws.close(1011, 'internal error');
@@ -236,7 +251,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ws.on('message', (data, isBinary) => {
         let response: ReturnType<typeof respond>;
         try {
-          response = respond(ws, data, isBinary, meters);
+          response = respond(ws, data, isBinary, meters, midi);
         } catch (error) {
           failed(error);
           return;

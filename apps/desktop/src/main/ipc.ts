@@ -2,13 +2,14 @@
 // event. Only our window's own top frame may call; anything else is refused.
 // Requests are answered by core's answer(), as the web host answers its
 // WebSocket, so errors have one shape whichever way a request came.
-import { type Answerer, answer, type MeterHost } from '@jackbay/core';
+import { type Answerer, answer, type MeterHost, type MidiHost } from '@jackbay/core';
 import type { EventPayload, ResponseBody } from '@jackbay/core/contract';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import {
   EVENT_NAMES,
   eventChannel,
   METER_CHANNEL,
+  MIDI_CHANNEL,
   REQUEST_NAMES,
   requestChannel,
 } from '../shared/channels';
@@ -28,12 +29,17 @@ export function isTrustedSender(
 export function wireIpc(
   ipc: IpcMain,
   contents: WebContents,
-  service: Answerer & MeterHost,
+  service: Answerer & MeterHost & MidiHost,
 ): () => void {
   // The window is one page: one meter subscription, its frames the same bytes
   // the web host sends as binary WebSocket messages.
   const meters = service.openMeters((frame) => {
     if (!contents.isDestroyed()) contents.send(METER_CHANNEL, frame);
+  });
+  const midi = service.openMidi((frame) => {
+    if (contents.isDestroyed()) return false;
+    contents.send(MIDI_CHANNEL, frame);
+    return true;
   });
   for (const method of REQUEST_NAMES) {
     ipc.handle(
@@ -46,7 +52,7 @@ export function wireIpc(
               message: 'refused: the sender is not the Jackbay window',
             },
           };
-        return answer(service, method, params, meters);
+        return answer(service, method, params, meters, midi);
       },
     );
   }
@@ -59,5 +65,6 @@ export function wireIpc(
     for (const method of REQUEST_NAMES) ipc.removeHandler(requestChannel(method));
     for (const off of offs) off();
     meters.close();
+    midi.close();
   };
 }

@@ -16,6 +16,7 @@ import {
   isEventName,
   isRequestName,
   METER_CHANNEL,
+  MIDI_CHANNEL,
   REQUEST_NAMES,
   requestChannel,
 } from '../shared/channels';
@@ -47,19 +48,32 @@ function subscribe<E extends EventName>(
   };
 }
 
-function onMeterFrame(listener: (frame: ArrayBuffer | Uint8Array) => void): () => void {
-  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-  const handler = (_: IpcRendererEvent, frame: Uint8Array) => listener(frame);
-  ipcRenderer.on(METER_CHANNEL, handler);
-  return () => {
-    ipcRenderer.removeListener(METER_CHANNEL, handler);
+function binaryListener(
+  channel: string,
+): (listener: (frame: ArrayBuffer | Uint8Array) => void) => () => void {
+  return (listener) => {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const handler = (_: IpcRendererEvent, frame: Uint8Array) => listener(frame);
+    ipcRenderer.on(channel, handler);
+    return () => {
+      ipcRenderer.removeListener(channel, handler);
+    };
   };
 }
+
+const onMeterFrame = binaryListener(METER_CHANNEL);
+const onMidiFrame = binaryListener(MIDI_CHANNEL);
 
 const methods = Object.fromEntries(
   REQUEST_NAMES.map((name) => [name, (params?: unknown) => request(name, (params ?? {}) as never)]),
 ) as { [M in RequestName]: (params?: RequestParams<M>) => Promise<RequestResult<M>> };
 
-const api: JackbayApi & typeof methods = { ...methods, request, subscribe, onMeterFrame };
+const api: JackbayApi & typeof methods = {
+  ...methods,
+  request,
+  subscribe,
+  onMeterFrame,
+  onMidiFrame,
+};
 
 contextBridge.exposeInMainWorld('jackbay', api);

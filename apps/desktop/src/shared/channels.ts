@@ -9,6 +9,9 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 /** Binary meter frames for the window's setMeters (bytes as in '@jackbay/core/meter-frame'). */
 export const METER_CHANNEL = 'jackbay:meters';
 
+/** Binary MIDI frames for the window's setMidiMonitor (bytes as in '@jackbay/core/midi-frame'). */
+export const MIDI_CHANNEL = 'jackbay:midi';
+
 export function requestChannel(method: RequestName): string {
   return `jackbay:request:${method}`;
 }

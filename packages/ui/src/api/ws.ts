@@ -1,6 +1,7 @@
 // JackbayApi over the web host's WebSocket. Requests are `{id, method,
 // params}`, answered by `{id, result}` or `{id, error: {code, message}}`;
-// events arrive as `{event, data}`; binary messages are meter frames. The socket reconnects by itself with a
+// events arrive as `{event, data}`; binary messages are meter or MIDI frames
+// (told apart by their kind). The socket reconnects by itself with a
 // growing delay; requests made while it is down wait for it (up to a timeout).
 // A socket refused before it ever opened may be a wrong token: the transport
 // asks (checkToken) and, if so, stops and reports 'refused' instead of
@@ -13,6 +14,7 @@ import type {
   RequestParams,
   RequestResult,
 } from '@jackbay/core/contract';
+import { binaryFrameKind, MIDI_FRAME_KIND } from '@jackbay/core/midi-frame';
 import { authenticatedUrl } from './endpoint';
 import { RequestError, toRequestError } from './errors';
 
@@ -86,6 +88,7 @@ export function connectWebSocket(
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const linkListeners = new Set<(s: LinkState) => void>();
   const meterListeners = new Set<(frame: ArrayBuffer | Uint8Array) => void>();
+  const midiListeners = new Set<(frame: ArrayBuffer | Uint8Array) => void>();
 
   const setState = (s: LinkState) => {
     if (s === state) return;
@@ -95,7 +98,8 @@ export function connectWebSocket(
 
   const onMessage = (raw: unknown) => {
     if (raw instanceof ArrayBuffer) {
-      for (const l of meterListeners) l(raw);
+      const to = binaryFrameKind(raw) === MIDI_FRAME_KIND ? midiListeners : meterListeners;
+      for (const l of to) l(raw);
       return;
     }
     let msg: unknown;
@@ -216,6 +220,12 @@ export function connectWebSocket(
       meterListeners.add(listener);
       return () => {
         meterListeners.delete(listener);
+      };
+    },
+    onMidiFrame(listener) {
+      midiListeners.add(listener);
+      return () => {
+        midiListeners.delete(listener);
       };
     },
     onLinkChange(listener) {

@@ -1,0 +1,217 @@
+// MIDI monitors for pages: a page's setMidiMonitor through answer(), binary
+// frames back with exactly what a Python peer sent, in order, with port
+// indexes of the page's list; monitors shared between pages and removed;
+// bad requests refused with a typed error and nothing changed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer } from '../src/answer.js';
+import type { ErrorCode } from '../src/contract.js';
+import { decodeMidiFrame, type MidiFrame } from '../src/midi-frame.js';
+import type { MidiPeer } from '../src/midi-monitors.js';
+import { JackbayService } from '../src/service.js';
+import {
+  type ExecPeer,
+  execPeer,
+  type JackServer,
+  lsp,
+  SERVER_WAIT_MS,
+  startServer,
+  waitFor,
+} from './helpers.js';
+
+let server: JackServer;
+let service: JackbayService;
+let sender: ExecPeer;
+
+// Sends what it is given, in order, a few events per cycle on its ports.
+const SENDER_SETUP = `import collections
+queue = collections.deque()
+def process(frames):
+    for port in c.midi_outports:
+        port.clear_buffer()
+    for offset in range(0, frames, 16):
+        if not queue:
+            break
+        name, data = queue.popleft()
+        c.midi_outports[name].write_midi_event(offset, bytes(data))
+c.set_process_callback(process)
+c.midi_outports.register('a')
+c.midi_outports.register('b')
+c.inports.register('audio_in')
+c.midi_inports.register('in')
+def send(name, events):
+    for data in events:
+        queue.append((0 if name == 'a' else 1, data))`;
+
+beforeAll(async () => {
+  server = await startServer({ period: 256 });
+  service = new JackbayService({ serverName: server.name, midiIntervalMs: 20 });
+  service.start();
+  await waitFor(() => service.isUp, 5000, 'service up');
+  sender = await execPeer(server, 'sender', SENDER_SETUP);
+  await waitFor(() => JSON.stringify(service.snapshot()).includes('sender:b'), 5000, 'peer ports');
+}, SERVER_WAIT_MS + 20000);
+
+afterAll(async () => {
+  await sender?.stop();
+  await service?.close();
+  await server?.stop();
+});
+
+interface Page {
+  peer: MidiPeer;
+  frames: MidiFrame[];
+  set(ports: string[]): Promise<{ generation?: number; code?: ErrorCode }>;
+  /** Every event of the current generation so far, as [port index, bytes]. */
+  events(): Array<[number, number[]]>;
+  received(): number;
+  lost(): number;
+}
+
+function openPage(): Page {
+  const frames: MidiFrame[] = [];
+  let generation = 0;
+  const peer = service.openMidi((bytes) => {
+    const frame = decodeMidiFrame(bytes);
+    if (!frame) throw new Error('not a MIDI frame');
+    frames.push(frame);
+    return true;
+  });
+  const current = () => frames.filter((f) => f.generation === generation);
+  return {
+    peer,
+    frames,
+    async set(ports) {
+      const response = await answer(service, 'setMidiMonitor', { ports }, undefined, peer);
+      if ('error' in response) return { code: response.error.code };
+      generation = (response.result as { generation: number }).generation;
+      return { generation };
+    },
+    events: () =>
+      current().flatMap((f) => f.events.map((e): [number, number[]] => [e.port, [...e.data]])),
+    received: () => current().reduce((sum, f) => sum + f.received, 0),
+    lost: () => current().reduce((sum, f) => sum + f.lost, 0),
+  };
+}
+
+async function monitorProbes(): Promise<string[]> {
+  const own = (await service.request('getStatus', {})).ownClient;
+  return (await lsp(server))
+    .split('\n')
+    .filter((line) => own !== null && line.startsWith(`${own}:`));
+}
+
+function send(port: 'a' | 'b', events: number[][]): Promise<string> {
+  return sender.run(`send(${JSON.stringify(port)}, ${JSON.stringify(events)})`);
+}
+
+describe('MIDI frames', () => {
+  it('carries exactly what a peer sent, in order, with the port index of the page list', async () => {
+    const page = openPage();
+    expect((await page.set(['sender:b', 'sender:a'])).generation).toBe(1);
+    await waitFor(async () => (await monitorProbes()).length === 2, 5000, 'two monitors');
+    const sent: number[][] = [];
+    for (let i = 0; i < 300; i++) {
+      const channel = i % 16;
+      if (i % 3 === 0) sent.push([0x90 | channel, i % 128, 1 + (i % 127)]);
+      else if (i % 3 === 1) sent.push([0xb0 | channel, 7, i % 128]);
+      else sent.push([0xe0 | channel, i % 128, 64]);
+    }
+    sent.push([0xf0, 0x7e, 0x7f, 0x06, 0x01, 0xf7]);
+    await send('a', sent);
+    await waitFor(() => page.events().length >= sent.length, 10000, 'every event');
+    expect(page.events()).toEqual(sent.map((data) => [1, data]));
+    expect(page.received()).toBe(sent.length);
+    expect(page.lost()).toBe(0);
+
+    await send('b', [[0x80, 60, 0]]);
+    await waitFor(() => page.events().length > sent.length, 5000, 'one more');
+    expect(page.events().at(-1)).toEqual([0, [0x80, 60, 0]]);
+    page.peer.close();
+    await waitFor(async () => (await monitorProbes()).length === 0, 5000, 'monitors removed');
+  });
+
+  it('times events with JACK frame times that never go back', async () => {
+    const page = openPage();
+    await page.set(['sender:a']);
+    await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+    await send('a', [[0xf8], [0xfa], [0xfc]]);
+    await waitFor(() => page.events().length === 3, 5000, 'three events');
+    const times = page.frames.flatMap((f) => f.events.map((e) => e.time));
+    expect(times[1]).toBeGreaterThan(times[0] as number);
+    expect(times[2]).toBeGreaterThan(times[1] as number);
+    page.peer.close();
+  });
+
+  it('shares a monitor between pages and removes it when the last page lets go', async () => {
+    const one = openPage();
+    const two = openPage();
+    await one.set(['sender:a']);
+    await two.set(['sender:a', 'sender:b']);
+    await waitFor(async () => (await monitorProbes()).length === 2, 5000, 'two monitors');
+    await send('a', [[0xc3, 5]]);
+    await waitFor(() => one.events().length === 1 && two.events().length === 1, 5000, 'both');
+    expect(one.events()).toEqual([[0, [0xc3, 5]]]);
+    expect(two.events()).toEqual([[0, [0xc3, 5]]]);
+    one.peer.close();
+    await two.set(['sender:b']);
+    await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+    await two.set([]);
+    await waitFor(async () => (await monitorProbes()).length === 0, 5000, 'none');
+    two.peer.close();
+  });
+
+  it('answers bad requests with typed errors and changes nothing', async () => {
+    const page = openPage();
+    await page.set(['sender:a']);
+    expect((await page.set(['sender:a', 'nobody:here'])).code).toBe('port-not-found');
+    expect((await page.set(['sender:audio_in'])).code).toBe('incompatible-types');
+    expect((await page.set(['sender:in'])).code).toBe('incompatible-types');
+    const garbage = await answer(service, 'setMidiMonitor', { ports: 'x' }, undefined, page.peer);
+    expect('error' in garbage && garbage.error.code).toBe('bad-request');
+    const repeated = await answer(
+      service,
+      'setMidiMonitor',
+      { ports: ['sender:a', 'sender:a'] },
+      undefined,
+      page.peer,
+    );
+    expect('error' in repeated && repeated.error.code).toBe('bad-request');
+    // Without a page to send frames to, there is nothing to subscribe.
+    const pageless = await answer(service, 'setMidiMonitor', { ports: ['sender:a'] });
+    expect('error' in pageless && pageless.error.code).toBe('bad-request');
+    // Still the first set: generation 1, one monitor, events still arrive.
+    expect(await monitorProbes()).toHaveLength(1);
+    await send('a', [[0x91, 64, 100]]);
+    await waitFor(() => page.events().length === 1, 5000, 'an event');
+    expect(page.frames.every((f) => f.generation === 1)).toBe(true);
+    page.peer.close();
+  });
+
+  it('counts events a page could not be sent as lost, never dropping them unseen', async () => {
+    let open = false;
+    const frames: MidiFrame[] = [];
+    const peer = service.openMidi((bytes) => {
+      if (!open) return false;
+      frames.push(decodeMidiFrame(bytes) as MidiFrame);
+      return true;
+    });
+    await answer(service, 'setMidiMonitor', { ports: ['sender:a'] }, undefined, peer);
+    await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+    await send('a', [
+      [0x90, 60, 1],
+      [0x90, 61, 1],
+    ]);
+    // Both have been drained (and refused) once the peer's queue is empty.
+    await waitFor(async () => (await sender.run('result = len(queue)')) === '0', 5000, 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    open = true;
+    await send('a', [[0x90, 62, 1]]);
+    await waitFor(() => frames.some((f) => f.events.length > 0), 5000, 'a frame');
+    const received = frames.reduce((sum, f) => sum + f.received, 0);
+    const lost = frames.reduce((sum, f) => sum + f.lost, 0);
+    expect(received).toBe(3);
+    expect(lost).toBe(2);
+    expect(frames.flatMap((f) => f.events.map((e) => [...e.data]))).toEqual([[0x90, 62, 1]]);
+    peer.close();
+  });
+});
