@@ -6,15 +6,19 @@ import type { JackbayStore } from '../store/store';
 import { ConnectDialog } from './ConnectDialog';
 import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
+import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
+import { useMidiSubscription } from './useMidiSubscription';
 
 function Attach({ api }: { api: JackbayTransport }) {
   const store = useStoreApi();
   useEffect(() => store.getState().attach(api), [store, api]);
+  useMidiSubscription();
+  useMidiMonitorKey();
   return null;
 }
 
@@ -29,6 +33,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
           <Toolbar onHelp={() => setHelp(true)} />
           <main className="jb-main">
             <GraphView />
+            <MidiMonitor />
             <NoServer host={api.host ?? 'desktop'} />
           </main>
           <StatusBar />

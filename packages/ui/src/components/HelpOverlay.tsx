@@ -35,11 +35,16 @@ const KEYS: Array<[string, string]> = [
   ['Enter', 'connect it, or disconnect it if already connected'],
   ['Escape', 'close the list and go back to the port'],
   ['In the filter field', 'text or /regex/ keeps matching clients and ports; Escape clears it'],
+  ['M', 'open or close the MIDI monitor'],
   ['? or F1', 'this help; Escape closes it'],
 ];
 
 const TOOLBAR: Array<[string, string]> = [
   ['Play, Stop, Rewind', "JACK's transport"],
+  [
+    'MIDI monitor',
+    'every MIDI event on the output ports, decoded; filters, pause, clear, Export CSV',
+  ],
   ['Arrange', 'lay out every box again, sources to sinks'],
   ['Fit', 'zoom to show the whole graph'],
 ];

@@ -48,6 +48,9 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       setShowOwnClient: s.setShowOwnClient,
     })),
   );
+  const [midiMonitorOpen, setMidiMonitorOpen] = useJackbay(
+    useShallow((s) => [s.midiMonitorOpen, s.setMidiMonitorOpen] as const),
+  );
   const { fitView } = useReactFlow();
   return (
     <header className="jb-toolbar">
@@ -81,6 +84,16 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         title="Show Jackbay’s own client: the probes its meters listen through"
       >
         Probes
+      </button>
+      <button
+        type="button"
+        className="jb-btn jb-toggle"
+        aria-pressed={midiMonitorOpen}
+        aria-keyshortcuts="M"
+        onClick={() => setMidiMonitorOpen(!midiMonitorOpen)}
+        title="Every MIDI event on the MIDI output ports, decoded (M)"
+      >
+        MIDI monitor
       </button>
       <button
         type="button"

@@ -1,6 +1,6 @@
-// The chrome around the graph: toasts, the port details panel and the
-// keyboard patching dialog. Nothing here is JACK state; it is what the person
-// has open and what the app has told them.
+// The chrome around the graph: toasts, the port details panel, the keyboard
+// patching dialog and whether the MIDI monitor is open. Nothing here is JACK
+// state; it is what the person has open and what the app has told them.
 import type { Slice } from './store';
 
 export interface Toast {
@@ -23,6 +23,8 @@ export interface ChromeSlice {
   details: { port: string; anchor: Anchor } | null;
   /** The keyboard patching dialog, opened on one port or a pair. */
   dialog: { from: string[] } | null;
+  /** The MIDI monitor panel is open. */
+  midiMonitorOpen: boolean;
 
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
@@ -30,6 +32,7 @@ export interface ChromeSlice {
   hideDetails(port?: string): void;
   openDialog(from: readonly string[]): void;
   closeDialog(): void;
+  setMidiMonitorOpen(open: boolean): void;
 }
 
 export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
@@ -38,6 +41,7 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
     toasts: [],
     details: null,
     dialog: null,
+    midiMonitorOpen: false,
 
     notify(kind, text) {
       const toast = { id: ++toastId, kind, text };
@@ -63,6 +67,10 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
 
     closeDialog() {
       set({ dialog: null });
+    },
+
+    setMidiMonitorOpen(open) {
+      set({ midiMonitorOpen: open });
     },
   };
 };

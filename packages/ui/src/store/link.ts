@@ -5,6 +5,7 @@ import type { ServerStatus } from '@jackbay/core/contract';
 import { toRequestError } from '../api/errors';
 import type { JackbayTransport, LinkState } from '../api/ws';
 import { MeterChannel } from '../live/meters';
+import { MidiChannel } from '../live/midi';
 import type { Slice, State } from './store';
 
 /** DSP load samples kept for the sparkline (about 6 s at the service's 10 per second). */
@@ -16,6 +17,8 @@ export interface LinkSlice {
   api: JackbayTransport | null;
   /** Live levels: the transport's meter frames go here, never into this store's state. */
   readonly meters: MeterChannel;
+  /** Live MIDI: the transport's MIDI frames go here, never into this store's state. */
+  readonly midi: MidiChannel;
   link: LinkState;
   status: ServerStatus | null;
   dspHistory: number[];
@@ -65,6 +68,7 @@ export async function attempt<T>(
 
 export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
   meters: new MeterChannel(),
+  midi: new MidiChannel(),
   api: null,
   link: 'connecting',
   status: null,
@@ -80,6 +84,10 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
     if (api.onMeterFrame) {
       const meters = get().meters;
       offs.push(api.onMeterFrame((frame) => meters.feed(frame)));
+    }
+    if (api.onMidiFrame) {
+      const midi = get().midi;
+      offs.push(api.onMidiFrame((frame) => midi.feed(frame)));
     }
     if (api.onLinkChange)
       offs.push(
