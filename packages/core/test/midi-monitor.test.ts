@@ -130,6 +130,26 @@ describe('MIDI frames', () => {
     await waitFor(async () => (await monitorProbes()).length === 0, 5000, 'monitors removed');
   });
 
+  it('carries a thousand events, sysex among them, whole and in order', async () => {
+    const page = openPage();
+    await page.set(['sender:a']);
+    await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+    const sent: number[][] = [];
+    for (let i = 0; i < 1000; i++)
+      sent.push(
+        i % 50 === 49
+          ? [0xf0, 0x7d, i & 0x7f, (i >> 7) & 0x7f, 0xf7]
+          : [0x90 | (i % 4), i % 128, 1],
+      );
+    await send('a', sent);
+    await waitFor(() => page.events().length >= sent.length, 10000, 'every event');
+    expect(page.events()).toEqual(sent.map((data) => [0, data]));
+    expect(page.received()).toBe(1000);
+    expect(page.lost()).toBe(0);
+    page.peer.close();
+    await waitFor(async () => (await monitorProbes()).length === 0, 5000, 'monitors removed');
+  });
+
   it('times events with JACK frame times that never go back', async () => {
     const page = openPage();
     await page.set(['sender:a']);

@@ -13,10 +13,15 @@ import { useJackbay, useStoreApi } from '../store/context';
 const ROW_HEIGHT = 22;
 const CHANNELS = Array.from({ length: 16 }, (_, i) => i + 1);
 
-function useChannelVersion(channel: MidiChannel): number {
-  const [version, bump] = useReducer((n: number) => n + 1, 0);
+/**
+ * Re-renders after the channel changed (at most once per animation frame),
+ * and returns a function that re-renders now: a checkbox must show its new
+ * state within the event that changed it.
+ */
+function useChannelRender(channel: MidiChannel): () => void {
+  const [, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => channel.onChange(bump), [channel]);
-  return version;
+  return bump;
 }
 
 function download(text: string, name: string): void {
@@ -30,25 +35,37 @@ function download(text: string, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function Filters({ channel, ports }: { channel: MidiChannel; ports: readonly string[] }) {
+function Filters({
+  channel,
+  ports,
+  render,
+}: {
+  channel: MidiChannel;
+  ports: readonly string[];
+  render: () => void;
+}) {
   const filter = channel.filter;
+  const apply = (next: typeof filter) => {
+    channel.setFilter(next);
+    render();
+  };
   const toggleKind = (kind: MidiKind, shown: boolean) => {
     const hiddenKinds = new Set(filter.hiddenKinds);
     if (shown) hiddenKinds.delete(kind);
     else hiddenKinds.add(kind);
-    channel.setFilter({ ...filter, hiddenKinds });
+    apply({ ...filter, hiddenKinds });
   };
   const toggleChannel = (number: number, shown: boolean) => {
     const channels = new Set(filter.channels);
     if (shown) channels.add(number);
     else channels.delete(number);
-    channel.setFilter({ ...filter, channels });
+    apply({ ...filter, channels });
   };
   const togglePort = (port: string, shown: boolean) => {
     const chosen = new Set(filter.ports ?? ports);
     if (shown) chosen.add(port);
     else chosen.delete(port);
-    channel.setFilter({ ...filter, ports: chosen.size === ports.length ? null : chosen });
+    apply({ ...filter, ports: chosen.size === ports.length ? null : chosen });
   };
   const typesOff = filter.hiddenKinds.size;
   const channelsOff = 16 - filter.channels.size;
@@ -244,7 +261,7 @@ export function MidiMonitor() {
       sampleRate: s.status?.sampleRate ?? 0,
     })),
   );
-  useChannelVersion(channel);
+  const render = useChannelRender(channel);
   if (!open) return null;
   return (
     <section className="jb-midi" aria-label="MIDI monitor" data-testid="midi-monitor">
@@ -256,11 +273,21 @@ export function MidiMonitor() {
           type="button"
           className="jb-btn jb-btn-small jb-toggle"
           aria-pressed={channel.paused}
-          onClick={() => channel.setPaused(!channel.paused)}
+          onClick={() => {
+            channel.setPaused(!channel.paused);
+            render();
+          }}
         >
           Pause
         </button>
-        <button type="button" className="jb-btn jb-btn-small" onClick={() => channel.clear()}>
+        <button
+          type="button"
+          className="jb-btn jb-btn-small"
+          onClick={() => {
+            channel.clear();
+            render();
+          }}
+        >
           Clear
         </button>
         <button
@@ -279,7 +306,7 @@ export function MidiMonitor() {
           Close
         </button>
       </div>
-      <Filters channel={channel} ports={channel.ports} />
+      <Filters channel={channel} ports={channel.ports} render={render} />
       <EventList channel={channel} sampleRate={sampleRate} />
     </section>
   );

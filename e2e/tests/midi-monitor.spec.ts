@@ -1,0 +1,281 @@
+// The MIDI monitor, checked against a Python peer that sends 1,000 known
+// messages on several channels (notes, controllers, pitch bend, sysex): the
+// panel lists exactly those, decodes a sample of them as a person reads them,
+// and its CSV export holds every one, in order, with its bytes and frames.
+//
+// A second Python client listens to the same port as the oracle. On a busy
+// machine JACK itself drops a late client's cycle (an xrun): what never left
+// the sender cannot be listed, and a cycle our own client missed cannot be
+// counted by it. So: without an xrun during the test, the monitor lists
+// exactly the 1,000, as the oracle does; with xruns, it lists a subsequence
+// of what was sent, in order, and the test says how many.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { jackTool, type LongPeer, pythonPeer } from '@jackbay/test-support';
+import type { Page } from '@playwright/test';
+import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
+
+const CLIENT = 'midipeer';
+const SHOTS = '/tmp/uigraph-shots';
+
+// The 1,000 messages, in order: a rotation of note on, CC, pitch bend and
+// note off over channels 1–4, with a sysex every 50th.
+function message(i: number): number[] {
+  const channel = i % 4;
+  if (i % 50 === 49) return [0xf0, 0x7d, i & 0x7f, (i >> 7) & 0x7f, 0xf7];
+  switch (i % 4) {
+    case 0:
+      return [0x90 | channel, 36 + (i % 48), 1 + (i % 127)];
+    case 1:
+      return [0xb0 | channel, [1, 7, 10, 64][(i >> 2) % 4] as number, i % 128];
+    case 2:
+      return [0xe0 | channel, i % 128, (i >> 3) % 128];
+    default:
+      return [0x80 | channel, 36 + (i % 48), 64];
+  }
+}
+const MESSAGES = Array.from({ length: 1000 }, (_, i) => message(i));
+const hex = (data: number[]) =>
+  data.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+
+// Sends a queue of messages a few per cycle, when told to.
+const PEER = `
+import collections, json
+client = jack.Client(${JSON.stringify(CLIENT)})
+out = client.midi_outports.register('out')
+queue = collections.deque()
+def process(frames):
+    out.clear_buffer()
+    for offset in range(0, frames, 32):
+        if not queue:
+            break
+        out.write_midi_event(offset, bytes(queue.popleft()))
+client.set_process_callback(process)
+client.activate()
+print('ready', flush=True)
+for line in sys.stdin:
+    if line.strip() == 'left':
+        print(len(queue), flush=True)
+        continue
+    queue.extend(json.loads(line))
+    print('ok', flush=True)
+client.deactivate()
+client.close()
+`;
+
+// Records every event that reaches its input, with its JACK frame time.
+const ORACLE = `
+import json
+client = jack.Client('midioracle')
+port = client.midi_inports.register('in')
+seen = []
+def process(frames):
+    start = client.last_frame_time
+    for offset, data in port.incoming_midi_events():
+        seen.append([start + offset, bytes(data).hex(' ').upper()])
+client.set_process_callback(process)
+client.activate()
+client.connect(${JSON.stringify(`${CLIENT}:out`)}, 'midioracle:in')
+print('ready', flush=True)
+for line in sys.stdin:
+    print(json.dumps(seen), flush=True)
+    seen.clear()
+client.deactivate()
+client.close()
+`;
+
+let peer: LongPeer;
+let oracle: LongPeer;
+
+test.beforeAll(async () => {
+  peer = pythonPeer(jackServer(), PEER);
+  expect(await peer.line()).toBe('ready');
+  oracle = pythonPeer(jackServer(), ORACLE);
+  expect(await oracle.line()).toBe('ready');
+});
+
+test.afterAll(async () => {
+  await oracle?.stop();
+  await peer?.stop();
+});
+
+/** What the oracle heard since it was last asked: [frame, bytes hex] per event. */
+async function heard(): Promise<Array<[number, string]>> {
+  oracle.send('dump');
+  return JSON.parse(await oracle.line()) as Array<[number, string]>;
+}
+
+const monitorProbes = () =>
+  jackTool(jackServer(), 'jack_lsp')
+    .split('\n')
+    .filter((line) => /^jackbay[^:]*:midimon/.test(line)).length;
+
+/** Waits until the service has answered this page's subscription with the peer's port in it. */
+async function subscribed(panel: import('@playwright/test').Locator) {
+  await expect(panel.getByText(/^Ports \(\d+ of [1-9]\d*\)$/)).toBeVisible({ timeout: 10_000 });
+  expect(monitorProbes()).toBeGreaterThan(0);
+}
+
+async function openMonitor(app: Page) {
+  await app.getByRole('button', { name: 'MIDI monitor', exact: true }).click();
+  const panel = app.getByRole('region', { name: 'MIDI monitor' });
+  await expect(panel).toBeVisible();
+  await subscribed(panel);
+  return panel;
+}
+
+const cells = (row: import('@playwright/test').Locator) => row.getByRole('cell').allTextContents();
+
+test('lists exactly the 1,000 messages a peer sends, decoded, and exports them all', async ({
+  app,
+}) => {
+  test.setTimeout(120_000);
+  const panel = await openMonitor(app);
+  const xruns = () => app.getByTestId('xrun-count').locator('.jb-stat-value').textContent();
+  const xrunsBefore = await xruns();
+  await heard();
+  peer.send(JSON.stringify(MESSAGES));
+  expect(await peer.line()).toBe('ok');
+  // Everything the oracle heard, once the sender's queue has run out.
+  let oracleHeard: Array<[number, string]> = [];
+  await expect
+    .poll(
+      async () => {
+        peer.send('left');
+        const left = Number(await peer.line());
+        const more = await heard();
+        oracleHeard = oracleHeard.concat(more);
+        return left === 0 && more.length === 0 && oracleHeard.length > 0;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  // The monitor's count, once it stops growing.
+  const received = () => panel.getByTestId('midi-received').textContent().then(Number);
+  await expect.poll(received, { timeout: 15_000 }).toBeGreaterThan(0);
+  let settled = -1;
+  await expect
+    .poll(async () => {
+      const [before, now] = [settled, await received()];
+      settled = now;
+      return before === now;
+    })
+    .toBe(true);
+  const expected = settled;
+  const quiet = (await xruns()) === xrunsBefore;
+  console.log(
+    `of 1000 messages sent, the monitor listed ${expected}, the oracle heard ${oracleHeard.length}` +
+      (quiet ? '' : ` (xruns during the test: ${xrunsBefore} → ${await xruns()})`),
+  );
+  if (quiet) expect(expected).toBe(1000);
+  await expect(panel.getByTestId('midi-shown')).toHaveText(String(expected));
+  await expect(panel.getByTestId('midi-lost')).toHaveText('0');
+  await expect(panel.getByTestId('midi-hidden')).toHaveCount(0);
+
+  // The export holds every event, not only the rows on screen.
+  const [download] = await Promise.all([
+    app.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Export CSV', exact: true }).click(),
+  ]);
+  const lines = readFileSync(await download.path(), 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(lines[0]).toBe('frame,seconds,port,channel,message,data,bytes');
+  expect(lines).toHaveLength(expected + 1);
+  const rows = lines.slice(1).map((line) => line.split(','));
+  expect(rows.every((fields) => fields[2] === `${CLIENT}:out`)).toBe(true);
+  // Without xruns: exactly what the oracle heard, at the same frames.
+  if (quiet) expect(rows.map((fields) => [Number(fields[0]), fields.at(-1)])).toEqual(oracleHeard);
+  // Always: nothing that was not sent, in the order sent.
+  const rowOf = new Map<number, number>();
+  let sent = 0;
+  rows.forEach((fields, row) => {
+    while (sent < MESSAGES.length && hex(MESSAGES[sent] ?? []) !== fields.at(-1)) sent++;
+    expect(sent, 'listed in the order sent, and sent').toBeLessThan(MESSAGES.length);
+    rowOf.set(sent++, row);
+  });
+
+  // The list follows the newest event, and only the rows in view exist.
+  const body = panel.getByTestId('midi-events');
+  await expect(body.getByRole('row').last()).toHaveAttribute('aria-rowindex', String(expected + 1));
+  expect(await body.getByRole('row').count()).toBeLessThan(100);
+
+  // A sample, as a person reads them: [message index, channel, message, data].
+  const samples: Array<[number, string, string, string]> = [
+    [0, '1', 'Note on', 'C2 (36) velocity 1'],
+    [1, '2', 'Control change', 'CC 1 (Modulation) = 1'],
+    // 0xE2 2 0: (0 << 7 | 2) − 8192.
+    [2, '3', 'Pitch bend', 'bend -8190'],
+    [3, '4', 'Note off', 'D#2 (39) velocity 64'],
+    [5, '2', 'Control change', 'CC 7 (Volume) = 5'],
+    [13, '2', 'Control change', 'CC 64 (Sustain) = 13'],
+    [49, '', 'SysEx', '5 bytes: F0 7D 31 00 F7'],
+    [500, '1', 'Note on', 'G#3 (56) velocity 120'],
+    // 0xE2 102 124: (124 << 7 | 102) − 8192.
+    [998, '3', 'Pitch bend', 'bend 7782'],
+    [999, '', 'SysEx', '5 bytes: F0 7D 67 07 F7'],
+  ];
+  for (const [message, ...decoded] of samples) {
+    const index = rowOf.get(message);
+    if (index === undefined) continue; // dropped by JACK in an xrun, before it left the sender
+    await body.evaluate((element, top) => {
+      element.scrollTop = top;
+    }, index * 22);
+    const row = body.locator(`tr[aria-rowindex="${index + 2}"]`);
+    await expect(row).toBeVisible();
+    const [frame, seconds, port, ...rest] = await cells(row);
+    expect(rest, `message ${message}`).toEqual(decoded);
+    expect(port).toBe(`${CLIENT}:out`);
+    expect(Number(frame)).toBe(Number(rows[index]?.[0]));
+    expect(Number(seconds)).toBeCloseTo(Number(frame) / 48000, 2);
+    expect(rows[index]?.slice(3, 6)).toEqual(decoded);
+  }
+
+  mkdirSync(SHOTS, { recursive: true });
+  await panel.screenshot({ path: `${SHOTS}/midi-monitor-panel.png` });
+  await app.screenshot({ path: `${SHOTS}/midi-monitor.png` });
+  await keepScreenshot(app, 'midi-monitor');
+
+  // Clear empties the list and the counts.
+  await panel.getByRole('button', { name: 'Clear', exact: true }).click();
+  await expect(panel.getByTestId('midi-shown')).toHaveText('0');
+  await expect(body.getByRole('row')).toHaveCount(0);
+});
+
+test('hides clock and active sensing by default, counting them, and filters by channel', async ({
+  app,
+}) => {
+  const panel = await openMonitor(app);
+  peer.send(JSON.stringify([[0xf8], [0xf8], [0xfe], [0x95, 60, 90], [0x90, 62, 90]]));
+  expect(await peer.line()).toBe('ok');
+  await expect(panel.getByTestId('midi-received')).toHaveText('5', { timeout: 10_000 });
+  await expect(panel.getByTestId('midi-shown')).toHaveText('2');
+  await expect(panel.getByTestId('midi-hidden')).toHaveText('Hidden: 2 Clock, 1 Active sensing');
+  await panel.getByText('Channels', { exact: true }).click();
+  await panel.getByRole('checkbox', { name: '6', exact: true }).uncheck();
+  await expect(panel.getByTestId('midi-shown')).toHaveText('1');
+  await panel.getByText(/^Types/).click();
+  await panel.getByRole('checkbox', { name: 'Clock', exact: true }).check();
+  await expect(panel.getByTestId('midi-shown')).toHaveText('3');
+});
+
+test('fits an 800×600 window and opens and closes with M', async ({ app }) => {
+  await app.setViewportSize({ width: 800, height: 600 });
+  await app.keyboard.press('m');
+  const panel = app.getByRole('region', { name: 'MIDI monitor' });
+  await expect(panel).toBeVisible();
+  await subscribed(panel);
+  peer.send(JSON.stringify(MESSAGES.slice(0, 40)));
+  expect(await peer.line()).toBe('ok');
+  await expect
+    .poll(async () => Number(await panel.getByTestId('midi-received').textContent()), {
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(30);
+  for (const name of ['Pause', 'Clear', 'Export CSV'])
+    await expect(panel.getByRole('button', { name, exact: true })).toBeInViewport();
+  await expect(panel.getByTestId('midi-events').getByRole('row').last()).toBeInViewport();
+  mkdirSync(SHOTS, { recursive: true });
+  await app.screenshot({ path: `${SHOTS}/midi-monitor-800x600.png` });
+  await app.keyboard.press('m');
+  await expect(panel).toHaveCount(0);
+});
