@@ -284,3 +284,18 @@ test('fits an 800×600 window and opens and closes with M', async ({ app }) => {
   await app.keyboard.press('m');
   await expect(panel).toHaveCount(0);
 });
+
+test('a MIDI port’s activity light blinks while events pass, on the output and the input it feeds', async ({
+  app,
+}) => {
+  const light = (name: string) =>
+    app.locator(`[data-port-name="${name}"] [data-midi-activity]`).first();
+  await expect(light(`${CLIENT}:out`)).toBeAttached({ timeout: 10_000 });
+  await expect(light(`${CLIENT}:out`)).not.toHaveClass(/is-active/);
+  peer.send(JSON.stringify(Array.from({ length: 4 }, () => MESSAGES).flat()));
+  expect(await peer.line()).toBe('ok');
+  await expect(light(`${CLIENT}:out`)).toHaveClass(/is-active/, { timeout: 10_000 });
+  await expect(light('midioracle:in')).toHaveClass(/is-active/, { timeout: 10_000 });
+  // Dark again once the sender is done.
+  await expect(light(`${CLIENT}:out`)).not.toHaveClass(/is-active/, { timeout: 15_000 });
+});

@@ -12,6 +12,7 @@ import type { Row } from '../graph/pairs';
 import { useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
 import { Meter } from './Meter';
+import { MidiActivityMarker } from './MidiActivity';
 
 const HOVER_DELAY_MS = 350;
 
@@ -88,7 +89,12 @@ export const PortHandle = memo(function PortHandle({
   metered = false,
 }: PortProps) {
   const out = port.direction === 'output';
-  const marker = <span className="jb-marker" aria-hidden="true" />;
+  const marker =
+    port.type === 'midi' ? (
+      <MidiActivityMarker port={port} />
+    ) : (
+      <span className="jb-marker" aria-hidden="true" />
+    );
   const text = <span className="jb-port-label">{label}</span>;
   const withMeter = metered && port.type === 'audio';
   return (
