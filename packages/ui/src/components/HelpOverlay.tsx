@@ -19,6 +19,10 @@ const MOUSE: Array<[string, string]> = [
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
   ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
   [
+    'A MIDI port’s square marker lights',
+    'MIDI events pass through that port (or reach that input)',
+  ],
+  [
     'Overview map (bottom right)',
     'drag or scroll it to move the view; shown while part of the graph is off screen',
   ],
