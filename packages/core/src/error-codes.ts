@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'wrong-direction',
   'already-connected',
   'not-connected',
+  'tool-not-found', // setTone, stopTone, removeThru: no tone or thru route with that id
   'jack-error',
   'internal',
 ] as const;

@@ -8,9 +8,14 @@ import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
 import type { MeterPeer } from './meters.js';
 import { snapshotFromGraph } from './patch.js';
+import type { PortTools } from './port-tools.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
+/**
+ * `meters` is the calling page's meter subscription; it also stands for the
+ * page itself, which owns the tones it starts.
+ */
 export type RequestHandlers = {
   [M in RequestName]: (params: RequestParams<M>, meters?: MeterPeer) => RequestResult<M>;
 };
@@ -33,7 +38,11 @@ function clientUuid(client: Client, name: string): string {
   }
 }
 
-export function requestHandlers(session: Session, events: EventScheduler): RequestHandlers {
+export function requestHandlers(
+  session: Session,
+  events: EventScheduler,
+  tools: PortTools,
+): RequestHandlers {
   return {
     getSnapshot: () => snapshotFromGraph(events.published),
     getStatus: () => session.status(),
@@ -114,6 +123,37 @@ export function requestHandlers(session: Session, events: EventScheduler): Reque
           'setMeters needs a connection that carries meter frames (a WebSocket or the app window)',
         );
       return { generation: meters.set(ports) };
+    },
+    getTools: () => tools.state(),
+    startTone: ({ ports, frequency, level }, page) => {
+      // A tone nobody could stop must not start: it needs a page that can go away.
+      if (!page)
+        throw new JackbayRpcError(
+          'bad-request',
+          'startTone needs a page (a WebSocket or the app window) whose closing stops it',
+        );
+      const id = tools.startTone(page, ports, { frequency, level });
+      events.scheduleRefresh();
+      return { id };
+    },
+    setTone: ({ id, frequency, level }) => {
+      tools.setTone(id, { frequency, level });
+      return null;
+    },
+    stopTone: ({ id }) => {
+      tools.stopTone(id);
+      events.scheduleRefresh();
+      return null;
+    },
+    addThru: ({ source, destination }) => {
+      const id = tools.addThru(source, destination);
+      events.scheduleRefresh();
+      return { id };
+    },
+    removeThru: ({ id }) => {
+      tools.removeThru(id);
+      events.scheduleRefresh();
+      return null;
     },
   };
 }

@@ -17,6 +17,7 @@ import { JackbayRpcError } from './errors.js';
 import { routeLibjackMessages } from './libjack-messages.js';
 import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
+import { PortTools } from './port-tools.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { EventScheduler, type Listener } from './scheduling.js';
 import { Session } from './session.js';
@@ -24,7 +25,7 @@ import { Session } from './session.js';
 export interface ServiceOptions {
   /** The JACK server to use; default JACK_DEFAULT_SERVER, else 'default'. */
   serverName?: string;
-  /** Name of the service's own JACK client (its only ports are meter probes; pages hide it). */
+  /** Name of the service's own JACK client (its ports are meter probes, test tones and thru routes; pages hide it). */
   clientName?: string;
   /** How often to try again while no server runs. */
   retryIntervalMs?: number;
@@ -51,6 +52,7 @@ export class JackbayService implements JackbayApi, MeterHost {
   readonly #events: EventScheduler;
   readonly #handlers: RequestHandlers;
   readonly #meters: MeterHub;
+  readonly #tools: PortTools;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -79,6 +81,7 @@ export class JackbayService implements JackbayApi, MeterHost {
         disconnected: () => {
           events.sessionEnded();
           meters.sessionEnded();
+          tools.sessionEnded();
         },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
@@ -104,12 +107,17 @@ export class JackbayService implements JackbayApi, MeterHost {
       },
       { intervalMs: options.meterIntervalMs ?? 1000 / 30, log },
     );
+    const tools = new PortTools(
+      { client: () => session.client() },
+      { changed: (state) => events.emitTools(state), log },
+    );
     // Ports come and go: taps follow the graph as published.
     events.subscribe('graphPatch', () => meters.sync());
     this.#session = session;
     this.#events = events;
     this.#meters = meters;
-    this.#handlers = requestHandlers(session, events);
+    this.#tools = tools;
+    this.#handlers = requestHandlers(session, events, tools);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -151,7 +159,16 @@ export class JackbayService implements JackbayApi, MeterHost {
 
   /** One page's meter subscription: pass it to answer() with that page's requests. */
   openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
-    return this.#meters.open(sink);
+    const meters = this.#meters.open(sink);
+    // The subscription stands for the page: when it closes, so do the page's tones.
+    const page: MeterPeer = {
+      set: (ports) => meters.set(ports),
+      close: () => {
+        meters.close();
+        this.#tools.pageClosed(page);
+      },
+    };
+    return page;
   }
 
   subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
