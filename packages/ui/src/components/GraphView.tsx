@@ -15,7 +15,15 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+} from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   BORDER,
@@ -34,8 +42,11 @@ import { handlePorts } from '../graph/ids';
 import { planConnect } from '../graph/validate';
 import type { BoxNode, PortEdge } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
+import type { State } from '../store/store';
+import type { MenuTarget } from '../store/tools';
 import { ClientNode } from './ClientNode';
 import { useMeterSubscription } from './useMeterSubscription';
+import { useSignalTrace } from './useSignalTrace';
 import { WireEdge } from './WireEdge';
 
 // Outside any component: a new object per render would re-mount every node.
@@ -104,6 +115,22 @@ function minimapColor(n: Node): string {
   return box.role === 'processor' ? '#4d5d55' : '#454c5a';
 }
 
+/** What a context menu opened on `el` is about: a port, a pair, a connection, a client or the canvas. */
+function menuTargetOf(s: State, el: Element): MenuTarget {
+  const pair = el.closest<HTMLElement>('[data-pair-left]');
+  if (pair?.dataset.pairLeft && pair.dataset.pairRight)
+    return { kind: 'port', ports: [pair.dataset.pairLeft, pair.dataset.pairRight] };
+  const port = el.closest<HTMLElement>('[data-port-name]')?.dataset.portName;
+  if (port) return { kind: 'port', ports: [port] };
+  const edgeId = el.closest<HTMLElement>('.react-flow__edge')?.dataset.id;
+  const edge = edgeId ? s.edges.find((e) => e.id === edgeId)?.data : undefined;
+  if (edge) return { kind: 'edge', connection: edge.connection };
+  const nodeId = el.closest<HTMLElement>('.react-flow__node')?.dataset.id;
+  const box = nodeId ? s.nodes.find((n) => n.id === nodeId)?.data.box : undefined;
+  if (box) return { kind: 'client', name: box.client.name };
+  return { kind: 'canvas' };
+}
+
 export function GraphView() {
   const store = useStoreApi();
   const { nodes, edges, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
@@ -122,6 +149,7 @@ export function GraphView() {
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
   useMeterSubscription();
+  useSignalTrace();
 
   // The smallest font still readable at this zoom (rounded up: rounding down
   // drew 10.9994 px), for boxes whose text may not grow to the current step
@@ -218,8 +246,38 @@ export function GraphView() {
     if (wrapper.current) delete wrapper.current.dataset.moving;
   }, []);
 
+  const onContextMenu = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      e.preventDefault();
+      const s = store.getState();
+      s.openMenu(menuTargetOf(s, e.target as Element), e.clientX, e.clientY);
+    },
+    [store],
+  );
+
+  // The keyboard's way to the same menu, on whatever has the focus.
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'ContextMenu' && !(e.key === 'F10' && e.shiftKey)) return;
+      e.preventDefault();
+      const el = document.activeElement ?? (e.target as Element);
+      const r = el.getBoundingClientRect();
+      const s = store.getState();
+      s.openMenu(menuTargetOf(s, el), r.left + Math.min(r.width, 24), r.bottom);
+    },
+    [store],
+  );
+
   return (
-    <div className="jb-graph" style={text.style} ref={wrapper} data-text={text.shown}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: the menu keys act on the focused port, box or connection inside
+    <div
+      className="jb-graph"
+      style={text.style}
+      ref={wrapper}
+      data-text={text.shown}
+      onContextMenu={onContextMenu}
+      onKeyDown={onKeyDown}
+    >
       <ReactFlow<BoxNode, PortEdge>
         nodes={nodes}
         edges={edges}

@@ -9,8 +9,9 @@ import { type FocusEvent, type KeyboardEvent, type MouseEvent, memo, useMemo } f
 import { portLabel } from '../graph/boxes';
 import { handlePorts, pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
-import { useStoreApi } from '../store/context';
+import { useJackbay, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
+import { portTraceMark } from '../store/tools';
 import { Meter } from './Meter';
 
 const HOVER_DELAY_MS = 350;
@@ -91,8 +92,15 @@ export const PortHandle = memo(function PortHandle({
   const marker = <span className="jb-marker" aria-hidden="true" />;
   const text = <span className="jb-port-label">{label}</span>;
   const withMeter = metered && port.type === 'audio';
+  // Jackbay's tools act through its own hidden ports: their effect shows here.
+  const toned = useJackbay((s) => s.tonedPorts.has(port.name));
+  const trace = useJackbay((s) => portTraceMark(s, port.name));
   return (
-    <div className={`jb-row${withMeter ? ' jb-row-metered' : ''}`}>
+    <div
+      className={`jb-row${withMeter ? ' jb-row-metered' : ''}`}
+      data-tone={toned ? 'playing' : undefined}
+      data-trace={trace ?? undefined}
+    >
       <Handle
         type={out ? 'source' : 'target'}
         position={out ? Position.Right : Position.Left}
@@ -111,6 +119,15 @@ export const PortHandle = memo(function PortHandle({
         {out ? marker : text}
       </Handle>
       {withMeter && <Meter port={port.name} />}
+      {toned && (
+        <span
+          className="jb-tone-badge"
+          role="img"
+          aria-label={`Test tone playing into ${port.name}`}
+        >
+          ♪
+        </span>
+      )}
     </div>
   );
 });

@@ -76,6 +76,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
     const offs = [
       api.subscribe('graphPatch', (p) => get().applyPatch(p)),
       api.subscribe('status', (s) => get().setStatus(s)),
+      api.subscribe('tools', (t) => get().setTools(t)),
     ];
     if (api.onMeterFrame) {
       const meters = get().meters;
@@ -110,6 +111,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       get().setStatus(status);
       if (status.server === 'down') return;
       get().loadSnapshot(await api.request('getSnapshot', {}));
+      get().setTools(await api.request('getTools', {}));
     } catch (e) {
       const err = toRequestError(e);
       // The server went away between the two requests: the status event says so.
