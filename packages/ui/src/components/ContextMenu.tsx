@@ -42,14 +42,18 @@ export function ContextMenu() {
     [menu, graph, thrus, store],
   );
 
-  useEffect(() => {
-    if (!menu) return;
+  // Layout effects, in this order: where the focus was is noted before the
+  // first item takes it, and given back as the menu closes (not when one menu
+  // replaces another).
+  const open = menu !== null;
+  useLayoutEffect(() => {
+    if (!open) return;
     returnTo.current = document.activeElement;
     return () => {
       const el = returnTo.current;
       if (el instanceof HTMLElement && el.isConnected) el.focus();
     };
-  }, [menu]);
+  }, [open]);
 
   // Kept inside the window, then the first item takes the focus.
   useLayoutEffect(() => {
@@ -99,7 +103,9 @@ export function ContextMenu() {
       role="menu"
       aria-label={`Actions for ${label}`}
       tabIndex={-1}
-      style={position ?? { left: menu.x, top: menu.y, visibility: 'hidden' }}
+      // Not hidden before it is placed: a hidden item could not take the focus
+      // (the layout effect places it before anything is painted).
+      style={position ?? { left: menu.x, top: menu.y }}
       onKeyDown={onKeyDown}
       onContextMenu={(e) => e.preventDefault()}
       data-testid="context-menu"

@@ -246,13 +246,35 @@ export function GraphView() {
     if (wrapper.current) delete wrapper.current.dataset.moving;
   }, []);
 
+  const openMenuAt = useCallback(
+    (el: Element, x: number, y: number) => {
+      const s = store.getState();
+      s.openMenu(menuTargetOf(s, el), x, y);
+    },
+    [store],
+  );
+
+  // Below the focused item when the keyboard asked (x, y are then not a pointer's).
+  const openMenuBelow = useCallback(
+    (el: Element) => {
+      const r = el.getBoundingClientRect();
+      openMenuAt(el, r.left + Math.min(r.width, 24), r.bottom);
+    },
+    [openMenuAt],
+  );
+
   const onContextMenu = useCallback(
     (e: ReactMouseEvent<HTMLDivElement>) => {
       e.preventDefault();
-      const s = store.getState();
-      s.openMenu(menuTargetOf(s, e.target as Element), e.clientX, e.clientY);
+      // Chromium on Linux follows the Menu key or Shift+F10 with a contextmenu
+      // event of its own (button 0), after onKeyDown has opened the menu.
+      if (e.button !== 2) {
+        if (!store.getState().menu) openMenuBelow(document.activeElement ?? (e.target as Element));
+        return;
+      }
+      openMenuAt(e.target as Element, e.clientX, e.clientY);
     },
-    [store],
+    [store, openMenuAt, openMenuBelow],
   );
 
   // The keyboard's way to the same menu, on whatever has the focus.
@@ -260,12 +282,9 @@ export function GraphView() {
     (e: KeyboardEvent<HTMLDivElement>) => {
       if (e.key !== 'ContextMenu' && !(e.key === 'F10' && e.shiftKey)) return;
       e.preventDefault();
-      const el = document.activeElement ?? (e.target as Element);
-      const r = el.getBoundingClientRect();
-      const s = store.getState();
-      s.openMenu(menuTargetOf(s, el), r.left + Math.min(r.width, 24), r.bottom);
+      openMenuBelow(document.activeElement ?? (e.target as Element));
     },
-    [store],
+    [openMenuBelow],
   );
 
   return (
