@@ -6,6 +6,7 @@
 import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay, useStoreApi } from '../store/context';
+import type { Anchor } from '../store/store';
 import type { MenuTarget } from '../store/tools';
 import { menuItems } from './menuItems';
 
@@ -22,10 +23,16 @@ function targetLabel(target: MenuTarget): string {
   }
 }
 
-function anchorOf(target: MenuTarget): DOMRect | null {
-  if (target.kind !== 'port') return null;
-  const el = document.querySelector(`[data-port-name="${CSS.escape(target.ports[0] ?? '')}"]`);
-  return el?.getBoundingClientRect() ?? null;
+// Where a port's details card goes: beside the port's row, else where the menu opened.
+function anchorOf(menu: { target: MenuTarget; x: number; y: number }): Anchor {
+  const { target, x, y } = menu;
+  const name = target.kind === 'port' ? target.ports[0] : undefined;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-port-name]')) {
+    if (el.dataset.portName !== name) continue;
+    const { left, top, right, bottom } = el.getBoundingClientRect();
+    return { left, top, right, bottom };
+  }
+  return { left: x, top: y, right: x, bottom: y };
 }
 
 export function ContextMenu() {
@@ -38,7 +45,7 @@ export function ContextMenu() {
   const [position, setPosition] = useState<{ left: number; top: number } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the items follow the graph and the routes
   const items = useMemo(
-    () => (menu ? menuItems(store.getState(), menu.target, anchorOf(menu.target)) : []),
+    () => (menu ? menuItems(store.getState(), menu.target, anchorOf(menu)) : []),
     [menu, graph, thrus, store],
   );
 

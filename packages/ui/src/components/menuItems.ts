@@ -2,7 +2,7 @@
 // does and runs it through the store; items that cannot work on this target
 // are left out rather than shown disabled, so the menu stays short.
 import { peersOf } from '@jackbay/core/patch';
-import type { State } from '../store/store';
+import type { Anchor, State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
 
 export interface MenuItem {
@@ -10,7 +10,7 @@ export interface MenuItem {
   run(): void;
 }
 
-export function menuItems(s: State, target: MenuTarget, anchor: DOMRect | null): MenuItem[] {
+export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuItem[] {
   switch (target.kind) {
     case 'port':
       return portItems(s, target.ports, anchor);
@@ -30,7 +30,7 @@ export function menuItems(s: State, target: MenuTarget, anchor: DOMRect | null):
   }
 }
 
-function portItems(s: State, names: readonly string[], anchor: DOMRect | null): MenuItem[] {
+function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem[] {
   const ports = names.flatMap((name) => s.graph.ports.get(name) ?? []);
   const [first] = ports;
   if (!first || ports.length !== names.length) return [];
@@ -49,17 +49,8 @@ function portItems(s: State, names: readonly string[], anchor: DOMRect | null): 
       },
     });
   items.push(...thruItems(s, names));
-  if (ports.length === 1 && anchor)
-    items.push({
-      label: 'Details',
-      run: () =>
-        s.showDetails(first.name, {
-          left: anchor.left,
-          top: anchor.top,
-          right: anchor.right,
-          bottom: anchor.bottom,
-        }),
-    });
+  if (ports.length === 1)
+    items.push({ label: 'Details', run: () => s.showDetails(first.name, anchor) });
   return items;
 }
 
