@@ -189,6 +189,11 @@ test('a thru made from the menu carries the signal, and is removed', async ({ ap
   await app.keyboard.press('Enter');
   const remove = app.getByRole('button', { name: 'Remove thru source:out → measure:in_2' });
   await expect(remove).toBeVisible();
+  // Drawn as a route of its own, not as a JACK connection.
+  await expect(
+    app.getByLabel('Jackbay thru source:out → measure:in_2', { exact: true }),
+  ).toHaveCount(1);
+  await keepScreenshot(app, 'port-tools-thru');
 
   const through = await heard(0.5);
   console.log(`thru measured by the peer: ${JSON.stringify(through.in_2)}`);
@@ -199,6 +204,7 @@ test('a thru made from the menu carries the signal, and is removed', async ({ ap
 
   await remove.click();
   await expect(remove).toHaveCount(0);
+  await expect(app.getByLabel('Jackbay thru source:out → measure:in_2')).toHaveCount(0);
   await expect.poll(ownPorts, { timeout: 5000 }).toEqual([]);
   expect((await heard(0.3)).in_2?.peakDb).toBeNull();
   sources.send('quiet');

@@ -3,11 +3,11 @@
 // (dBFS) and the frequency from interpolated rising zero crossings, per MIDI
 // input the events counted. Pure Python: numpy is not installed for
 // /usr/bin/python3. Runs in a peer whose client is `c`, after which the peer
-// calls reset(), elapsed() (seconds measured) and report() (a dict per port).
+// calls reset(), elapsed() (seconds measured) and report() (a dict per port). The frequency is the mean of the whole periods measured.
 export const MEASURE_SETUP = `import math
 state = {}
 def fresh():
-    return {'peak': 0.0, 'n': 0, 'prev': None, 'last': None, 'span': 0.0, 'periods': 0, 'midi': 0}
+    return {'peak': 0.0, 'n': 0, 'prev': None, 'last': None, 'periods': [], 'midi': 0}
 def reset():
     # One new dict, swapped in whole: the process thread never sees half of it.
     global state
@@ -37,8 +37,7 @@ def process(frames):
             if prev is not None and prev < 0.0 <= x:
                 t = now + i - 1 + (-prev) / (x - prev)
                 if last is not None:
-                    s['span'] += t - last
-                    s['periods'] += 1
+                    s['periods'].append(t - last)
                 last = t
             prev = x
         s['prev'] = prev; s['last'] = last; s['n'] += frames; s['peak'] = peak
@@ -53,7 +52,15 @@ def elapsed():
 def report():
     out = {}
     for name, s in state.items():
-        freq = s['periods'] * c.samplerate / s['span'] if s['periods'] > 0 else None
+        # A cycle in which the player was late (a busy machine: the server
+        # plays its output as silence) breaks one period; periods more than
+        # 1 % off the median are those, not the tone's frequency.
+        periods = sorted(s['periods'])
+        freq = None
+        if periods:
+            median = periods[len(periods) // 2]
+            whole = [p for p in periods if abs(p - median) < 0.01 * median]
+            freq = len(whole) * c.samplerate / sum(whole)
         db = 20 * math.log10(s['peak']) if s['peak'] > 0 else None
         out[name] = {'peakDb': db, 'frequency': freq, 'seconds': s['n'] / c.samplerate, 'midi': s['midi']}
     return out

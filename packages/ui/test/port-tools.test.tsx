@@ -48,6 +48,18 @@ describe('context menu', () => {
     expect(itemNames()).toEqual(['Fit view', 'Arrange']);
   });
 
+  it('offers to remove Jackbay’s thru routes where they touch', async () => {
+    const { store } = await mounted();
+    const thru = { id: 3, source: 'synth:out', destination: 'amp:in', type: 'audio' as const };
+    act(() => store.getState().setTools({ tones: [], thrus: [thru] }));
+    act(() => store.getState().openMenu({ kind: 'route', thru }, 10, 10));
+    expect(itemNames()).toEqual(['Remove thru']);
+    act(() => store.getState().openMenu({ kind: 'port', ports: ['amp:in'] }, 10, 10));
+    expect(itemNames()).toEqual(['Test tone…', 'Remove thru synth:out → amp:in', 'Details']);
+    act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
+    expect(itemNames()).toEqual(['Fit view', 'Arrange', 'Remove thru synth:out → amp:in']);
+  });
+
   it('moves with the arrows, closes with Escape and gives the focus back', async () => {
     const { store } = await mounted();
     const before = screen.getByRole('button', { name: 'before' });

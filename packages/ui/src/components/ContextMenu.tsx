@@ -18,6 +18,8 @@ function targetLabel(target: MenuTarget): string {
       return target.name;
     case 'edge':
       return `${target.connection.source} → ${target.connection.destination}`;
+    case 'route':
+      return `Jackbay thru ${target.thru.source} → ${target.thru.destination}`;
     case 'canvas':
       return 'Graph';
   }

@@ -40,7 +40,7 @@ import {
 } from '../graph/geometry';
 import { handlePorts } from '../graph/ids';
 import { planConnect } from '../graph/validate';
-import type { BoxNode, PortEdge } from '../graph/view';
+import { type BoxNode, type PortEdge, routeEdges } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
 import type { State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
@@ -125,6 +125,9 @@ function menuTargetOf(s: State, el: Element): MenuTarget {
   const edgeId = el.closest<HTMLElement>('.react-flow__edge')?.dataset.id;
   const edge = edgeId ? s.edges.find((e) => e.id === edgeId)?.data : undefined;
   if (edge) return { kind: 'edge', connection: edge.connection };
+  const route = edgeId?.startsWith('route:') ? Number(edgeId.slice(6)) : null;
+  const thru = s.tools.thrus.find((t) => t.id === route);
+  if (thru) return { kind: 'route', thru };
   const nodeId = el.closest<HTMLElement>('.react-flow__node')?.dataset.id;
   const box = nodeId ? s.nodes.find((n) => n.id === nodeId)?.data.box : undefined;
   if (box) return { kind: 'client', name: box.client.name };
@@ -133,10 +136,11 @@ function menuTargetOf(s: State, el: Element): MenuTarget {
 
 export function GraphView() {
   const store = useStoreApi();
-  const { nodes, edges, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
+  const { nodes, edges, thrus, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
+      thrus: s.tools.thrus,
       onNodesChange: s.onNodesChange,
       onEdgesChange: s.onEdgesChange,
       fitRequest: s.fitRequest,
@@ -145,6 +149,20 @@ export function GraphView() {
   const { fitView } = useReactFlow();
   const flow = useFlowStoreApi();
   const wrapper = useRef<HTMLDivElement>(null);
+  // Jackbay's thru routes join the connections as edges of their own kind.
+  const drawn = useMemo(
+    () =>
+      thrus.length === 0
+        ? edges
+        : [
+            ...edges,
+            ...routeEdges(
+              nodes.map((n) => n.data.box),
+              thrus,
+            ),
+          ],
+    [nodes, edges, thrus],
+  );
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
@@ -230,8 +248,12 @@ export function GraphView() {
   // Deleting an edge asks the server; the edge goes when the server's patch says so.
   const onBeforeDelete: OnBeforeDelete<BoxNode, PortEdge> = useCallback(
     async ({ edges: doomed }) => {
-      const connections = doomed.flatMap((e) => (e.data ? [e.data.connection] : []));
-      void store.getState().disconnect(connections);
+      const s = store.getState();
+      const connections = doomed.flatMap((e) =>
+        e.data && e.data.route === undefined ? [e.data.connection] : [],
+      );
+      if (connections.length > 0) void s.disconnect(connections);
+      for (const e of doomed) if (e.data?.route !== undefined) void s.removeThru(e.data.route);
       return false;
     },
     [store],
@@ -299,7 +321,7 @@ export function GraphView() {
     >
       <ReactFlow<BoxNode, PortEdge>
         nodes={nodes}
-        edges={edges}
+        edges={drawn}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}

@@ -21,6 +21,13 @@ export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuIte
         { label: 'Disconnect', run: () => void s.disconnect([target.connection]) },
         ...thruItems(s, [target.connection.source, target.connection.destination]),
       ];
+    case 'route':
+      return [
+        {
+          label: 'Remove thru',
+          run: () => void s.removeThru(target.thru.id),
+        },
+      ];
     case 'canvas':
       return [
         { label: 'Fit view', run: () => s.requestFit() },

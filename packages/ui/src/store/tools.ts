@@ -2,7 +2,7 @@
 // and the tones and thru routes the service reports (its own ports, hidden
 // from the graph, so their effect is drawn from this state). The tone this
 // page plays belongs to its panel: closing the panel stops it.
-import type { Connection, ToolsState } from '@jackbay/core/contract';
+import type { Connection, ThruInfo, ToolsState } from '@jackbay/core/contract';
 import { attempt, mayRequest } from './link';
 import type { Slice } from './store';
 
@@ -18,6 +18,7 @@ export type MenuTarget =
   | { kind: 'port'; ports: string[] }
   | { kind: 'client'; name: string }
   | { kind: 'edge'; connection: Connection }
+  | { kind: 'route'; thru: ThruInfo }
   | { kind: 'canvas' };
 
 export interface ToneSettings {
