@@ -143,6 +143,11 @@ interface PairProps {
 export const PairGroup = memo(function PairGroup({ row, connected, handlers, metered }: PairProps) {
   const out = row.left.direction === 'output';
   const name = `${row.left.name} + ${row.right.name}`;
+  // In a trace the pair's own name fades only when neither channel carries the signal.
+  const trace = useJackbay((s) => {
+    const left = portTraceMark(s, row.left.name);
+    return left === 'signal' ? left : portTraceMark(s, row.right.name);
+  });
   const both = connected.has(row.left.name) && connected.has(row.right.name);
   const group = (
     <Handle
@@ -184,7 +189,10 @@ export const PairGroup = memo(function PairGroup({ row, connected, handlers, met
     </div>
   );
   return (
-    <div className={`jb-pair ${out ? 'jb-pair-out' : 'jb-pair-in'}`}>
+    <div
+      className={`jb-pair ${out ? 'jb-pair-out' : 'jb-pair-in'}`}
+      data-trace={trace ?? undefined}
+    >
       {out ? group : channels}
       {out ? channels : group}
     </div>
