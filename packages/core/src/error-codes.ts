@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'wrong-direction',
   'already-connected',
   'not-connected',
+  'timebase-busy', // setTimebaseMaster while another client is timebase master
+  'not-timebase-master', // setTempo while Jackbay is not timebase master
   'jack-error',
   'internal',
 ] as const;
