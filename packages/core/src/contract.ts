@@ -83,8 +83,14 @@ export const TransportInfo = z.object({
       beatsPerBar: z.number(),
       beatType: z.number(),
       beatsPerMinute: z.number(),
+      ticksPerBeat: z.number(),
     })
     .nullable(),
+  /**
+   * Who fills in the BBT: Jackbay's own engine ('jackbay', after
+   * setTimebaseMaster), another client ('other'), or nobody ('none').
+   */
+  timebase: z.enum(['jackbay', 'other', 'none']),
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
@@ -182,6 +188,30 @@ export const requests = {
   transportStop: { params: z.object({}).strict(), result: z.null() },
   transportLocate: {
     params: z.object({ frame: z.number().int().min(0).max(0xffffffff) }).strict(),
+    result: z.null(),
+  },
+  /**
+   * Makes Jackbay the timebase master (its engine fills in BBT from the tempo
+   * of setTempo), or gives that up. Taking it is conditional: while another
+   * client is master the answer is the error 'timebase-busy'.
+   */
+  setTimebaseMaster: {
+    params: z.object({ master: z.boolean() }).strict(),
+    result: z.null(),
+  },
+  /** The tempo Jackbay reports as timebase master ('not-timebase-master' otherwise). */
+  setTempo: {
+    params: z
+      .object({
+        beatsPerMinute: z.number().min(1).max(999).optional(),
+        beatsPerBar: z.number().int().min(1).max(32).optional(),
+        beatType: z
+          .number()
+          .int()
+          .refine((n) => [1, 2, 4, 8, 16, 32].includes(n), 'must be 1, 2, 4, 8, 16 or 32')
+          .optional(),
+      })
+      .strict(),
     result: z.null(),
   },
   setBufferSize: {

@@ -111,6 +111,18 @@ export function requestHandlers(
       events.scheduleStatus();
       return null;
     },
+    setTimebaseMaster: ({ master }) => {
+      const client = session.client();
+      if (master) session.timebase.take(client);
+      else session.timebase.release(client);
+      events.scheduleStatus();
+      return null;
+    },
+    setTempo: (tempo) => {
+      session.timebase.setTempo(session.client(), tempo);
+      events.scheduleStatus();
+      return null;
+    },
     setBufferSize: ({ frames }) => {
       session.client().blocksize = frames;
       events.scheduleStatus();

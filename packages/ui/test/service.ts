@@ -26,7 +26,7 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
     lastXrunDelayUs: null,
     ownClient: null,
     demo: false,
-    transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
+    transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null, timebase: 'none' },
     ...over,
   };
 }

@@ -24,6 +24,14 @@ const MOUSE: Array<[string, string]> = [
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
   ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
   [
+    'Click the clock',
+    'go to a time (1:23.5) or a bar|beat|tick (12|3|0); Enter goes, Escape cancels',
+  ],
+  [
+    'Timebase master (transport)',
+    'Jackbay reports bars and beats; then click the tempo or the time signature to change it',
+  ],
+  [
     'Overview map (bottom right)',
     'drag or scroll it to move the view; shown while part of the graph is off screen',
   ],
