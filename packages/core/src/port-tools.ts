@@ -13,6 +13,7 @@ import {
 import type { ThruInfo, ToneInfo, ToolsState } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
+import { OwnPortPool, type PortKind } from './own-port-pool.js';
 
 export interface PortToolsSource {
   client(): Client;
@@ -36,12 +37,18 @@ interface Route extends ThruInfo {
   thru: Thru;
 }
 
+const THRU_PORTS: Record<ThruInfo['type'], [PortKind, PortKind]> = {
+  audio: ['audio-in', 'audio-out'],
+  midi: ['midi-in', 'midi-out'],
+};
+
 export class PortTools {
   readonly #source: PortToolsSource;
   readonly #changed: (state: ToolsState) => void;
   readonly #log: (message: string) => void;
   readonly #tones = new Map<number, Tone>();
   readonly #routes = new Map<number, Route>();
+  readonly #ports = new OwnPortPool();
   #nextId = 1;
 
   constructor(
@@ -82,9 +89,10 @@ export class PortTools {
     }
     this.#checkFrequency(client, settings.frequency);
     const id = this.#nextId++;
-    const output = client.outports.register(`tone_${id}`);
+    const output = this.#ports.take(client, 'audio-out');
+    let sine: SineGenerator | null = null;
     try {
-      const sine = client.addSine(output, settings);
+      sine = client.addSine(output, settings);
       for (const port of targets) client.connect(output, port);
       this.#tones.set(id, {
         id,
@@ -95,7 +103,7 @@ export class PortTools {
         sine,
       });
     } catch (error) {
-      this.#unregister(output);
+      this.#release(sine, [[output, 'audio-out']]);
       throw error;
     }
     this.#emit();
@@ -117,7 +125,7 @@ export class PortTools {
     const tone = this.#tones.get(id);
     if (!tone) throw new JackbayRpcError('tool-not-found', `no test tone ${id}`);
     this.#tones.delete(id);
-    this.#unregister(tone.output);
+    this.#stopTone(tone);
     this.#emit();
   }
 
@@ -142,15 +150,13 @@ export class PortTools {
           `a thru from '${source.name}' to '${destination.name}' exists already`,
         );
     const id = this.#nextId++;
-    const [inputs, outputs] =
-      type === 'audio'
-        ? [client.inports, client.outports]
-        : [client.midiInports, client.midiOutports];
-    const input = inputs.register(`thru_${id}_in`);
+    const [inKind, outKind] = THRU_PORTS[type];
+    const input = this.#ports.take(client, inKind);
     let output: OwnPort | null = null;
+    let thru: Thru | null = null;
     try {
-      output = outputs.register(`thru_${id}_out`);
-      const thru = client.addThru([[input, output]]);
+      output = this.#ports.take(client, outKind);
+      thru = client.addThru([[input, output]]);
       client.connect(source, input);
       client.connect(output, destination);
       this.#routes.set(id, {
@@ -163,8 +169,10 @@ export class PortTools {
         thru,
       });
     } catch (error) {
-      this.#unregister(input);
-      if (output) this.#unregister(output);
+      this.#release(thru, [
+        [input, inKind],
+        ...(output ? [[output, outKind] as [OwnPort, PortKind]] : []),
+      ]);
       throw error;
     }
     this.#emit();
@@ -175,8 +183,11 @@ export class PortTools {
     const route = this.#routes.get(id);
     if (!route) throw new JackbayRpcError('tool-not-found', `no thru route ${id}`);
     this.#routes.delete(id);
-    this.#unregister(route.input);
-    this.#unregister(route.output);
+    const [inKind, outKind] = THRU_PORTS[route.type];
+    this.#release(route.thru, [
+      [route.input, inKind],
+      [route.output, outKind],
+    ]);
     this.#emit();
   }
 
@@ -186,7 +197,7 @@ export class PortTools {
     for (const tone of [...this.#tones.values()]) {
       if (tone.owner !== owner) continue;
       this.#tones.delete(tone.id);
-      this.#unregister(tone.output);
+      this.#stopTone(tone);
       stopped = true;
     }
     if (stopped) this.#emit();
@@ -223,13 +234,18 @@ export class PortTools {
       );
   }
 
-  // Unregistering takes the engine's node and the port's connections with it.
-  #unregister(port: OwnPort): void {
+  #stopTone(tone: Tone): void {
+    this.#release(tone.sine, [[tone.output, 'audio-out']]);
+  }
+
+  // The node first, so the realtime thread stops writing before the ports
+  // are disconnected and handed back.
+  #release(node: SineGenerator | Thru | null, ports: Array<[OwnPort, PortKind]>): void {
     try {
-      port.unregister();
+      node?.remove();
+      for (const [port, kind] of ports) this.#ports.give(port, kind, this.#log);
     } catch (error) {
-      if (!isSessionError(error))
-        this.#log(`removing '${port.name}' failed: ${(error as Error).message}`);
+      if (!isSessionError(error)) this.#log(`stopping a tool failed: ${(error as Error).message}`);
     }
   }
 

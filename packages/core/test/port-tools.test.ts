@@ -78,7 +78,18 @@ async function measure(seconds: number): Promise<Record<string, Measured>> {
   return JSON.parse(await listener.run('result = report()')) as Record<string, Measured>;
 }
 
+/** Jackbay's own ports with a connection: the tools at work (idle ones wait disconnected). */
 async function ownPorts(): Promise<string[]> {
+  const own = (await service.request('getStatus', {})).ownClient;
+  const lines = (await lsp(server, ['-c'])).split('\n');
+  return lines.filter(
+    (line, at) =>
+      own !== null && line.startsWith(`${own}:`) && (lines[at + 1] ?? '').startsWith(' '),
+  );
+}
+
+/** Every port of Jackbay's own client, idle or not. */
+async function allOwnPorts(): Promise<string[]> {
   const own = (await service.request('getStatus', {})).ownClient;
   return (await lsp(server))
     .split('\n')
@@ -100,6 +111,22 @@ async function resultOf<T>(method: string, params: unknown, page?: MeterPeer): P
 }
 
 describe('test tone', () => {
+  it('reuses its ports: tones started and stopped again and again add none', async () => {
+    const page = openPage();
+    const start = () =>
+      resultOf<{ id: number }>(
+        'startTone',
+        { ports: ['listener:in_1'], frequency: 440, level: -30 },
+        page,
+      );
+    await resultOf('stopTone', { id: (await start()).id });
+    const ports = await allOwnPorts();
+    for (let round = 0; round < 5; round++) await resultOf('stopTone', { id: (await start()).id });
+    expect(await allOwnPorts()).toEqual(ports);
+    expect(await ownPorts()).toEqual([]);
+    page.close();
+  });
+
   it('plays the asked level and frequency into an input, and stops', async () => {
     const page = openPage();
     const { id } = await resultOf<{ id: number }>(
@@ -243,7 +270,7 @@ describe('thru', () => {
     );
     expect(await code('addThru', thru('player:midi', 'listener:in_1'))).toBe('incompatible-types');
     expect(await code('addThru', thru('player:out', 'listener:in_1'))).toBe('already-connected');
-    const [ownInput] = (await ownPorts()).filter((name) => name.endsWith('_in'));
+    const [ownInput] = (await ownPorts()).filter((name) => name.includes('_in_'));
     expect(await code('addThru', thru('player:out', ownInput ?? ''))).toBe('bad-request');
     expect(await code('addThru', { source: 'player:out' })).toBe('bad-request');
     expect(await code('removeThru', { id: id + 100 })).toBe('tool-not-found');
