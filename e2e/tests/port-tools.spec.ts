@@ -87,10 +87,12 @@ async function heard(seconds: number): Promise<Record<string, Measured>> {
   return JSON.parse(await ask('report')) as Record<string, Measured>;
 }
 
+/** Jackbay's tool ports at work: connected (idle ones wait, disconnected, for the next tool). */
 function ownPorts(): string[] {
-  return jackTool(jackServer(), 'jack_lsp')
-    .split('\n')
-    .filter((line) => line.startsWith('jackbay:tone_') || line.startsWith('jackbay:thru_'));
+  const lines = jackTool(jackServer(), 'jack_lsp', ['-c']).split('\n');
+  return lines.filter(
+    (line, at) => line.startsWith('jackbay:tool_') && (lines[at + 1] ?? '').startsWith(' '),
+  );
 }
 
 const menu = (app: Page) => app.getByRole('menu');
@@ -168,7 +170,7 @@ test('the keyboard opens the same menu, and closing the panel stops its tone', a
   await app.keyboard.press('Enter');
   await expect(panel.getByRole('status')).toHaveText(/^Tone playing/);
   await expect
-    .poll(() => ownPorts().some((p) => p.startsWith('jackbay:tone_')), { timeout: 5000 })
+    .poll(() => ownPorts().some((p) => p.startsWith('jackbay:tool_audio_out_')), { timeout: 5000 })
     .toBe(true);
   await app.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
