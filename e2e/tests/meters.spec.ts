@@ -107,10 +107,14 @@ test('Jackbay’s own client carries the probes and is not in the graph', async 
 });
 
 test('meters switch off per client and globally, and the taps go with them', async ({ app }) => {
-  const probes = () =>
-    jackTool(jackServer(), 'jack_lsp')
-      .split('\n')
-      .filter((line) => line.startsWith('jackbay:meter_')).length;
+  // Probes at work are connected; idle ones wait, disconnected, for the next
+  // tap (JACK2 cannot unregister ports safely while the graph changes).
+  const probes = () => {
+    const lines = jackTool(jackServer(), 'jack_lsp', ['-c']).split('\n');
+    return lines.filter(
+      (line, at) => line.startsWith('jackbay:meter_') && (lines[at + 1] ?? '').startsWith(' '),
+    ).length;
+  };
   await expect.poll(probes, { timeout: 5000 }).toBeGreaterThan(0);
   await app.getByRole('button', { name: `Meters of ${CLIENT}`, exact: true }).click();
   await expect(app.getByRole('meter', { name: `Level of ${port('six')}` })).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { python, pythonPeer } from '@jackbay/test-support';
+import { python, pythonJson, pythonPeer } from '@jackbay/test-support';
 import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
 
 function peerTransportState(): string {
@@ -36,6 +36,86 @@ client.transport_stop()
 client.close()`,
   );
   await expect(app.getByTestId('transport-state')).toContainText(/stopped/i, { timeout: 2000 });
+});
+
+function peerPosition(): {
+  frame: number;
+  bpm?: number;
+  bar?: number;
+  beat?: number;
+  sig?: number[];
+} {
+  return pythonJson(
+    jackServer(),
+    `
+client = jack.Client('e2e_position_reader')
+state, pos = client.transport_query()
+print(json.dumps({'frame': pos['frame'], 'bpm': pos.get('beats_per_minute'), 'bar': pos.get('bar'),
+  'beat': pos.get('beat'), 'sig': [pos.get('beats_per_bar'), pos.get('beat_type')]}))
+client.close()`,
+  );
+}
+
+test('typing a time or a bar|beat|tick into the clock locates the transport; a typo is explained', async ({
+  app,
+}) => {
+  const clock = app.getByRole('button', { name: 'Locate' });
+  await clock.click();
+  const field = app.getByRole('textbox', { name: 'Locate' });
+  await expect(field).toBeFocused();
+  await field.fill('1:02.5');
+  await field.press('Enter');
+  await expect.poll(() => peerPosition().frame, { timeout: 3000 }).toBe(62.5 * 48000);
+  await expect(app.getByTestId('transport-frame')).toHaveText(String(62.5 * 48000));
+  await expect(clock).toBeFocused();
+
+  // A typo: the field stays with the reason, and nothing moves.
+  await clock.click();
+  await field.fill('1:2x');
+  await field.press('Enter');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(app.getByRole('alert')).toContainText('neither a time');
+  await keepScreenshot(app, 'locate-typo');
+  await field.press('Escape');
+  await expect(clock).toBeFocused();
+  expect(peerPosition().frame).toBe(62.5 * 48000);
+
+  // Bars need a timebase master: Jackbay becomes one, and 5|3|0 in 3/4 at 90 BPM is found.
+  const master = app.getByRole('button', { name: 'Timebase master' });
+  await master.click();
+  await expect(master).toHaveAttribute('aria-pressed', 'true');
+  await app.getByRole('button', { name: 'Tempo' }).click();
+  await app.getByRole('textbox', { name: 'Tempo' }).fill('90');
+  await app.getByRole('textbox', { name: 'Tempo' }).press('Enter');
+  await app.getByRole('button', { name: 'Time signature' }).click();
+  await app.getByRole('textbox', { name: 'Time signature' }).fill('3/4');
+  await app.getByRole('textbox', { name: 'Time signature' }).press('Enter');
+  await expect.poll(() => peerPosition().sig, { timeout: 3000 }).toEqual([3, 4]);
+  expect(peerPosition().bpm).toBe(90);
+  await clock.click();
+  await field.fill('5|3|0');
+  await field.press('Enter');
+  const frame = Math.ceil((4 * 3 + 2) * (60 / 90) * 48000 - 1e-6);
+  await expect.poll(() => peerPosition().frame, { timeout: 3000 }).toBe(frame);
+  expect(peerPosition()).toMatchObject({ bar: 5, beat: 3 });
+  await expect(app.getByTestId('transport-bbt')).toHaveText('005|3|0000');
+  await keepScreenshot(app, 'transport-master');
+
+  // A bad tempo is explained and changes nothing.
+  await app.getByRole('button', { name: 'Tempo' }).click();
+  await app.getByRole('textbox', { name: 'Tempo' }).fill('fast');
+  await app.getByRole('textbox', { name: 'Tempo' }).press('Enter');
+  await expect(app.getByRole('alert')).toContainText('not a tempo');
+  await app.getByRole('textbox', { name: 'Tempo' }).press('Escape');
+  expect(peerPosition().bpm).toBe(90);
+
+  await master.click();
+  await expect(master).toHaveAttribute('aria-pressed', 'false');
+  await expect(app.getByRole('button', { name: 'Tempo' })).toHaveCount(0);
+  await clock.click();
+  await field.fill('0');
+  await field.press('Enter');
+  await expect.poll(() => peerPosition().frame, { timeout: 3000 }).toBe(0);
 });
 
 test('a peer that oversleeps its period causes xruns, and the count goes up', async ({ app }) => {

@@ -84,8 +84,14 @@ export const TransportInfo = z.object({
       beatsPerBar: z.number(),
       beatType: z.number(),
       beatsPerMinute: z.number(),
+      ticksPerBeat: z.number(),
     })
     .nullable(),
+  /**
+   * Who fills in the BBT: Jackbay's own engine ('jackbay', after
+   * setTimebaseMaster), another client ('other'), or nobody ('none').
+   */
+  timebase: z.enum(['jackbay', 'other', 'none']),
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
@@ -105,11 +111,35 @@ export const ServerStatus = z.object({
   lastXrunDelayUs: z.number().nullable(),
   /** True when the service runs its own private demo server. */
   demo: z.boolean(),
-  /** The service's own JACK client (it carries the meter probes); null while no server runs. */
+  /** The service's own JACK client (meter probes, test tones, thru routes); null while no server runs. */
   ownClient: z.string().nullable(),
   transport: TransportInfo.nullable(),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
+
+// ---- Tools on a port: test tones and thru routes (port-tools.ts)
+
+export const ToneInfo = z.object({
+  id: z.number().int(),
+  /** The input ports it plays into (one, or a pair). */
+  ports: z.array(z.string()),
+  frequency: z.number(),
+  /** dBFS (peak). */
+  level: z.number(),
+});
+export type ToneInfo = z.infer<typeof ToneInfo>;
+
+export const ThruInfo = z.object({
+  id: z.number().int(),
+  source: z.string(),
+  destination: z.string(),
+  type: z.enum(['audio', 'midi']),
+});
+export type ThruInfo = z.infer<typeof ThruInfo>;
+
+/** Every tone playing and every thru route, made of the service's own ports. */
+export const ToolsState = z.object({ tones: z.array(ToneInfo), thrus: z.array(ThruInfo) });
+export type ToolsState = z.infer<typeof ToolsState>;
 
 // ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
@@ -123,6 +153,13 @@ export type RpcError = z.infer<typeof RpcError>;
 // ---- Requests: name → params schema and result schema
 
 const PortName = z.string().min(1).max(1024);
+const ToolId = z.object({ id: z.number().int().positive() }).strict();
+const ToneSettings = {
+  /** Hz; above half the sample rate is refused by the service. */
+  frequency: z.number().min(1).max(96000),
+  /** dBFS (peak). */
+  level: z.number().min(-120).max(0),
+};
 
 export const requests = {
   getSnapshot: { params: z.object({}).strict(), result: GraphSnapshot },
@@ -152,6 +189,30 @@ export const requests = {
   transportStop: { params: z.object({}).strict(), result: z.null() },
   transportLocate: {
     params: z.object({ frame: z.number().int().min(0).max(0xffffffff) }).strict(),
+    result: z.null(),
+  },
+  /**
+   * Makes Jackbay the timebase master (its engine fills in BBT from the tempo
+   * of setTempo), or gives that up. Taking it is conditional: while another
+   * client is master the answer is the error 'timebase-busy'.
+   */
+  setTimebaseMaster: {
+    params: z.object({ master: z.boolean() }).strict(),
+    result: z.null(),
+  },
+  /** The tempo Jackbay reports as timebase master ('not-timebase-master' otherwise). */
+  setTempo: {
+    params: z
+      .object({
+        beatsPerMinute: z.number().min(1).max(999).optional(),
+        beatsPerBar: z.number().int().min(1).max(32).optional(),
+        beatType: z
+          .number()
+          .int()
+          .refine((n) => [1, 2, 4, 8, 16, 32].includes(n), 'must be 1, 2, 4, 8, 16 or 32')
+          .optional(),
+      })
+      .strict(),
     result: z.null(),
   },
   setBufferSize: {
@@ -201,6 +262,33 @@ export const requests = {
       .strict(),
     result: z.object({ generation: z.number().int().nonnegative() }),
   },
+  /** Every tone and thru route (also sent as the `tools` event when it changes). */
+  getTools: { params: z.object({}).strict(), result: ToolsState },
+  /**
+   * A sine into one input port or a pair; it belongs to the page that asked
+   * and stops when that page goes away.
+   */
+  startTone: {
+    params: z
+      .object({
+        ports: z
+          .array(PortName)
+          .min(1)
+          .max(2)
+          .refine((ports) => new Set(ports).size === ports.length, 'ports must not repeat'),
+        ...ToneSettings,
+      })
+      .strict(),
+    result: z.object({ id: z.number().int().positive() }),
+  },
+  setTone: { params: ToolId.extend(ToneSettings).strict(), result: z.null() },
+  stopTone: { params: ToolId, result: z.null() },
+  /** Audio or MIDI from an output port to an input port through the service's own ports. */
+  addThru: {
+    params: z.object({ source: PortName, destination: PortName }).strict(),
+    result: z.object({ id: z.number().int().positive() }),
+  },
+  removeThru: { params: ToolId, result: z.null() },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -215,6 +303,8 @@ export const events = {
   graphPatch: GraphPatch,
   /** Server state, rates, DSP load, xruns and transport; sent on change and about 10 times a second. */
   status: ServerStatus,
+  /** Tones and thru routes, sent whenever one starts, changes or stops. */
+  tools: ToolsState,
 } as const;
 
 export type EventName = keyof typeof events;

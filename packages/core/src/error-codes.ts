@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'wrong-direction',
   'already-connected',
   'not-connected',
+  'tool-not-found', // setTone, stopTone, removeThru: no tone or thru route with that id
+  'timebase-busy', // setTimebaseMaster while another client is timebase master
+  'not-timebase-master', // setTempo while Jackbay is not timebase master
   'jack-error',
   'internal',
 ] as const;

@@ -9,9 +9,14 @@ import { isSessionError } from './graph.js';
 import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
+import type { PortTools } from './port-tools.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
+/**
+ * `meters` is the calling page's meter subscription; it also stands for the
+ * page itself, which owns the tones it starts.
+ */
 export type RequestHandlers = {
   [M in RequestName]: (
     params: RequestParams<M>,
@@ -38,7 +43,11 @@ function clientUuid(client: Client, name: string): string {
   }
 }
 
-export function requestHandlers(session: Session, events: EventScheduler): RequestHandlers {
+export function requestHandlers(
+  session: Session,
+  events: EventScheduler,
+  tools: PortTools,
+): RequestHandlers {
   return {
     getSnapshot: () => snapshotFromGraph(events.published),
     getStatus: () => session.status(),
@@ -107,6 +116,18 @@ export function requestHandlers(session: Session, events: EventScheduler): Reque
       events.scheduleStatus();
       return null;
     },
+    setTimebaseMaster: ({ master }) => {
+      const client = session.client();
+      if (master) session.timebase.take(client);
+      else session.timebase.release(client);
+      events.scheduleStatus();
+      return null;
+    },
+    setTempo: (tempo) => {
+      session.timebase.setTempo(session.client(), tempo);
+      events.scheduleStatus();
+      return null;
+    },
     setBufferSize: ({ frames }) => {
       session.client().blocksize = frames;
       events.scheduleStatus();
@@ -127,6 +148,37 @@ export function requestHandlers(session: Session, events: EventScheduler): Reque
           'setMidiMonitor needs a connection that carries MIDI frames (a WebSocket or the app window)',
         );
       return { generation: midi.set(ports) };
+    },
+    getTools: () => tools.state(),
+    startTone: ({ ports, frequency, level }, page) => {
+      // A tone nobody could stop must not start: it needs a page that can go away.
+      if (!page)
+        throw new JackbayRpcError(
+          'bad-request',
+          'startTone needs a page (a WebSocket or the app window) whose closing stops it',
+        );
+      const id = tools.startTone(page, ports, { frequency, level });
+      events.scheduleRefresh();
+      return { id };
+    },
+    setTone: ({ id, frequency, level }) => {
+      tools.setTone(id, { frequency, level });
+      return null;
+    },
+    stopTone: ({ id }) => {
+      tools.stopTone(id);
+      events.scheduleRefresh();
+      return null;
+    },
+    addThru: ({ source, destination }) => {
+      const id = tools.addThru(source, destination);
+      events.scheduleRefresh();
+      return { id };
+    },
+    removeThru: ({ id }) => {
+      tools.removeThru(id);
+      events.scheduleRefresh();
+      return null;
     },
   };
 }

@@ -2,7 +2,7 @@
 // most one graph read per patch interval, and each read is sent as the patch
 // from the graph published before; status is sampled regularly, sent when it
 // changed, and sent soon (but coalesced) after an xrun or a request.
-import type { EventName, EventPayload, ServerStatus } from './contract.js';
+import type { EventName, EventPayload, ServerStatus, ToolsState } from './contract.js';
 import { diffGraphs, emptyGraph, type Graph, isEmptyPatch } from './patch.js';
 
 /** Where the scheduler reads what it sends. */
@@ -49,6 +49,7 @@ export class EventScheduler {
   readonly #listeners: { [E in EventName]: Set<Listener<E>> } = {
     graphPatch: new Set(),
     status: new Set(),
+    tools: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -169,12 +170,18 @@ export class EventScheduler {
     this.#emit('status', status);
   }
 
+  /** Tones and thru routes changed (port-tools.ts): sent at once, they are rare. */
+  emitTools(tools: ToolsState): void {
+    if (!this.#closed) this.#emit('tools', tools);
+  }
+
   close(): void {
     this.#closed = true;
     for (const timer of [this.#refreshTimer, this.#statusSoon]) if (timer) clearTimeout(timer);
     this.sessionEnded();
     this.#listeners.graphPatch.clear();
     this.#listeners.status.clear();
+    this.#listeners.tools.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

@@ -18,6 +18,7 @@ import { routeLibjackMessages } from './libjack-messages.js';
 import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
 import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-monitors.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
+import { PortTools } from './port-tools.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { EventScheduler, type Listener } from './scheduling.js';
 import { Session } from './session.js';
@@ -25,7 +26,7 @@ import { Session } from './session.js';
 export interface ServiceOptions {
   /** The JACK server to use; default JACK_DEFAULT_SERVER, else 'default'. */
   serverName?: string;
-  /** Name of the service's own JACK client (its only ports are meter probes; pages hide it). */
+  /** Name of the service's own JACK client (its ports are meter probes, test tones and thru routes; pages hide it). */
   clientName?: string;
   /** How often to try again while no server runs. */
   retryIntervalMs?: number;
@@ -55,6 +56,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #handlers: RequestHandlers;
   readonly #meters: MeterHub;
   readonly #midi: MidiHub;
+  readonly #tools: PortTools;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -85,6 +87,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
           events.sessionEnded();
           meters.sessionEnded();
           midi.sessionEnded();
+          tools.sessionEnded();
         },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
@@ -122,6 +125,10 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       },
       { intervalMs: options.midiIntervalMs ?? 50, log },
     );
+    const tools = new PortTools(
+      { client: () => session.client() },
+      { changed: (state) => events.emitTools(state), log },
+    );
     // Ports come and go: taps and monitors follow the graph as published.
     events.subscribe('graphPatch', () => {
       meters.sync();
@@ -131,7 +138,8 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#events = events;
     this.#meters = meters;
     this.#midi = midi;
-    this.#handlers = requestHandlers(session, events);
+    this.#tools = tools;
+    this.#handlers = requestHandlers(session, events, tools);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -175,7 +183,16 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
 
   /** One page's meter subscription: pass it to answer() with that page's requests. */
   openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
-    return this.#meters.open(sink);
+    const meters = this.#meters.open(sink);
+    // The subscription stands for the page: when it closes, so do the page's tones.
+    const page: MeterPeer = {
+      set: (ports) => meters.set(ports),
+      close: () => {
+        meters.close();
+        this.#tools.pageClosed(page);
+      },
+    };
+    return page;
   }
 
   /** One page's MIDI monitor subscription: pass it to answer() with that page's requests. */

@@ -9,6 +9,7 @@ import { GraphReader, isSessionError } from './graph.js';
 import { metadataStoreId } from './metadata-store.js';
 import type { Graph } from './patch.js';
 import { downStatus, readStatus } from './status.js';
+import { TimebaseMaster } from './timebase.js';
 
 export interface SessionListener {
   /** A client is open and active (a reopened one too): read everything now. */
@@ -53,10 +54,13 @@ export class Session {
   #closed = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #reconcileTimer: NodeJS.Timeout | null = null;
+  /** Whether Jackbay is timebase master, and its tempo: kept across clients and servers. */
+  readonly timebase: TimebaseMaster;
 
   constructor(options: SessionOptions, listener: SessionListener) {
     this.#options = options;
     this.#listener = listener;
+    this.timebase = new TimebaseMaster(options.log);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -114,7 +118,7 @@ export class Session {
       demo: this.#options.demo,
     };
     const open = this.#open;
-    return open ? readStatus(open.client, base) : downStatus(base, this.#downReason);
+    return open ? readStatus(open.client, base, this.timebase) : downStatus(base, this.#downReason);
   }
 
   /** A call through the client failed because the session is gone: report 'down', retry. */
@@ -189,6 +193,7 @@ export class Session {
       this.#open = { client, reader, storeId: metadataStoreId() };
       this.#listen(client, reader);
       client.activate();
+      this.timebase.reclaim(client);
     } catch (error) {
       this.#open = null;
       try {

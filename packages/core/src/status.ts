@@ -1,6 +1,7 @@
 // The server status as the contract reports it, read from the service's client.
 import { type Client, POSITION_BBT } from '@jackbay/jack-native';
 import type { ServerStatus, TransportInfo } from './contract.js';
+import type { TimebaseMaster } from './timebase.js';
 
 // JACK's transport state codes (jack/transport.h).
 const TRANSPORT_STATES: Record<number, TransportInfo['state']> = {
@@ -32,7 +33,11 @@ export function downStatus(base: StatusBase, reason: string): ServerStatus {
 }
 
 /** Reads the status through `client`; throws what the client throws when the server is gone. */
-export function readStatus(client: Client, base: StatusBase): ServerStatus {
+export function readStatus(
+  client: Client,
+  base: StatusBase,
+  timebase: TimebaseMaster,
+): ServerStatus {
   const sampleRate = client.samplerate;
   const bufferSize = client.blocksize;
   return {
@@ -42,28 +47,31 @@ export function readStatus(client: Client, base: StatusBase): ServerStatus {
     bufferSize,
     latencyMs: sampleRate > 0 ? (bufferSize / sampleRate) * 1000 : 0,
     dspLoad: Math.round(client.cpuLoad() * 100) / 100,
-    transport: readTransport(client),
+    transport: readTransport(client, timebase),
     ownClient: client.name,
     ...base,
   };
 }
 
-function readTransport(client: Client): TransportInfo {
+function readTransport(client: Client, timebase: TimebaseMaster): TransportInfo {
   const [state, position] = client.transportQueryStruct();
+  const bbt =
+    (position.valid & POSITION_BBT) === 0
+      ? null
+      : {
+          bar: position.bar,
+          beat: position.beat,
+          tick: position.tick,
+          beatsPerBar: position.beatsPerBar,
+          beatType: position.beatType,
+          beatsPerMinute: position.beatsPerMinute,
+          ticksPerBeat: position.ticksPerBeat,
+        };
   return {
     state: TRANSPORT_STATES[state] ?? 'stopped',
     frame: position.frame,
     frameRate: position.frameRate,
-    bbt:
-      (position.valid & POSITION_BBT) === 0
-        ? null
-        : {
-            bar: position.bar,
-            beat: position.beat,
-            tick: position.tick,
-            beatsPerBar: position.beatsPerBar,
-            beatType: position.beatType,
-            beatsPerMinute: position.beatsPerMinute,
-          },
+    bbt,
+    timebase: timebase.owner(bbt),
   };
 }

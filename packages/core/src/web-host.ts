@@ -183,6 +183,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const unsubscribe = [
     service.subscribe('graphPatch', (data) => broadcast({ event: 'graphPatch', data })),
     service.subscribe('status', (data) => broadcast({ event: 'status', data })),
+    service.subscribe('tools', (data) => broadcast({ event: 'tools', data })),
   ];
 
   const server: Server = createServer((req, res) => {

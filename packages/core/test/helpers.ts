@@ -165,6 +165,15 @@ export async function lsp(server: JackServer, args: string[] = []): Promise<stri
 }
 
 /** The connections jack_lsp -c reports, as 'source -> destination' strings (outputs only). */
+/** The ports of `client` with at least one connection, from `jack_lsp -c` output. */
+export function connectedPortsOf(client: string | null, lspOutput: string): string[] {
+  const lines = lspOutput.split('\n');
+  return lines.filter(
+    (line, at) =>
+      client !== null && line.startsWith(`${client}:`) && (lines[at + 1] ?? '').startsWith(' '),
+  );
+}
+
 export function lspConnections(output: string, outputs: Set<string>): string[] {
   const result: string[] = [];
   let current = '';

@@ -8,6 +8,7 @@ import { decodeMeterFrame, MAX_METERED_PORTS, METER_FLOOR_DB } from '../src/mete
 import type { MeterPeer } from '../src/meters.js';
 import { JackbayService } from '../src/service.js';
 import {
+  connectedPortsOf,
   type ExecPeer,
   execPeer,
   type JackServer,
@@ -114,11 +115,11 @@ function openPage(): Page {
   };
 }
 
+// Probes at work, as JACK sees them: connected ports of the service's client.
+// A probe whose tap went stays registered, disconnected, for the next tap.
 async function probePorts(): Promise<string[]> {
   const own = (await service.request('getStatus', {})).ownClient;
-  return (await lsp(server))
-    .split('\n')
-    .filter((line) => own !== null && line.startsWith(`${own}:`));
+  return connectedPortsOf(own, await lsp(server, ['-c']));
 }
 
 describe('meter frames', () => {

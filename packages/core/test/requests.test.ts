@@ -106,6 +106,13 @@ describe('validation', () => {
     ['transportLocate', 'to a fractional frame', { frame: 1.5 }],
     ['transportLocate', 'to a string', { frame: '100' }],
     ['transportLocate', 'beyond 32 bits', { frame: 2 ** 40 }],
+    ['setTimebaseMaster', 'without master', {}],
+    ['setTimebaseMaster', 'with a string', { master: 'yes' }],
+    ['setTempo', 'at 0 BPM', { beatsPerMinute: 0 }],
+    ['setTempo', 'at 5000 BPM', { beatsPerMinute: 5000 }],
+    ['setTempo', 'with 3/5', { beatsPerBar: 3, beatType: 5 }],
+    ['setTempo', 'with 0 beats per bar', { beatsPerBar: 0 }],
+    ['setTempo', 'with ticks', { ticksPerBeat: 960 }],
     ['setBufferSize', 'not a power of two', { frames: 300 }],
     ['setBufferSize', 'too small', { frames: 8 }],
     ['setBufferSize', 'NaN', { frames: Number.NaN }],
@@ -292,6 +299,73 @@ describe('transport and buffer size', () => {
     await waitFor(() => mirror.statuses.at(-1)?.transport?.state === 'rolling', 3000, 'rolling');
     await peer.run('c.transport_stop()');
     await waitFor(() => mirror.statuses.at(-1)?.transport?.state === 'stopped', 3000, 'stopped');
+  });
+
+  it('makes Jackbay the timebase master with the tempo it is given, and gives it up', async () => {
+    const transport = () => mirror.statuses.at(-1)?.transport;
+    const peerTempo = async () =>
+      JSON.parse(
+        await peer.run(
+          "p = c.transport_query()[1]\nresult = [p.get('beats_per_minute'), p.get('beats_per_bar'), p.get('beat_type')]",
+        ),
+      );
+    await waitFor(() => transport()?.timebase === 'none', 3000, 'no master yet');
+    // Nobody's tempo to change yet.
+    expect((await call('setTempo', { beatsPerMinute: 90 })).code).toBe('not-timebase-master');
+    expect((await call('setTimebaseMaster', { master: true })).result).toBe(null);
+    await waitFor(() => transport()?.bbt?.beatsPerMinute === 120, 3000, 'the default tempo');
+    expect(transport()).toMatchObject({
+      timebase: 'jackbay',
+      bbt: { beatsPerBar: 4, beatType: 4 },
+    });
+    // Set while stopped, the tempo shows at once; another client reads it too.
+    expect((await call('setTempo', { beatsPerMinute: 98.5 })).result).toBe(null);
+    expect((await call('setTempo', { beatsPerBar: 7, beatType: 8 })).result).toBe(null);
+    await waitFor(() => transport()?.bbt?.beatsPerBar === 7, 3000, 'status shows 7/8');
+    expect(transport()?.bbt).toMatchObject({ beatsPerMinute: 98.5, beatType: 8 });
+    expect(await peerTempo()).toEqual([98.5, 7, 8]);
+    // A second claim while Jackbay is master changes nothing.
+    expect((await call('setTimebaseMaster', { master: true })).result).toBe(null);
+    // Two bars in 7/8 at 98.5 BPM (the first frame of bar 3): the BBT follows a locate.
+    const frame = Math.ceil(14 * (60 / 98.5) * 48000);
+    await call('transportLocate', { frame });
+    await waitFor(() => transport()?.frame === frame, 3000, 'located');
+    await waitFor(() => transport()?.bbt?.bar === 3, 3000, 'bar 3');
+    expect(transport()?.bbt).toMatchObject({ beat: 1 });
+    expect((await call('setTimebaseMaster', { master: false })).result).toBe(null);
+    expect((await call('setTempo', { beatsPerMinute: 90 })).code).toBe('not-timebase-master');
+    await call('transportLocate', { frame: 0 });
+  });
+
+  it('will not take the timebase from another master, and notices losing it', async () => {
+    const transport = () => mirror.statuses.at(-1)?.transport;
+    await peer.run(`def tb(state, nframes, pos, new_pos):
+    pos.beats_per_minute = 77.0
+    pos.beats_per_bar = 3.0
+    pos.beat_type = 4.0
+    pos.ticks_per_beat = 960.0
+    pos.bar = 1
+    pos.beat = 1
+    pos.tick = 0
+    pos.bar_start_tick = 0.0
+    pos.valid = jack.POSITION_BBT
+c.set_timebase_callback(tb, conditional=False)
+c.transport_locate(0)`);
+    try {
+      await waitFor(() => transport()?.bbt?.beatsPerMinute === 77, 3000, 'the peer is master');
+      expect(transport()?.timebase).toBe('other');
+      expect((await call('setTimebaseMaster', { master: true })).code).toBe('timebase-busy');
+      expect(transport()?.timebase).toBe('other');
+      await peer.run('c.release_timebase()');
+      expect((await call('setTimebaseMaster', { master: true })).result).toBe(null);
+      await waitFor(() => transport()?.timebase === 'jackbay', 3000, 'jackbay is master');
+      // The peer takes it unconditionally: JACK tells nobody, the BBT does.
+      await peer.run('c.set_timebase_callback(tb, conditional=False)\nc.transport_locate(0)');
+      await waitFor(() => transport()?.timebase === 'other', 5000, 'jackbay lost it');
+      expect((await call('setTempo', { beatsPerMinute: 90 })).code).toBe('not-timebase-master');
+    } finally {
+      await peer.run('c.release_timebase()');
+    }
   });
 
   it('changes the buffer size, and the status follows', async () => {

@@ -12,6 +12,7 @@ import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
 import { decodeMeterFrame, METER_FLOOR_DB } from '../src/meter-frame.js';
 import {
   type CliProcess,
+  connectedPortsOf,
   execPeer,
   type JackServer,
   lsp,
@@ -291,8 +292,7 @@ describe('jackbay serve', () => {
     const other = new Client();
     await Promise.all([metered.opened(), other.opened()]);
     const status = ServerStatus.parse((await metered.call('getStatus')).result);
-    const probes = async () =>
-      (await lsp(server)).split('\n').filter((line) => line.startsWith(`${status.ownClient}:`));
+    const probes = async () => connectedPortsOf(status.ownClient, await lsp(server, ['-c']));
     try {
       const response = await metered.call('setMeters', {
         ports: ['system:capture_1', 'system:capture_2'],

@@ -273,6 +273,14 @@ export class Engine {
   #published = false;
   // The next publish precedes unregistering a port the realtime thread may use.
   #settle = false;
+  // Probes whose tap went, by port type: disconnected and kept for the next
+  // tap, never unregistered. JACK2's libjack walks the client's own port list
+  // on its notification thread (latency recomputation, HandleLatencyCallback
+  // in JackClient.cpp) while jack_port_unregister erases from that list on
+  // ours: a client that unregisters ports while others change the graph
+  // sooner or later dies in an assertion there (seen: taps churning while
+  // peers came and went).
+  readonly #idleProbes = new Map<string, OwnPort[]>();
   #tempo: Tempo = { ...DEFAULT_TEMPO };
 
   constructor(private readonly host: EngineHost) {}
@@ -402,6 +410,8 @@ export class Engine {
    */
   portLeaving(port: OwnPort): void {
     this.#leaving.add(port);
+    const idle = this.#idleProbes.get(port.type);
+    if (idle?.includes(port)) idle.splice(idle.indexOf(port), 1);
     for (const sine of [...this.#sines]) if (sine.port === port) this.remove(sine);
     for (const thru of [...this.#thrus])
       if (thru.pairs.some((pair) => pair.includes(port))) this.remove(thru);
@@ -465,10 +475,24 @@ export class Engine {
     }
     // A closed or shut-down client runs no engine: nothing is left to undo.
     if (!this.#live()) return;
-    // A probe's unregistration publishes the plan without this node and waits
-    // until the realtime thread runs it (see portLeaving); else just publish.
-    if ('probe' in node && node.probe?.isRegistered) node.probe.unregister();
-    else this.publish();
+    // Until the realtime thread runs the new plan the old node may still read
+    // the probe: harmless, it only reads (a reused probe's next tap starts
+    // from its own counters).
+    if ('probe' in node && node.probe?.isRegistered) this.#idleProbe(node.probe);
+    this.publish();
+  }
+
+  #idleProbe(probe: OwnPort): void {
+    try {
+      probe.disconnect();
+    } catch (error) {
+      // Not disconnected, it could carry what its next tap does not ask for.
+      if (!(error instanceof JackError)) throw error;
+      return;
+    }
+    const idle = this.#idleProbes.get(probe.type) ?? [];
+    idle.push(probe);
+    this.#idleProbes.set(probe.type, idle);
   }
 
   #live(): boolean {
@@ -610,7 +634,8 @@ export class Engine {
     if (port instanceof OwnPort) return null;
     if (!this.host.active)
       throw new JackError('meters and monitors on other clients need an active client', 'failed');
-    const probe = this.host.registerHiddenInput(prefix, port.isMidi ? MIDI_TYPE : port.type);
+    const type = port.isMidi ? MIDI_TYPE : port.type;
+    const probe = this.#idleProbes.get(type)?.pop() ?? this.host.registerHiddenInput(prefix, type);
     try {
       const sources = port.isOutput
         ? [port]
@@ -619,7 +644,7 @@ export class Engine {
             .map((name) => this.host.resolvePort(name));
       for (const source of sources) this.host.connectPorts(source, probe);
     } catch (error) {
-      probe.unregister();
+      this.#idleProbe(probe);
       throw error;
     }
     return probe;

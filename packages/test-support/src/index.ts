@@ -1,5 +1,6 @@
 // Test support shared by the packages' tests: private JACK servers, the
 // metadata lock, and peers that check us from outside.
 export * from './jack-server.js';
+export * from './measure.js';
 export * from './metadata-lock.js';
 export * from './peer.js';

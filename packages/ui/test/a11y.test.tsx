@@ -63,7 +63,7 @@ const up: ServerStatus = {
   lastXrunDelayUs: null,
   ownClient: null,
   demo: false,
-  transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
+  transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null, timebase: 'none' },
 };
 
 function api(status: ServerStatus): JackbayTransport {

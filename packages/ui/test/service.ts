@@ -26,13 +26,13 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
     lastXrunDelayUs: null,
     ownClient: null,
     demo: false,
-    transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null },
+    transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null, timebase: 'none' },
     ...over,
   };
 }
 
 export interface RecorderOptions {
-  /** Every request but getStatus and getSnapshot fails with this. */
+  /** Every request but getStatus, getSnapshot and getTools fails with this. */
   failWith?: { code: string; message: string };
   /** Report link changes, as the WebSocket transport does (the Electron one does not). */
   withLink?: boolean;
@@ -49,6 +49,7 @@ export function recorder(snapshot: GraphSnapshot = studio(), options: RecorderOp
       sent.push({ method, params });
       if (method === 'getStatus') return current as never;
       if (method === 'getSnapshot') return snapshot as never;
+      if (method === 'getTools') return { tones: [], thrus: [] } as never;
       if (options.failWith) throw options.failWith;
       return null as never;
     },

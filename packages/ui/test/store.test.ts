@@ -218,7 +218,11 @@ describe('store', () => {
     expect(store.getState().toasts.at(-1)?.text).toBe('Not connected to the Jackbay service.');
     setLink('open');
     await settle();
-    expect(sent.slice(count).map((s) => s.method)).toEqual(['getStatus', 'getSnapshot']);
+    expect(sent.slice(count).map((s) => s.method)).toEqual([
+      'getStatus',
+      'getSnapshot',
+      'getTools',
+    ]);
     expect(store.getState().status?.sampleRate).toBe(48000);
   });
 

@@ -4,14 +4,18 @@ import type { JackbayTransport } from '../api/ws';
 import { StoreProvider, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
 import { ConnectDialog } from './ConnectDialog';
+import { ContextMenu } from './ContextMenu';
 import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
 import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
 import { StatusBar } from './StatusBar';
+import { ThruPicker } from './ThruPicker';
 import { Toasts } from './Toasts';
+import { TonePanel } from './TonePanel';
 import { Toolbar } from './Toolbar';
+import { ToolsList } from './ToolsList';
 import { useMidiSubscription } from './useMidiSubscription';
 
 function Attach({ api }: { api: JackbayTransport }) {
@@ -34,12 +38,16 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
           <main className="jb-main">
             <GraphView />
             <MidiMonitor />
+            <ToolsList />
             <NoServer host={api.host ?? 'desktop'} />
           </main>
           <StatusBar />
         </div>
         <PortDetails />
         <ConnectDialog />
+        <ContextMenu />
+        <ThruPicker />
+        <TonePanel />
         <Toasts />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>

@@ -15,7 +15,15 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+} from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   BORDER,
@@ -32,10 +40,13 @@ import {
 } from '../graph/geometry';
 import { handlePorts } from '../graph/ids';
 import { planConnect } from '../graph/validate';
-import type { BoxNode, PortEdge } from '../graph/view';
+import { type BoxNode, type PortEdge, routeEdges } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
+import type { State } from '../store/store';
+import type { MenuTarget } from '../store/tools';
 import { ClientNode } from './ClientNode';
 import { useMeterSubscription } from './useMeterSubscription';
+import { useSignalTrace } from './useSignalTrace';
 import { WireEdge } from './WireEdge';
 
 // Outside any component: a new object per render would re-mount every node.
@@ -104,12 +115,32 @@ function minimapColor(n: Node): string {
   return box.role === 'processor' ? '#4d5d55' : '#454c5a';
 }
 
+/** What a context menu opened on `el` is about: a port, a pair, a connection, a client or the canvas. */
+function menuTargetOf(s: State, el: Element): MenuTarget {
+  const pair = el.closest<HTMLElement>('[data-pair-left]');
+  if (pair?.dataset.pairLeft && pair.dataset.pairRight)
+    return { kind: 'port', ports: [pair.dataset.pairLeft, pair.dataset.pairRight] };
+  const port = el.closest<HTMLElement>('[data-port-name]')?.dataset.portName;
+  if (port) return { kind: 'port', ports: [port] };
+  const edgeId = el.closest<HTMLElement>('.react-flow__edge')?.dataset.id;
+  const edge = edgeId ? s.edges.find((e) => e.id === edgeId)?.data : undefined;
+  if (edge) return { kind: 'edge', connection: edge.connection };
+  const route = edgeId?.startsWith('route:') ? Number(edgeId.slice(6)) : null;
+  const thru = s.tools.thrus.find((t) => t.id === route);
+  if (thru) return { kind: 'route', thru };
+  const nodeId = el.closest<HTMLElement>('.react-flow__node')?.dataset.id;
+  const box = nodeId ? s.nodes.find((n) => n.id === nodeId)?.data.box : undefined;
+  if (box) return { kind: 'client', name: box.client.name };
+  return { kind: 'canvas' };
+}
+
 export function GraphView() {
   const store = useStoreApi();
-  const { nodes, edges, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
+  const { nodes, edges, thrus, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
+      thrus: s.tools.thrus,
       onNodesChange: s.onNodesChange,
       onEdgesChange: s.onEdgesChange,
       fitRequest: s.fitRequest,
@@ -118,10 +149,25 @@ export function GraphView() {
   const { fitView } = useReactFlow();
   const flow = useFlowStoreApi();
   const wrapper = useRef<HTMLDivElement>(null);
+  // Jackbay's thru routes join the connections as edges of their own kind.
+  const drawn = useMemo(
+    () =>
+      thrus.length === 0
+        ? edges
+        : [
+            ...edges,
+            ...routeEdges(
+              nodes.map((n) => n.data.box),
+              thrus,
+            ),
+          ],
+    [nodes, edges, thrus],
+  );
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
   useMeterSubscription();
+  useSignalTrace();
 
   // The smallest font still readable at this zoom (rounded up: rounding down
   // drew 10.9994 px), for boxes whose text may not grow to the current step
@@ -202,8 +248,12 @@ export function GraphView() {
   // Deleting an edge asks the server; the edge goes when the server's patch says so.
   const onBeforeDelete: OnBeforeDelete<BoxNode, PortEdge> = useCallback(
     async ({ edges: doomed }) => {
-      const connections = doomed.flatMap((e) => (e.data ? [e.data.connection] : []));
-      void store.getState().disconnect(connections);
+      const s = store.getState();
+      const connections = doomed.flatMap((e) =>
+        e.data && e.data.route === undefined ? [e.data.connection] : [],
+      );
+      if (connections.length > 0) void s.disconnect(connections);
+      for (const e of doomed) if (e.data?.route !== undefined) void s.removeThru(e.data.route);
       return false;
     },
     [store],
@@ -218,11 +268,60 @@ export function GraphView() {
     if (wrapper.current) delete wrapper.current.dataset.moving;
   }, []);
 
+  const openMenuAt = useCallback(
+    (el: Element, x: number, y: number) => {
+      const s = store.getState();
+      s.openMenu(menuTargetOf(s, el), x, y);
+    },
+    [store],
+  );
+
+  // Below the focused item when the keyboard asked (x, y are then not a pointer's).
+  const openMenuBelow = useCallback(
+    (el: Element) => {
+      const r = el.getBoundingClientRect();
+      openMenuAt(el, r.left + Math.min(r.width, 24), r.bottom);
+    },
+    [openMenuAt],
+  );
+
+  const onContextMenu = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      e.preventDefault();
+      // Chromium on Linux follows the Menu key or Shift+F10 with a contextmenu
+      // event of its own (button 0), after onKeyDown has opened the menu.
+      if (e.button !== 2) {
+        if (!store.getState().menu) openMenuBelow(document.activeElement ?? (e.target as Element));
+        return;
+      }
+      openMenuAt(e.target as Element, e.clientX, e.clientY);
+    },
+    [store, openMenuAt, openMenuBelow],
+  );
+
+  // The keyboard's way to the same menu, on whatever has the focus.
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'ContextMenu' && !(e.key === 'F10' && e.shiftKey)) return;
+      e.preventDefault();
+      openMenuBelow(document.activeElement ?? (e.target as Element));
+    },
+    [openMenuBelow],
+  );
+
   return (
-    <div className="jb-graph" style={text.style} ref={wrapper} data-text={text.shown}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: the menu keys act on the focused port, box or connection inside
+    <div
+      className="jb-graph"
+      style={text.style}
+      ref={wrapper}
+      data-text={text.shown}
+      onContextMenu={onContextMenu}
+      onKeyDown={onKeyDown}
+    >
       <ReactFlow<BoxNode, PortEdge>
         nodes={nodes}
-        edges={edges}
+        edges={drawn}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}

@@ -1,7 +1,8 @@
 // Every mouse gesture and key the app answers to, in one place. The lists
 // follow the real bindings: GraphView (React Flow's own gestures and the
 // Delete keys), the port handles (ports.tsx), the connect list
-// (ConnectDialog), the filter field and the toolbar.
+// (ConnectDialog), the context menu (ContextMenu, TonePanel), the filter
+// field and the toolbar.
 import { useEffect, useId, useRef } from 'react';
 
 const MOUSE: Array<[string, string]> = [
@@ -16,11 +17,23 @@ const MOUSE: Array<[string, string]> = [
   ['Rest the pointer on a port', 'show its details'],
   ['+ − and the frame (bottom left)', 'zoom in, zoom out, fit the graph'],
   ['Click a red clip mark', 'reset that port’s clip indicator'],
+  [
+    'Right-click a port, box, connection or the background',
+    'its menu: Test tone…, Thru to…, Disconnect all, Details',
+  ],
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
   ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
   [
     'A MIDI port’s square marker lights',
     'MIDI events pass through that port (or reach that input)',
+  ],
+  [
+    'Click the clock',
+    'go to a time (1:23.5) or a bar|beat|tick (12|3|0); Enter goes, Escape cancels',
+  ],
+  [
+    'Timebase master (transport)',
+    'Jackbay reports bars and beats; then click the tempo or the time signature to change it',
   ],
   [
     'Overview map (bottom right)',
@@ -34,6 +47,9 @@ const KEYS: Array<[string, string]> = [
   ['Enter on a connection', 'select it'],
   ['Delete or Backspace', 'disconnect the selected connections'],
   ['Arrow keys', 'move the selected boxes'],
+  ['Menu key or Shift+F10', 'the focused port’s, box’s or connection’s menu'],
+  ['In a menu: ↑ ↓, Home, End', 'choose; Enter runs it, Escape closes it'],
+  ['Escape in the test tone panel', 'close it and stop its tone'],
   ['In the connect list: type', 'filter the destinations'],
   ['↑ ↓, Page Up, Page Down', 'choose a destination'],
   ['Enter', 'connect it, or disconnect it if already connected'],

@@ -12,6 +12,7 @@ import { memo } from 'react';
 import type { Rect } from '../graph/layout';
 import type { PortEdge } from '../graph/view';
 import { needsRoute, routedPath } from '../graph/wire';
+import { useJackbay } from '../store/context';
 
 function rectOf(node: InternalNode): Rect {
   const { x, y } = node.internals.positionAbsolute;
@@ -24,7 +25,13 @@ function rectOf(node: InternalNode): Rect {
 }
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps<PortEdge>) {
-  const { id, source, target, sourceX, sourceY, targetX, targetY } = props;
+  const { id, source, target, sourceX, sourceY, targetX, targetY, data } = props;
+  // In a signal trace, a connection carries the tone when both its ends do.
+  const trace = useJackbay((s) => {
+    if (!s.trace || !data) return null;
+    const { source: from, destination } = data.connection;
+    return s.trace.has(from) && s.trace.has(destination) ? 'signal' : 'silent';
+  });
   const from = useInternalNode(source);
   const to = useInternalNode(target);
   const s = { x: sourceX, y: sourceY };
@@ -47,6 +54,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<PortEdge>) {
       markerEnd={props.markerEnd}
       style={props.style}
       interactionWidth={props.interactionWidth}
+      className={trace ? `jb-trace-${trace}` : undefined}
     />
   );
 });

@@ -9,8 +9,9 @@ import { type FocusEvent, type KeyboardEvent, type MouseEvent, memo, useMemo } f
 import { portLabel } from '../graph/boxes';
 import { handlePorts, pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
-import { useStoreApi } from '../store/context';
+import { useJackbay, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
+import { portTraceMark } from '../store/tools';
 import { Meter } from './Meter';
 import { MidiActivityMarker } from './MidiActivity';
 
@@ -97,8 +98,15 @@ export const PortHandle = memo(function PortHandle({
     );
   const text = <span className="jb-port-label">{label}</span>;
   const withMeter = metered && port.type === 'audio';
+  // Jackbay's tools act through its own hidden ports: their effect shows here.
+  const toned = useJackbay((s) => s.tonedPorts.has(port.name));
+  const trace = useJackbay((s) => portTraceMark(s, port.name));
   return (
-    <div className={`jb-row${withMeter ? ' jb-row-metered' : ''}`}>
+    <div
+      className={`jb-row${withMeter ? ' jb-row-metered' : ''}`}
+      data-tone={toned ? 'playing' : undefined}
+      data-trace={trace ?? undefined}
+    >
       <Handle
         type={out ? 'source' : 'target'}
         position={out ? Position.Right : Position.Left}
@@ -117,6 +125,15 @@ export const PortHandle = memo(function PortHandle({
         {out ? marker : text}
       </Handle>
       {withMeter && <Meter port={port.name} />}
+      {toned && (
+        <span
+          className="jb-tone-badge"
+          role="img"
+          aria-label={`Test tone playing into ${port.name}`}
+        >
+          ♪
+        </span>
+      )}
     </div>
   );
 });
@@ -132,6 +149,11 @@ interface PairProps {
 export const PairGroup = memo(function PairGroup({ row, connected, handlers, metered }: PairProps) {
   const out = row.left.direction === 'output';
   const name = `${row.left.name} + ${row.right.name}`;
+  // In a trace the pair's own name fades only when neither channel carries the signal.
+  const trace = useJackbay((s) => {
+    const left = portTraceMark(s, row.left.name);
+    return left === 'signal' ? left : portTraceMark(s, row.right.name);
+  });
   const both = connected.has(row.left.name) && connected.has(row.right.name);
   const group = (
     <Handle
@@ -173,7 +195,10 @@ export const PairGroup = memo(function PairGroup({ row, connected, handlers, met
     </div>
   );
   return (
-    <div className={`jb-pair ${out ? 'jb-pair-out' : 'jb-pair-in'}`}>
+    <div
+      className={`jb-pair ${out ? 'jb-pair-out' : 'jb-pair-in'}`}
+      data-trace={trace ?? undefined}
+    >
       {out ? group : channels}
       {out ? channels : group}
     </div>

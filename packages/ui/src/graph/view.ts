@@ -1,7 +1,7 @@
 // From boxes and positions to what React Flow draws. Node data and edge
 // objects are reused while what they show is unchanged, so memoised nodes do
 // not re-render on every patch of a 2000-port graph.
-import type { Connection, PortInfo } from '@jackbay/core/contract';
+import type { Connection, PortInfo, ThruInfo } from '@jackbay/core/contract';
 import { connectionKey, type Graph } from '@jackbay/core/patch';
 import type { Edge, Node } from '@xyflow/react';
 import { type Box, portIndex } from './boxes';
@@ -18,6 +18,8 @@ export type BoxNode = Node<BoxData, 'client'>;
 export interface EdgeData extends Record<string, unknown> {
   connection: Connection;
   type: PortInfo['type'];
+  /** A thru route of Jackbay's (its id), drawn from source to destination: not a JACK connection. */
+  route?: number;
 }
 export type PortEdge = Edge<EdgeData>;
 
@@ -136,4 +138,31 @@ export function buildEdges(
     });
   }
   return edges;
+}
+
+/**
+ * Jackbay's thru routes as edges from their source to their destination (the
+ * own ports between are hidden), where both ends are shown.
+ */
+export function routeEdges(boxes: readonly Box[], thrus: readonly ThruInfo[]): PortEdge[] {
+  if (thrus.length === 0) return [];
+  const index = portIndex(boxes);
+  return thrus.flatMap((t): PortEdge[] => {
+    const from = index.get(t.source);
+    const to = index.get(t.destination);
+    if (!from || !to) return [];
+    const connection = { source: t.source, destination: t.destination };
+    return [
+      {
+        id: `route:${t.id}`,
+        source: from.box.id,
+        target: to.box.id,
+        sourceHandle: portHandleId(t.source),
+        targetHandle: portHandleId(t.destination),
+        ariaLabel: `Jackbay thru ${edgeLabel(connection)}`,
+        className: `jb-edge jb-edge-route jb-edge-${t.type}`,
+        data: { connection, type: t.type, route: t.id },
+      },
+    ];
+  });
 }

@@ -1,7 +1,7 @@
 // The link to the Jackbay service and what it reports about the JACK server:
 // whether the service is reachable, the server's status (rate, DSP load,
 // xruns, transport), and the requests that are not about the graph.
-import type { ServerStatus } from '@jackbay/core/contract';
+import type { RequestParams, ServerStatus } from '@jackbay/core/contract';
 import { toRequestError } from '../api/errors';
 import type { JackbayTransport, LinkState } from '../api/ws';
 import { MeterChannel } from '../live/meters';
@@ -29,7 +29,13 @@ export interface LinkSlice {
   refresh(): Promise<void>;
   setStatus(status: ServerStatus): void;
   transport(action: TransportAction): Promise<void>;
+  /** Moves the transport; false (with a toast) if that failed. */
+  locate(frame: number): Promise<boolean>;
+  setTimebaseMaster(master: boolean): Promise<boolean>;
+  setTempo(tempo: TempoChange): Promise<boolean>;
 }
+
+export type TempoChange = RequestParams<'setTempo'>;
 
 /**
  * Why no request may be sent now, or null if one may. On a lost link a request
@@ -80,6 +86,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
     const offs = [
       api.subscribe('graphPatch', (p) => get().applyPatch(p)),
       api.subscribe('status', (s) => get().setStatus(s)),
+      api.subscribe('tools', (t) => get().setTools(t)),
     ];
     if (api.onMeterFrame) {
       const meters = get().meters;
@@ -118,6 +125,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       get().setStatus(status);
       if (status.server === 'down') return;
       get().loadSnapshot(await api.request('getSnapshot', {}));
+      get().setTools(await api.request('getTools', {}));
     } catch (e) {
       const err = toRequestError(e);
       // The server went away between the two requests: the status event says so.
@@ -158,5 +166,33 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
           ? api.request('transportStop', {})
           : api.request('transportLocate', { frame: 0 }),
     );
+  },
+
+  async locate(frame) {
+    const api = get().api;
+    if (!mayRequest(get) || !api) return false;
+    const done = await attempt(get, 'Locate failed', () =>
+      api.request('transportLocate', { frame }).then(() => true),
+    );
+    return done === true;
+  },
+
+  async setTimebaseMaster(master) {
+    const api = get().api;
+    if (!mayRequest(get) || !api) return false;
+    const what = master ? 'Could not become timebase master' : 'Could not release the timebase';
+    const done = await attempt(get, what, () =>
+      api.request('setTimebaseMaster', { master }).then(() => true),
+    );
+    return done === true;
+  },
+
+  async setTempo(tempo) {
+    const api = get().api;
+    if (!mayRequest(get) || !api) return false;
+    const done = await attempt(get, 'Tempo not changed', () =>
+      api.request('setTempo', tempo).then(() => true),
+    );
+    return done === true;
   },
 });

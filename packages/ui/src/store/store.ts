@@ -1,9 +1,10 @@
-// The renderer's state: one zustand store made of five slices, one job each.
+// The renderer's state: one zustand store made of six slices, one job each.
 //   link.ts       the link to the service and the server's status (up, down, lost)
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
 //   view.ts       what React Flow draws, derived from graph, search and positions
 //   positions.ts  where boxes are, and the pins a person set by dragging
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog
+//   tools.ts      the context menu, test tones, thru routes and the signal trace
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -19,12 +20,14 @@ import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
+import { createToolsSlice, type ToolsSlice } from './tools';
 import { createViewSlice, type ViewSlice } from './view';
 
 export type { Anchor, Toast } from './chrome';
 export { DSP_HISTORY, selectLive, type TransportAction } from './link';
+export type { MenuTarget } from './tools';
 
-export type State = LinkSlice & GraphSlice & ViewSlice & PositionsSlice & ChromeSlice;
+export type State = LinkSlice & GraphSlice & ViewSlice & PositionsSlice & ChromeSlice & ToolsSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -42,6 +45,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createViewSlice(...a),
     ...createPositions(...a),
     ...createChromeSlice(...a),
+    ...createToolsSlice(...a),
   }));
 }
 

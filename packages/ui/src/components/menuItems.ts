@@ -1,0 +1,87 @@
+// What a context menu offers for what it was opened on. Each item says what it
+// does and runs it through the store; items that cannot work on this target
+// are left out rather than shown disabled, so the menu stays short.
+import { peersOf } from '@jackbay/core/patch';
+import type { Anchor, State } from '../store/store';
+import type { MenuTarget } from '../store/tools';
+
+export interface MenuItem {
+  label: string;
+  run(): void;
+}
+
+export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuItem[] {
+  switch (target.kind) {
+    case 'port':
+      return portItems(s, target.ports, anchor);
+    case 'client':
+      return clientItems(s, target.name);
+    case 'edge':
+      return [
+        { label: 'Disconnect', run: () => void s.disconnect([target.connection]) },
+        ...thruItems(s, [target.connection.source, target.connection.destination]),
+      ];
+    case 'route':
+      return [
+        {
+          label: 'Remove thru',
+          run: () => void s.removeThru(target.thru.id),
+        },
+      ];
+    case 'canvas':
+      return [
+        { label: 'Fit view', run: () => s.requestFit() },
+        { label: 'Arrange', run: () => s.arrange() },
+        ...thruItems(s, null),
+      ];
+  }
+}
+
+function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem[] {
+  const ports = names.flatMap((name) => s.graph.ports.get(name) ?? []);
+  const [first] = ports;
+  if (!first || ports.length !== names.length) return [];
+  const items: MenuItem[] = [];
+  const allAudioInputs = ports.every((p) => p.type === 'audio' && p.direction === 'input');
+  if (allAudioInputs) items.push({ label: 'Test tone…', run: () => s.openTonePanel(names) });
+  if (ports.length === 1 && first.direction === 'output' && first.type !== 'other')
+    items.push({ label: 'Thru to…', run: () => s.openThruPicker(first.name) });
+  // The meter bridge's "Meter (add to the bridge)" and the MIDI monitor's
+  // "MIDI monitor" items belong here, next to the other tools on a port.
+  if (ports.some((p) => peersOf(s.graph, p.name).length > 0))
+    items.push({
+      label: 'Disconnect all',
+      run: () => {
+        for (const p of ports) void s.disconnectAll(p.name);
+      },
+    });
+  items.push(...thruItems(s, names));
+  if (ports.length === 1)
+    items.push({ label: 'Details', run: () => s.showDetails(first.name, anchor) });
+  return items;
+}
+
+function clientItems(s: State, client: string): MenuItem[] {
+  const ports = [...s.graph.ports.values()].filter(
+    (p) => p.client === client && peersOf(s.graph, p.name).length > 0,
+  );
+  if (ports.length === 0) return [];
+  return [
+    {
+      label: 'Disconnect all',
+      run: () => {
+        for (const p of ports) void s.disconnectAll(p.name);
+      },
+    },
+  ];
+}
+
+/** "Remove thru" for Jackbay's routes that touch `ports` (every route when null). */
+function thruItems(s: State, ports: readonly string[] | null): MenuItem[] {
+  return s.tools.thrus
+    .filter((t) => !ports || ports.includes(t.source) || ports.includes(t.destination))
+    .map((t) => ({
+      label: `Remove thru ${t.source} → ${t.destination}`,
+      run: () => void s.removeThru(t.id),
+    }));
+}
