@@ -9,6 +9,7 @@ import { decodeMidiFrame, type MidiFrame } from '../src/midi-frame.js';
 import type { MidiPeer } from '../src/midi-monitors.js';
 import { JackbayService } from '../src/service.js';
 import {
+  connectedPortsOf,
   type ExecPeer,
   execPeer,
   type JackServer,
@@ -93,11 +94,11 @@ function openPage(): Page {
   };
 }
 
+// Monitors at work: connected probes of the service's client (one whose
+// monitor went waits, disconnected, for the next).
 async function monitorProbes(): Promise<string[]> {
   const own = (await service.request('getStatus', {})).ownClient;
-  return (await lsp(server))
-    .split('\n')
-    .filter((line) => own !== null && line.startsWith(`${own}:`));
+  return connectedPortsOf(own, await lsp(server, ['-c']));
 }
 
 function send(port: 'a' | 'b', events: number[][]): Promise<string> {
