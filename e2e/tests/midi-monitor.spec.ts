@@ -104,10 +104,13 @@ async function heard(): Promise<Array<[number, string]>> {
   return JSON.parse(await oracle.line()) as Array<[number, string]>;
 }
 
-const monitorProbes = () =>
-  jackTool(jackServer(), 'jack_lsp')
-    .split('\n')
-    .filter((line) => /^jackbay[^:]*:midimon/.test(line)).length;
+/** Monitors at work: connected probes (one whose monitor went waits disconnected). */
+const monitorProbes = () => {
+  const lines = jackTool(jackServer(), 'jack_lsp', ['-c']).split('\n');
+  return lines.filter(
+    (line, at) => /^jackbay[^:]*:midimon/.test(line) && (lines[at + 1] ?? '').startsWith(' '),
+  ).length;
+};
 
 /** Waits until the service has answered this page's subscription with the peer's port in it. */
 async function subscribed(panel: import('@playwright/test').Locator) {

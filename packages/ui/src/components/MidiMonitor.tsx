@@ -181,8 +181,11 @@ function Row({
 function EventList({ channel, sampleRate }: { channel: MidiChannel; sampleRate: number }) {
   const body = useRef<HTMLTableSectionElement>(null);
   const [scroll, setScroll] = useState({ top: 0, height: 0 });
-  // Follows the newest event while the list is scrolled to its end.
+  // Follows the newest event while the list is scrolled to its end. Only the
+  // person scrolling up stops it: a scroll event of our own jump to the end
+  // can land after more rows came, short of the new end.
   const follow = useRef(true);
+  const lastTop = useRef(0);
   const count = channel.shownCount;
   useEffect(() => {
     const element = body.current;
@@ -201,7 +204,10 @@ function EventList({ channel, sampleRate }: { channel: MidiChannel; sampleRate: 
   const onScroll = useCallback(() => {
     const element = body.current;
     if (!element) return;
-    follow.current = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT;
+    const top = element.scrollTop;
+    if (top + element.clientHeight >= element.scrollHeight - ROW_HEIGHT) follow.current = true;
+    else if (top < lastTop.current) follow.current = false;
+    lastTop.current = top;
     setScroll({ top: element.scrollTop, height: element.clientHeight });
   }, []);
   const first = Math.max(0, Math.floor(scroll.top / ROW_HEIGHT) - 5);
