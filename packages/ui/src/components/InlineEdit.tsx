@@ -40,9 +40,16 @@ export function InlineEdit({
   const button = useRef<HTMLButtonElement>(null);
   const errorId = useId();
   const editing = text !== null;
+  // Whether the button takes the focus back once the field is gone: only
+  // after Enter or Escape, not when the person clicked elsewhere.
+  const refocus = useRef(false);
 
   useEffect(() => {
     if (editing) input.current?.select();
+    else if (refocus.current) {
+      refocus.current = false;
+      button.current?.focus();
+    }
   }, [editing]);
   // Nothing to edit once the value cannot be changed (the link or server went).
   useEffect(() => {
@@ -52,10 +59,10 @@ export function InlineEdit({
     }
   }, [disabled]);
 
-  const close = (refocus: boolean) => {
+  const close = (returnFocus: boolean) => {
+    refocus.current = returnFocus;
     setText(null);
     setError(null);
-    if (refocus) requestAnimationFrame(() => button.current?.focus());
   };
 
   if (!editing)
