@@ -7,7 +7,7 @@
 // Exits non-zero if any suite failed or could not run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // JACK2 keeps its registry of servers in /dev/shm, with 8 slots per machine:
@@ -53,6 +53,7 @@ const reports = join(root, '.test-results');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
+const only = process.env.JACKBAY_SUITES?.split(',');
 // A suite runs only where its package exists. `jack`: its tests start JACK
 // servers and use JACK's metadata store.
 const suites = [
@@ -61,7 +62,10 @@ const suites = [
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
-].filter((suite) => existsSync(join(root, suite.dir, 'package.json')));
+]
+  .filter((suite) => existsSync(join(root, suite.dir, 'package.json')))
+  // JACKBAY_SUITES=native,core runs only those (a flake hunt); unset, all of them.
+  .filter((suite) => only === undefined || only.includes(suite.name));
 
 // A suite that hangs (a deadlocked server, a worker stuck in a synchronous
 // call no test timeout can interrupt) fails the run instead of stalling it.
@@ -152,26 +156,51 @@ async function runPlaywright(suite, report) {
 
 function countVitest(report) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
+  const failures = [];
+  for (const file of data.testResults) {
+    const where = relative(root, file.name);
+    for (const test of file.assertionResults)
+      if (test.status === 'failed') failures.push(`${where} › ${test.fullName}`);
+    // A file that failed before its tests ran (an import error, a hook) has none listed.
+    if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'))
+      failures.push(`${where}: ${String(file.message).split('\n')[0]}`);
+  }
   return {
     passed: data.numPassedTests,
     failed: data.numFailedTests,
     skipped: data.numPendingTests + data.numTodoTests,
     retried: Number(readFileSync(`${report}.retried`, 'utf8')),
+    failures,
   };
+}
+
+/** Every spec in a Playwright report, however deeply its suites nest. */
+function* playwrightSpecs(suite) {
+  yield* suite.specs ?? [];
+  for (const inner of suite.suites ?? []) yield* playwrightSpecs(inner);
 }
 
 function countPlaywright(report) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
   const stats = data.stats;
+  const failures = [];
+  for (const suite of data.suites)
+    for (const spec of playwrightSpecs(suite))
+      for (const test of spec.tests)
+        if (test.status === 'unexpected')
+          failures.push(`${spec.file}:${spec.line} [${test.projectName}] › ${spec.title}`);
   return {
     passed: stats.expected + stats.flaky,
     failed: stats.unexpected,
     skipped: stats.skipped,
     retried: stats.flaky,
+    failures,
   };
 }
 
 const total = { passed: 0, failed: 0, skipped: 0, retried: 0 };
+// Named again at the very end, beside the sum, where a truncated log still shows them.
+const failures = [];
 let broken = false;
 // The CLI tests of core run its built bin; built once here, not by each shard.
 if (suites.some((suite) => suite.name === 'core')) {
@@ -190,6 +219,7 @@ for (const suite of suites) {
     try {
       const part = suite.kind === 'vitest' ? countVitest(file) : countPlaywright(file);
       for (const key of Object.keys(counts)) counts[key] += part[key];
+      failures.push(...part.failures.map((name) => `${suite.name}: ${name}`));
     } catch (error) {
       console.error(`${suite.name}: no test report (${error.message})`);
       missing = true;
@@ -207,5 +237,6 @@ for (const suite of suites) {
 }
 
 console.log(`\n${total.retried} of the passed tests passed only on a retry`);
+if (failures.length > 0) console.log(`Failed:\n${failures.map((name) => `  ${name}`).join('\n')}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 || broken ? 1 : 0);

@@ -10,5 +10,10 @@ export default defineConfig({
     minWorkers: 1,
     testTimeout: 20000,
     hookTimeout: 20000,
+    // Real servers on a shared 2-core machine: a cycle the scheduler delays
+    // can cost one exact check (an xrun re-hands a late client's buffer).
+    // One retry absorbs that, and the run prints how many needed it; a real
+    // fault fails twice.
+    retry: 1,
   },
 });
