@@ -3,13 +3,14 @@
 // which errors.ts maps). What a request changes goes out as events through
 // the scheduler, like any other change.
 import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
-import type { RequestName, RequestParams, RequestResult } from './contract.js';
+import type { Connection, RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
 import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
+import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
@@ -47,6 +48,7 @@ export function requestHandlers(
   session: Session,
   events: EventScheduler,
   tools: PortTools,
+  memory: PatchMemory,
 ): RequestHandlers {
   return {
     getSnapshot: () => snapshotFromGraph(events.published),
@@ -54,6 +56,7 @@ export function requestHandlers(
     connect: ({ source, destination }) => {
       const client = session.client();
       client.connect(portNamed(client, source), portNamed(client, destination));
+      memory.remember({ source, destination });
       events.scheduleRefresh();
       return null;
     },
@@ -67,21 +70,25 @@ export function requestHandlers(
           `'${source}' is not connected to '${destination}'`,
         );
       client.disconnect(src, dst);
+      memory.forget([{ source, destination }]);
       events.scheduleRefresh();
       return null;
     },
     disconnectAll: ({ port }) => {
       const client = session.client();
       const own = portNamed(client, port);
+      const removed: Connection[] = [];
       for (const other of client.getAllConnections(own)) {
+        const [src, dst] = own.isOutput ? [own, other] : [other, own];
         try {
-          if (own.isOutput) client.disconnect(own, other);
-          else client.disconnect(other, own);
+          client.disconnect(src, dst);
+          removed.push({ source: src.name, destination: dst.name });
         } catch (error) {
           // The other end may have gone meanwhile; that connection is gone too.
           if (isSessionError(error)) throw error;
         }
       }
+      memory.forget(removed);
       events.scheduleRefresh();
       return null;
     },
@@ -178,6 +185,27 @@ export function requestHandlers(
     removeThru: ({ id }) => {
       tools.removeThru(id);
       events.scheduleRefresh();
+      return null;
+    },
+    getRestore: () => memory.state(),
+    setRestore: ({ enabled }) => {
+      memory.setEnabled(enabled);
+      return null;
+    },
+    setMergeRules: ({ rules }) => {
+      memory.setMergeRules(rules);
+      return null;
+    },
+    dismissGhost: ({ client }) => {
+      memory.dismissGhost(client);
+      return null;
+    },
+    forgetConnection: (connection) => {
+      memory.forgetConnection(connection);
+      return null;
+    },
+    undoRestore: ({ id }) => {
+      memory.undoRestore(id);
       return null;
     },
   };

@@ -209,7 +209,11 @@ describe('taps', () => {
     const page = openPage();
     try {
       await player.run(`extra = c.outports.register('extra')\nlevels['extra'] = table(-6)`);
-      await waitFor(() => JSON.stringify(service.snapshot()).includes('player:extra'), 5000, 'port');
+      await waitFor(
+        () => JSON.stringify(service.snapshot()).includes('player:extra'),
+        5000,
+        'port',
+      );
       await page.set(['player:extra', 'player:six']);
       await waitFor(async () => (await probePorts()).length === 2, 5000, 'two probes');
       await player.run(`extra.unregister()`);
