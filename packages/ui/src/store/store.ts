@@ -5,6 +5,7 @@
 //   positions.ts  where boxes are, and the pins a person set by dragging
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
+//   restore.ts    ghosts of clients that went away, and the service's re-making
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -20,6 +21,7 @@ import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
+import { createRestoreSlice, type RestoreSlice } from './restore';
 import { createToolsSlice, type ToolsSlice } from './tools';
 import { createViewSlice, type ViewSlice } from './view';
 
@@ -27,7 +29,13 @@ export type { Anchor, Toast } from './chrome';
 export { DSP_HISTORY, selectLive, type TransportAction } from './link';
 export type { MenuTarget } from './tools';
 
-export type State = LinkSlice & GraphSlice & ViewSlice & PositionsSlice & ChromeSlice & ToolsSlice;
+export type State = LinkSlice &
+  GraphSlice &
+  ViewSlice &
+  PositionsSlice &
+  ChromeSlice &
+  ToolsSlice &
+  RestoreSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -46,6 +54,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createPositions(...a),
     ...createChromeSlice(...a),
     ...createToolsSlice(...a),
+    ...createRestoreSlice(...a),
   }));
 }
 
