@@ -410,11 +410,30 @@ export class PatchMemory {
   }
 
   #emitIfChanged(): void {
+    if (this.#source.isUp) this.#pruneGhosts();
     const state = this.state();
     const json = JSON.stringify(state);
     if (json === this.#stateJson) return;
     this.#stateJson = json;
     this.#events.changed(state);
+  }
+
+  // While a server runs, a ghost is kept only for what it will bring back:
+  // a client that had no connections (jack_lsp, a tool run once) leaves no
+  // trace. While none runs, every client of the last graph stays, greyed.
+  #pruneGhosts(): void {
+    if (this.#ghosts.size === 0) return;
+    const owner = new Map<string, string>();
+    for (const [canonical, ghost] of this.#ghosts)
+      for (const port of ghost.ports) owner.set(this.#canonicalPort(port), canonical);
+    const kept = new Set<string>();
+    for (const key of this.#remembered.keys())
+      for (const end of key.split('\n')) {
+        const canonical = owner.get(end);
+        if (canonical !== undefined) kept.add(canonical);
+      }
+    for (const canonical of [...this.#ghosts.keys()])
+      if (!kept.has(canonical)) this.#ghosts.delete(canonical);
   }
 
   #now(): number {
