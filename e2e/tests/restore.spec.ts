@@ -1,4 +1,4 @@
-import { jackTool, pythonPeer } from '@jackbay/test-support';
+import { jackTool } from '@jackbay/test-support';
 import {
   expect,
   expectJackConnection,
@@ -7,33 +7,19 @@ import {
   portHandle,
   test,
 } from '../support/fixtures.ts';
+import { startPeer } from './helpers/graph.ts';
 
 // Never lose a patch, as a person sees it: a client that quits stays on the
 // graph, dimmed, with its connections dashed; when it comes back they are
 // made again and the status bar says so, with Undo.
-const PEER = `
-client = jack.Client(NAME)
-for i in (1, 2):
-    client.inports.register(f'in_{i}')
-    client.outports.register(f'out_{i}')
-client.activate()
-print('ready', flush=True)
-sys.stdin.read()
-client.deactivate()
-client.close()
-`;
-
-function peerNamed(name: string) {
-  return pythonPeer(jackServer(), PEER.replace('NAME', JSON.stringify(name)));
-}
+const fxPorts = { audioIn: ['in_1', 'in_2'], audioOut: ['out_1', 'out_2'] };
+const peerNamed = (name: string) => startPeer({ name, ...fxPorts });
 
 test('a client that quits stays as a ghost and gets its connections back when it returns', async ({
   app,
 }) => {
-  const src = peerNamed('e2e_rs_src');
-  let fx = peerNamed('e2e_rs_fx');
-  await src.line();
-  await fx.line();
+  const src = await peerNamed('e2e_rs_src');
+  let fx = await peerNamed('e2e_rs_fx');
   await expect(portHandle(app, 'e2e_rs_fx:in_1')).toBeVisible();
   jackTool(jackServer(), 'jack_connect', ['e2e_rs_src:out_1', 'e2e_rs_fx:in_1']);
   jackTool(jackServer(), 'jack_connect', ['e2e_rs_src:out_2', 'e2e_rs_fx:in_2']);
@@ -48,8 +34,7 @@ test('a client that quits stays as a ghost and gets its connections back when it
   ).toHaveCount(1);
   await keepScreenshot(app, 'restore-ghost');
 
-  fx = peerNamed('e2e_rs_fx');
-  await fx.line();
+  fx = await peerNamed('e2e_rs_fx');
   await expectJackConnection('e2e_rs_src:out_1', 'e2e_rs_fx:in_1', true);
   await expectJackConnection('e2e_rs_src:out_2', 'e2e_rs_fx:in_2', true);
   await expect(ghost).toHaveCount(0);
@@ -68,20 +53,17 @@ test('a client that quits stays as a ghost and gets its connections back when it
 });
 
 test('× on a ghost forgets it and its connections', async ({ app }) => {
-  const src = peerNamed('e2e_rs_src2');
-  let fx = peerNamed('e2e_rs_fx2');
-  await src.line();
-  await fx.line();
+  const src = await peerNamed('e2e_rs_src2');
+  let fx = await peerNamed('e2e_rs_fx2');
   await expect(portHandle(app, 'e2e_rs_fx2:in_1')).toBeVisible();
   jackTool(jackServer(), 'jack_connect', ['e2e_rs_src2:out_1', 'e2e_rs_fx2:in_1']);
-  await expect(
-    app.getByLabel('e2e_rs_src2:out_1 → e2e_rs_fx2:in_1', { exact: true }),
-  ).toHaveCount(1);
+  await expect(app.getByLabel('e2e_rs_src2:out_1 → e2e_rs_fx2:in_1', { exact: true })).toHaveCount(
+    1,
+  );
   await fx.stop();
   await app.getByRole('button', { name: 'Forget e2e_rs_fx2' }).click();
   await expect(app.locator('[data-client="e2e_rs_fx2"]')).toHaveCount(0);
-  fx = peerNamed('e2e_rs_fx2');
-  await fx.line();
+  fx = await peerNamed('e2e_rs_fx2');
   await expect(portHandle(app, 'e2e_rs_fx2:in_1')).toBeVisible();
   // Give a re-making the time it would take, then check none came.
   await app.waitForTimeout(1000);
