@@ -36,6 +36,11 @@ const MOUSE: Array<[string, string]> = [
     'Jackbay reports bars and beats; then click the tempo or the time signature to change it',
   ],
   [
+    'A dimmed box, dashed connections',
+    'a client that went away: its connections are made again when it returns; × forgets it',
+  ],
+  ['Restore (status bar)', 'turn re-making connections off or on; Undo takes back the last one'],
+  [
     'Overview map (bottom right)',
     'drag or scroll it to move the view; shown while part of the graph is off screen',
   ],
