@@ -123,6 +123,19 @@ describe('the page', () => {
     expect(sent.at(-1)).toEqual({ method: 'dismissGhost', params: { client: 'hoFx' } });
   });
 
+  it('sends the rules of which clients are one, a line each', async () => {
+    const { sent } = await renderBars('up', emptyRestore);
+    fireEvent.click(screen.getByRole('button', { name: 'Same client…' }));
+    const field = screen.getByRole('textbox');
+    fireEvent.change(field, { target: { value: '^Firefox-\\d+$\n\n  ^mpv  \n' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await act(settle);
+    expect(sent.at(-1)).toEqual({
+      method: 'setMergeRules',
+      params: { rules: ['^Firefox-\\d+$', '^mpv'] },
+    });
+  });
+
   it('shows the full card when no graph was ever seen', async () => {
     await renderBars('down', emptyRestore);
     expect(screen.getByTestId('no-server')).toBeTruthy();

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatLatency, formatRate } from '../format';
 import { useJackbay } from '../store/context';
@@ -188,6 +188,70 @@ function Restore() {
       >
         ↺ {enabled ? 'Restore' : 'Restore off'}
       </button>
+      <MergeRules />
     </span>
+  );
+}
+
+/**
+ * Which differently named clients are one (a program that comes back as
+ * "Firefox-417" after "Firefox-233"): one regular expression per line; a
+ * returning client that matches one gets the connections of the ghost that
+ * matched it. The service checks every pattern and refuses a bad one whole.
+ */
+function MergeRules() {
+  const { rules, setMergeRules } = useJackbay(
+    useShallow((s) => ({ rules: s.restore.mergeRules, setMergeRules: s.setMergeRules })),
+  );
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  return (
+    <>
+      <button
+        type="button"
+        className="jb-btn jb-btn-small"
+        aria-expanded={open}
+        title="Clients that count as one when they come back under another name"
+        onClick={() => {
+          setText(rules.join('\n'));
+          setOpen(!open);
+        }}
+      >
+        Same client…
+      </button>
+      {open && (
+        <form
+          className="jb-merge-rules"
+          aria-label="Clients that are one"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const next = text
+              .split('\n')
+              .map((line) => line.trim())
+              .filter((line) => line !== '');
+            void setMergeRules(next).then((ok) => ok && setOpen(false));
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+          }}
+        >
+          <label>
+            A returning client is the one that went away when both names match one of these regular
+            expressions (one per line), e.g. <code>^Firefox-\d+$</code>
+            <textarea
+              value={text}
+              rows={3}
+              spellCheck={false}
+              // biome-ignore lint/a11y/noAutofocus: the form opens on purpose to type into it
+              autoFocus
+              onChange={(e) => setText(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="jb-btn jb-btn-small">
+            Apply
+          </button>
+        </form>
+      )}
+    </>
   );
 }

@@ -16,6 +16,8 @@ export interface RestoreSlice {
   setRestoreState(state: RestoreState): void;
   setRestoring(on: boolean): Promise<void>;
   dismissGhost(client: string): Promise<void>;
+  /** Sends the merge rules; false when the service refused them (a toast says why). */
+  setMergeRules(rules: string[]): Promise<boolean>;
   forgetConnection(connection: Connection): Promise<void>;
   undoRestore(id: number): Promise<void>;
   /** Hides the status bar's note of the last re-making. */
@@ -34,8 +36,8 @@ export const createRestoreSlice: Slice<RestoreSlice> = (set, get) => {
   // These need the service, not a running server: a ghost can be forgotten while none runs.
   const send = async (what: string, run: (api: JackbayApi) => Promise<unknown>) => {
     const api = get().api;
-    if (!api || get().link !== 'open') return;
-    await attempt(get, what, () => run(api));
+    if (!api || get().link !== 'open') return false;
+    return (await attempt(get, what, () => run(api).then(() => true))) === true;
   };
   return {
     restore: emptyRestore,
@@ -54,31 +56,35 @@ export const createRestoreSlice: Slice<RestoreSlice> = (set, get) => {
       set({ restore: state, ...get().derive({ ghosts }) });
     },
 
-    setRestoring(on) {
-      return send('Could not change restoring', (api) =>
+    async setMergeRules(rules) {
+      return send('Could not set the rules', (api) => api.request('setMergeRules', { rules }));
+    },
+
+    async setRestoring(on) {
+      await send('Could not change restoring', (api) =>
         api.request('setRestore', {
           enabled: on,
         }),
       );
     },
 
-    dismissGhost(client) {
-      return send(`Could not forget ${client}`, (api) =>
+    async dismissGhost(client) {
+      await send(`Could not forget ${client}`, (api) =>
         api.request('dismissGhost', {
           client,
         }),
       );
     },
 
-    forgetConnection(connection) {
-      return send('Could not forget the connection', (api) =>
+    async forgetConnection(connection) {
+      await send('Could not forget the connection', (api) =>
         api.request('forgetConnection', connection),
       );
     },
 
-    undoRestore(id) {
+    async undoRestore(id) {
       set({ restoreSeen: id });
-      return send('Could not undo', (api) => api.request('undoRestore', { id }));
+      await send('Could not undo', (api) => api.request('undoRestore', { id }));
     },
 
     setRestoreSeen(id) {
