@@ -7,6 +7,10 @@ export default defineConfig({
       '@jackbay/core/contract': fileURLToPath(
         new URL('../../packages/core/src/contract.ts', import.meta.url),
       ),
+      // The fuzzer the web host's test uses too (no dependency on the private package).
+      '@jackbay/test-support/fuzz': fileURLToPath(
+        new URL('../../packages/test-support/src/fuzz.ts', import.meta.url),
+      ),
     },
   },
   test: { include: ['test/**/*.test.ts'], environment: 'node' },

@@ -10,6 +10,7 @@
         "src/event_queue.cpp",
         "src/message_hooks.cpp",
         "src/module_functions.cpp",
+        "src/process_clients.cpp",
         "src/weak_jack.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

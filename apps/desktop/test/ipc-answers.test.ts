@@ -13,7 +13,9 @@ import {
   startWebHost,
   type WebHost,
 } from '@jackbay/core';
-import type { RequestName, ResponseBody } from '@jackbay/core/contract';
+import { type RequestName, type ResponseBody, requests } from '@jackbay/core/contract';
+import { ERROR_CODES } from '@jackbay/core/error-codes';
+import { fuzzValue, rng } from '@jackbay/test-support/fuzz';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -222,4 +224,47 @@ describe('MIDI frames over IPC', () => {
     ipc.unwire();
     expect(closed).toBe(true);
   });
+});
+
+describe('the IPC handlers under fuzzing', () => {
+  // The web host's fuzzer (packages/core/test/web-host-fuzz.test.ts) on the
+  // other transport: random params of any shape (NaN, huge and lone-surrogate
+  // strings, deep nesting, prototype keys) to every request channel, and
+  // senders that are not our window. Every answer is a response of the
+  // contract; no handler throws or hangs.
+  const service = new JackbayService({ serverName: `jackbay-none-${process.pid}` });
+  const ipc = ipcFor(service);
+  afterAll(async () => {
+    ipc.unwire();
+    await service.close();
+  });
+
+  it('answers 10,000 random requests with results or typed errors', async () => {
+    const seed = Number(process.env.JACKBAY_FUZZ_SEED ?? Date.now() % 1_000_000);
+    const random = rng(seed);
+    const methods = Object.keys(requests) as RequestName[];
+    const codes = new Map<string, number>();
+    const failures: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const method = methods[Math.floor(random() * methods.length)] as RequestName;
+      const params = fuzzValue(random);
+      const frame = random() < 0.05 ? { url: 'https://evil.example/' } : undefined;
+      const body = await ipc.invoke(method, params, frame);
+      const code = 'error' in body ? body.error.code : 'result' in body ? 'result' : 'none';
+      const typed =
+        code === 'result' ||
+        ((ERROR_CODES as readonly string[]).includes(code) &&
+          'error' in body &&
+          typeof body.error.message === 'string');
+      if (!typed)
+        failures.push(
+          `${method} ${JSON.stringify(params)?.slice(0, 200)}: ${JSON.stringify(body)}`,
+        );
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    expect(failures, `seed ${seed}`).toEqual([]);
+    // Mostly refused at the boundary; valid ones find no server.
+    expect(codes.get('bad-request')).toBeGreaterThan(5000);
+    expect(codes.get('internal')).toBeUndefined();
+  }, 60_000);
 });

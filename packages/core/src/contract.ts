@@ -175,7 +175,11 @@ export type RpcError = z.infer<typeof RpcError>;
 
 // ---- Requests: name → params schema and result schema
 
-const PortName = z.string().min(1).max(1024);
+// JACK's names and values are C strings: a NUL byte would make 'peer:out\0x'
+// act on peer:out. Refused here, at the boundary (and again by the addon).
+const NO_NUL = /^[^\0]*$/;
+const JackString = z.string().regex(NO_NUL, 'must not contain a NUL byte');
+const PortName = JackString.min(1).max(1024);
 const ToolId = z.object({ id: z.number().int().positive() }).strict();
 const ToneSettings = {
   /** Hz; above half the sample rate is refused by the service. */
@@ -203,7 +207,7 @@ export const requests = {
       .object({
         kind: z.enum(['port', 'client']),
         name: PortName,
-        prettyName: z.string().max(256).nullable(),
+        prettyName: JackString.max(256).nullable(),
       })
       .strict(),
     result: z.null(),

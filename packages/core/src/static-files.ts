@@ -1,6 +1,6 @@
 // Serves the built renderer: files under one directory, nothing outside it.
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
 
@@ -48,6 +48,10 @@ export function securityHeaders(host: string | undefined): Record<string, string
   };
 }
 
+function within(root: string, file: string): boolean {
+  return file === root || file.startsWith(root + sep);
+}
+
 export class StaticFiles {
   readonly root: string;
 
@@ -79,6 +83,8 @@ export class StaticFiles {
     }
     let size: number;
     try {
+      // A symlink inside the root may point anywhere: serve only what really lies under it.
+      if (!within(await realpath(this.root), await realpath(file))) throw new Error('outside');
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a file');
       size = info.size;
@@ -118,7 +124,6 @@ export class StaticFiles {
     if (path.includes('\u0000')) return null;
     if (path.endsWith('/')) path += 'index.html';
     const file = resolve(this.root, `.${path}`);
-    if (file !== this.root && !file.startsWith(this.root + sep)) return null;
-    return file;
+    return within(this.root, file) ? file : null;
   }
 }

@@ -9,17 +9,24 @@
 //                                      or a MIDI frame (midi-frame.ts) for its setMidiMonitor
 // A frame that is not JSON, or JSON without a usable id, is answered with id -1.
 // Binary frames from the client close the socket with 1003, frames over the
-// size limit with 1009.
+// size limit with 1009, more messages than the rate limit with 1008.
+//
+// Memory per connection is bounded: replies and events wait in the socket's
+// send buffer, and a peer that lets more than maxBufferedBytes pile up there
+// (it sends requests and never reads) is dropped at once (terminated, no
+// close handshake that would wait behind the same buffer). One with more than
+// MAX_PENDING_REQUESTS requests unanswered is closed with 1008.
 //
 // Auth: the token travels as the `token` query parameter of the WebSocket URL
 // (browsers cannot set headers on a WebSocket). The upgrade is refused with
 // 401 without the right token and 403 when a browser's Origin is not this
-// host's own http origin, before any WebSocket exists.
+// host's own http origin, before any WebSocket exists. The token must appear
+// exactly once, and is compared in constant time (digests of equal length).
 // A page cannot read the status of a refused upgrade, so `GET /auth` with
 // `Authorization: Bearer <token>` answers 204 for the right token and 401
 // otherwise: the page asks when its socket is refused, and says so instead
 // of retrying forever.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +57,12 @@ export interface WebHostOptions {
   staticDir?: string;
   /** Largest accepted WebSocket message in bytes. */
   maxMessageBytes?: number;
-  /** Most WebSocket connections at once. */
+  /** Most WebSocket connections at once, upgrades in flight included. */
   maxConnections?: number;
+  /** Most bytes of replies and events waiting for one peer before it is dropped. */
+  maxBufferedBytes?: number;
+  /** Most messages one connection may send per second (averaged over 2 s). */
+  maxMessagesPerSecond?: number;
   log?: (message: string) => void;
 }
 
@@ -68,9 +79,13 @@ export interface WebHost {
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{1,256}$/;
-// A slow client that lets this much pile up is closed; it reconnects and
+// A slow client that lets this much pile up is dropped; it reconnects and
 // fetches a fresh snapshot, which is cheaper than an unbounded queue.
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+// Requests of one connection received and not yet answered.
+const MAX_PENDING_REQUESTS = 1024;
+// HTTP connections beyond the WebSocket limit, for static files.
+const EXTRA_HTTP_CONNECTIONS = 32;
 // Meter frames are worth sending only while they arrive on time: a socket
 // with this much queued skips frames until it drains.
 const MAX_METER_BUFFERED_BYTES = 256 * 1024;
@@ -109,15 +124,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { service } = options;
   const bindHost = options.host ?? '127.0.0.1';
   const token = checkToken(options.token ?? randomBytes(24).toString('base64url'));
-  const tokenBytes = Buffer.from(token);
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  const tokenDigest = digest(token);
   const files = new StaticFiles(options.staticDir ?? DEFAULT_STATIC_DIR);
   const maxConnections = options.maxConnections ?? 64;
+  const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const maxRate = options.maxMessagesPerSecond ?? 1000;
   const log = options.log ?? (() => {});
 
-  const tokenMatches = (candidate: string | null): boolean => {
-    if (candidate === null) return false;
-    const bytes = Buffer.from(candidate);
-    return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
+  // Digests, so the comparison takes as long for any candidate, whatever its length.
+  const tokenMatches = (candidate: string | null): boolean =>
+    candidate !== null && timingSafeEqual(digest(candidate), tokenDigest);
+
+  // A peer that lets replies and events pile up is dropped, not closed: a
+  // close frame would wait behind the same buffer.
+  const overBuffered = (ws: WebSocket): boolean => {
+    if (ws.bufferedAmount <= maxBufferedBytes) return false;
+    log(`websocket: dropped a peer with ${ws.bufferedAmount} bytes unread`);
+    ws.terminate();
+    return true;
   };
 
   // Browsers always send Origin on a WebSocket; other programs need not, and
@@ -140,7 +165,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const send = (ws: WebSocket, message: ResponseMessage | EventMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState === WebSocket.OPEN && !overBuffered(ws)) ws.send(JSON.stringify(message));
   };
 
   // The response to one message, or null when the socket was closed instead.
@@ -181,15 +206,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (wss.clients.size === 0) return;
     const text = JSON.stringify(message);
     for (const ws of wss.clients) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.close(1013, 'too slow; reconnect');
-      else ws.send(text);
+      if (ws.readyState === WebSocket.OPEN && !overBuffered(ws)) ws.send(text);
     }
   };
   // Every event of the contract goes to every page.
   const unsubscribe = (Object.keys(events) as EventName[]).map((event) =>
     service.subscribe(event, (data) => broadcast({ event, data })),
   );
+
+  // Sockets past the token check and not yet WebSockets.
+  let upgrading = 0;
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -225,11 +251,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (url.pathname !== '/ws') return refuse(socket, 404, 'not found');
-    if (!tokenMatches(url.searchParams.get('token')))
+    // One token: with ?token=GOOD&token=bad, which one a proxy or a log checks is anyone's guess.
+    const tokens = url.searchParams.getAll('token');
+    if (tokens.length !== 1 || !tokenMatches(tokens[0] ?? null))
       return refuse(socket, 401, 'a valid token is required');
     if (!originAllowed(req)) return refuse(socket, 403, 'foreign origin');
-    if (wss.clients.size >= maxConnections) return refuse(socket, 503, 'too many connections');
+    if (wss.clients.size + upgrading >= maxConnections)
+      return refuse(socket, 503, 'too many connections');
+    upgrading++;
+    let counted = true;
+    const settle = () => {
+      if (counted) upgrading--;
+      counted = false;
+    };
+    socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      settle();
       // ws reports protocol violations (oversized or malformed frames) here and
       // then closes the socket itself; the listener keeps them from being fatal.
       ws.on('error', (error) => log(`websocket: ${error.message}`));
@@ -254,7 +291,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       };
       // Responses go out in the order the requests came, however long each takes.
       let previous: Promise<void> = Promise.resolve();
+      let pending = 0;
+      // A token bucket: maxRate messages a second on average, bursts of twice that.
+      let allowance = 2 * maxRate;
+      let lastRefill = performance.now();
       ws.on('message', (data, isBinary) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        const now = performance.now();
+        allowance = Math.min(2 * maxRate, allowance + ((now - lastRefill) / 1000) * maxRate);
+        lastRefill = now;
+        if (allowance < 1) {
+          ws.close(1008, 'too many messages');
+          return;
+        }
+        allowance -= 1;
+        if (pending >= MAX_PENDING_REQUESTS) {
+          ws.close(1008, 'too many requests unanswered');
+          return;
+        }
         let response: ReturnType<typeof respond>;
         try {
           response = respond(ws, data, isBinary, meters, midi);
@@ -264,10 +318,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         }
         if (response === null) return;
         const ready = response;
-        previous = previous.then(async () => send(ws, await ready)).catch(failed);
+        pending++;
+        previous = previous
+          .then(async () => send(ws, await ready))
+          .catch(failed)
+          .finally(() => pending--);
       });
     });
   });
+  // Every TCP connection counts, WebSockets and those still sending headers.
+  server.maxConnections = maxConnections + EXTRA_HTTP_CONNECTIONS;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     socket.destroy();

@@ -60,3 +60,14 @@ export class JackOpenError extends JackError {
 export class CallbackExit extends Error {
   override name = 'CallbackExit';
 }
+
+/**
+ * A string with a NUL byte, refused as Node refuses such paths: JACK's names,
+ * keys and values are C strings, and 'system:playback_1\0junk' would act on
+ * system:playback_1. The addon throws the same for every string it passes on.
+ */
+export function nulByteError(what: string): TypeError {
+  const error = new TypeError(`${what} must not contain a NUL byte`);
+  (error as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}

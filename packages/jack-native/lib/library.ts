@@ -5,6 +5,8 @@ import { type LibraryInfo, type NativeError, native } from './native.js';
 const NATIVE_KINDS: Record<string, JackErrorKind> = {
   ERR_JACK_LIBRARY: 'library-missing',
   ERR_UNSUPPORTED: 'unsupported',
+  // A client of a second JACK server in this process (src/process_clients.h).
+  ERR_ONE_SERVER: 'unsupported',
   ERR_CLOSED: 'closed',
   ERR_SHUTDOWN: 'shutdown',
   ERR_BAD_REGEX: 'bad-regex',
@@ -29,6 +31,7 @@ export function fromNative(error: unknown): unknown {
     case 'library-missing':
       return new JackError(libraryMissingMessage(message), kind);
     case 'unsupported':
+      if (code === 'ERR_ONE_SERVER') return new JackError(message, kind);
       return new JackError(
         `The loaded JACK library (${native.libraryInfo().path}) has no ${message}`,
         kind,

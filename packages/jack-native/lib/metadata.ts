@@ -1,6 +1,6 @@
 // JACK metadata: well-known keys and the reads that need no client.
 // Writes (setProperty, removeProperty, …) are Client methods, as in libjack.
-import { JackError } from './errors.js';
+import { JackError, nulByteError } from './errors.js';
 import { call } from './library.js';
 import { type NativePropertyValue, native } from './native.js';
 
@@ -44,7 +44,7 @@ export function subjectToUuid(subject: Subject): string {
 // silently cut them short.
 function checkText(text: unknown, what: string): string {
   if (typeof text !== 'string') throw new TypeError(`${what} must be a string`);
-  if (text.includes('\0')) throw new TypeError(`${what} must not contain NUL characters`);
+  if (text.includes('\0')) throw nulByteError(what);
   return text;
 }
 
@@ -63,7 +63,7 @@ export function checkType(type: unknown): string {
 export function propertyData(value: unknown): string | Buffer {
   if (typeof value === 'string') return checkText(value, 'value');
   if (!(value instanceof Uint8Array)) throw new TypeError('value must be a string or bytes');
-  if (value.includes(0)) throw new TypeError('value must not contain NUL bytes');
+  if (value.includes(0)) throw nulByteError('value');
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 

@@ -155,17 +155,19 @@ NativeClient::NativeClient(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
 
   jack_status_t status = static_cast<jack_status_t>(0);
   // jack_client_open reads its variadic arguments in the order of the option bits.
-  if (!serverName.empty() && !sessionId.empty())
-    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
-                                      serverName.c_str(), sessionId.c_str());
-  else if (!serverName.empty())
-    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
-                                      serverName.c_str());
-  else if (!sessionId.empty())
-    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status,
-                                      sessionId.c_str());
-  else
-    client_ = jack().jack_client_open(name.c_str(), static_cast<jack_options_t>(options), &status);
+  auto openClient = [&] {
+    const auto opts = static_cast<jack_options_t>(options);
+    if (!serverName.empty() && !sessionId.empty())
+      client_ = jack().jack_client_open(name.c_str(), opts, &status, serverName.c_str(), sessionId.c_str());
+    else if (!serverName.empty())
+      client_ = jack().jack_client_open(name.c_str(), opts, &status, serverName.c_str());
+    else if (!sessionId.empty())
+      client_ = jack().jack_client_open(name.c_str(), opts, &status, sessionId.c_str());
+    else
+      client_ = jack().jack_client_open(name.c_str(), opts, &status);
+  };
+  std::string refused = process_clients::open(Slots(), process_clients::serverFor(serverName), openClient);
+  if (!refused.empty()) throw codedError(env, "ERR_ONE_SERVER", refused);
 
   if (!client_) {
     Napi::Error error = codedError(env, "ERR_JACK_OPEN", "jack_client_open failed");
@@ -183,12 +185,7 @@ NativeClient::~NativeClient() { Close(); }
 
 void NativeClient::Close() {
   if (addon_) addon_->openClients.erase(this);
-  if (client_) {
-    // jack_client_close deactivates first; after it returns no JACK thread
-    // touches this object any more.
-    jack().jack_client_close(client_);
-    client_ = nullptr;
-  }
+  process_clients::close(Slots());
   engine_.reset();
   events_.stop();
 }

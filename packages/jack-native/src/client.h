@@ -16,6 +16,7 @@
 #include "addon_data.h"
 #include "engine.h"
 #include "event_queue.h"
+#include "process_clients.h"
 #include "weak_jack.h"
 
 namespace jackbay {
@@ -101,6 +102,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
 
   // Throws a JS error and returns false when the client cannot be used.
   bool CheckUsable(Napi::Env env);
+  ClientSlots Slots() { return ClientSlots{&client_, &zombie_}; }
   void InstallCallbacks();
 
   static int OnBufferSize(jack_nframes_t frames, void* arg);
@@ -121,7 +123,9 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   static int OnSync(jack_transport_state_t state, jack_position_t* pos, void* arg);
 
   AddonData* addon_ = nullptr;
-  jack_client_t* client_ = nullptr;
+  // Cleared by Close(), or by another open in the process once the server
+  // has shut this client down (process_clients.h).
+  std::atomic<jack_client_t*> client_{nullptr};
   std::atomic<bool> zombie_{false};  // the server shut this client down
   // The same fact in JS-owned memory, so JS can check it without a native call.
   Napi::Reference<Napi::Int32Array> stateRef_;

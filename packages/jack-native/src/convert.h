@@ -10,8 +10,18 @@
 
 namespace jackbay {
 
+// Every string JACK takes is a C string: one with a NUL byte would act on
+// the name before the NUL ('system:playback_1\0junk' finds system:playback_1).
+// Refused as Node refuses such paths: TypeError, code ERR_INVALID_ARG_VALUE.
 inline std::string toString(const Napi::Value& value) {
-  return value.As<Napi::String>().Utf8Value();
+  std::string text = value.As<Napi::String>().Utf8Value();
+  if (text.find('\0') != std::string::npos) {
+    Napi::TypeError error = Napi::TypeError::New(
+        value.Env(), "a string passed to JACK must not contain a NUL byte (JACK's names are C strings)");
+    error.Set("code", Napi::String::New(value.Env(), "ERR_INVALID_ARG_VALUE"));
+    throw error;
+  }
+  return text;
 }
 
 // Ports cross into JS as the numeric value of jack_port_t*. User-space

@@ -1,94 +1,15 @@
 // Lifecycle never crashes the process: each scenario runs in a child Node
-// process (test/fixtures/lifecycle-child.ts), so a crash shows up as its exit
-// signal instead of killing the test runner.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// process (test/fixtures/lifecycle-child.ts, run by lifecycle-runner.ts), so a
+// crash shows up as its exit signal instead of killing the test runner.
+// A server dying under an open client, then a new open: reopen.test.ts.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type JackServer, lockMetadata, startJackServer, waitFor } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lspNames } from './fixtures/graph.js';
-
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURE = join(PACKAGE, 'test', 'fixtures', 'lifecycle-child.ts');
-
-interface Child {
-  /** The next JSON line the child prints. */
-  next<T = Record<string, unknown>>(): Promise<T>;
-  /** Lets the child go on to its next step. */
-  proceed(): void;
-  /** Exit code and signal, once it has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-  readonly process: ChildProcess;
-}
-
-const children: ChildProcess[] = [];
-
-function runChild(server: JackServer, scenario: string, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', FIXTURE, scenario], {
-    cwd: PACKAGE,
-    env: server.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  const pending: string[] = [];
-  const waiters: Array<(line: string) => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    for (let index = stdout.indexOf('\n'); index >= 0; index = stdout.indexOf('\n')) {
-      const line = stdout.slice(0, index);
-      stdout = stdout.slice(index + 1);
-      const waiter = waiters.shift();
-      if (waiter) waiter(line);
-      else pending.push(line);
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stderr: string;
-  }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-  return {
-    process: child,
-    exited,
-    proceed: () => {
-      child.stdin.write('go\n');
-    },
-    next: <T>() =>
-      new Promise<T>((resolve, reject) => {
-        const parse = (line: string) => resolve(JSON.parse(line) as T);
-        const line = pending.shift();
-        if (line !== undefined) return parse(line);
-        const timer = setTimeout(
-          () => reject(new Error(`child '${scenario}' printed nothing; stderr: ${stderr}`)),
-          15000,
-        );
-        waiters.push((next) => {
-          clearTimeout(timer);
-          parse(next);
-        });
-        void exited.then(({ code, signal }) => {
-          if (waiters.length > 0)
-            reject(new Error(`child '${scenario}' exited (${code}, ${signal}): ${stderr}`));
-        });
-      }),
-  };
-}
-
-/** No sign of a native crash or of an unhandled N-API exception. */
-function expectCleanStderr(stderr: string): void {
-  expect(stderr).not.toMatch(
-    /Segmentation fault|Aborted|Assertion|terminate called|FATAL ERROR|napi|N-API/i,
-  );
-}
+import { expectCleanStderr, killChildren, runChild } from './fixtures/lifecycle-runner.js';
 
 let server: JackServer;
 
@@ -96,7 +17,7 @@ beforeAll(async () => {
   server = await startJackServer();
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killChildren();
   await server.stop();
 });
 
