@@ -6,6 +6,7 @@
 import type { RestoreState } from '@jackbay/core/contract';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { menuItems } from '../src/components/menuItems';
 import { NoServer } from '../src/components/NoServer';
 import { StatusBar } from '../src/components/StatusBar';
 import { withGhosts } from '../src/graph/ghosts';
@@ -72,6 +73,27 @@ describe('ghosts in the graph', () => {
       method: 'forgetConnection',
       params: conn('src:out_1', 'hoFx:in_1'),
     });
+    // Their menus offer to forget them, and nothing that needs the client running.
+    const anchor = { x: 0, y: 0 } as never;
+    expect(menuItems(s, { kind: 'client', name: 'hoFx' }, anchor).map((i) => i.label)).toEqual([
+      'Forget hoFx',
+    ]);
+    expect(
+      menuItems(s, { kind: 'edge', connection: conn('src:out_1', 'hoFx:in_1') }, anchor).map(
+        (i) => i.label,
+      ),
+    ).toEqual(['Forget this connection']);
+    expect(menuItems(s, { kind: 'port', ports: ['hoFx:in_1'] }, anchor)).toEqual([]);
+    // Nor do its audio ports get meters: they are not in JACK.
+    const { portsToMeter } = await import('../src/components/useMeterSubscription');
+    const flow = { transform: [0, 0, 1], width: 1e6, height: 1e6, nodeLookup: new Map() };
+    const metered = portsToMeter(
+      { ...s, status: status({ server: 'up' }), link: 'open' },
+      flow as never,
+    );
+    expect(metered).toContain('src:out_1');
+    expect(metered.some((p) => p.startsWith('hoFx:'))).toBe(false);
+
     // The service's next state has no ghost: the box goes.
     emit('restore', emptyRestore);
     expect(store.getState().nodes.some((n) => n.data.box.client.name === 'hoFx')).toBe(false);

@@ -1,7 +1,7 @@
 // What a context menu offers for what it was opened on. Each item says what it
 // does and runs it through the store; items that cannot work on this target
 // are left out rather than shown disabled, so the menu stays short.
-import { peersOf } from '@jackbay/core/patch';
+import { connectionKey, peersOf } from '@jackbay/core/patch';
 import type { Anchor, State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
 
@@ -17,6 +17,16 @@ export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuIte
     case 'client':
       return clientItems(s, target.name);
     case 'edge':
+      // A remembered connection to a client that went away: only forgetting it makes sense.
+      if (!s.graph.connections.has(connectionKey(target.connection)))
+        return s.ghosts.connections.has(connectionKey(target.connection))
+          ? [
+              {
+                label: 'Forget this connection',
+                run: () => void s.forgetConnection(target.connection),
+              },
+            ]
+          : [];
       return [
         { label: 'Disconnect', run: () => void s.disconnect([target.connection]) },
         ...thruItems(s, [target.connection.source, target.connection.destination]),
@@ -62,6 +72,8 @@ function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem
 }
 
 function clientItems(s: State, client: string): MenuItem[] {
+  if (!s.graph.clients.has(client) && s.ghosts.clients.has(client))
+    return [{ label: `Forget ${client}`, run: () => void s.dismissGhost(client) }];
   const ports = [...s.graph.ports.values()].filter(
     (p) => p.client === client && peersOf(s.graph, p.name).length > 0,
   );

@@ -31,8 +31,9 @@ export function portsToMeter(s: State, f: ReactFlowState): string[] {
   const bottom = -ty / zoom + viewH * (1 + NEAR);
   const ports: string[] = [];
   for (const node of s.nodes) {
-    const { box } = node.data;
-    if (s.metersOff.has(box.client.name)) continue;
+    const { box, ghost } = node.data;
+    // A ghost's ports are not in JACK: asking for them would refuse the whole set.
+    if (ghost || s.metersOff.has(box.client.name)) continue;
     const internal = f.nodeLookup.get(node.id);
     const { x, y } = internal?.internals.positionAbsolute ?? node.position;
     const w = internal?.measured.width ?? node.width ?? 0;
