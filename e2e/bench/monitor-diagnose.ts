@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { buildPlainRenderer } from './diagnose.ts';
-import { openProbedPage } from './measure.ts';
+import { openProbedPage, toolbarButton } from './measure.ts';
 import { monotonicUs, profilePhase, summariseNodeProfile, type Window } from './profile.ts';
 import { type JackStack, startWebHost } from './stack.ts';
 
@@ -19,8 +19,10 @@ export interface MonitorMissed {
 }
 
 export interface MonitorWork {
-  /** Makes the peer play on every metered port; resolves when the page meters them all. */
-  startMeters(page: Page): Promise<void>;
+  /** Makes the peer play on every port to meter (before the page loads, so its first view fits them). */
+  startAudio(): Promise<void>;
+  /** Resolves when the page meters every port. */
+  metersReady(page: Page): Promise<void>;
   stopMeters(): Promise<void>;
   /** Plays MIDI for `seconds` into a page whose MIDI monitor is open; resolves when done. */
   playMidi(page: Page, seconds: number): Promise<void>;
@@ -45,9 +47,10 @@ export async function diagnoseMonitor(
     });
     try {
       const { context, page } = await openProbedPage(browser, { prefix: '', ports: 0, edges: 0 });
+      if (missed.meters) await work.startAudio();
       await page.goto(host.url);
       if (missed.meters) {
-        await work.startMeters(page);
+        await work.metersReady(page);
         const from = monotonicUs();
         const p = await profilePhase(
           browser,
@@ -61,7 +64,7 @@ export async function diagnoseMonitor(
         await work.stopMeters();
       }
       if (missed.midi) {
-        await page.getByRole('button', { name: 'MIDI monitor', exact: true }).click();
+        await toolbarButton(page, 'MIDI monitor').click();
         const from = monotonicUs();
         const p = await profilePhase(browser, page, uiDir, 'Profile: MIDI flood, 10 s', () =>
           work.playMidi(page, 10),
