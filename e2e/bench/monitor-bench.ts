@@ -95,10 +95,13 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
+/** Switches the page's meters on or off and waits until `expected` taps work. */
 async function setMeters(page: Page, stack: JackStack, on: boolean, expected: number) {
   const button = toolbarButton(page, 'Meters');
   if ((await button.getAttribute('aria-pressed')) !== String(on)) await button.click();
-  await until(`${expected} connected meter probes`, () => meterProbes(stack) === expected);
+  // Every box in view: a page that loaded while ports still arrived may not have fitted them all.
+  if (on) await toolbarButton(page, 'Fit').click();
+  await until(`${expected} connected meter probes`, () => meterProbes(stack) === expected, 60_000);
 }
 
 interface Window {
