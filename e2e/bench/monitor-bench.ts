@@ -496,6 +496,8 @@ async function panPhase(browser: Browser, stack: JackStack, host: WebHost): Prom
       edges: built.connections as number,
     };
     const { context, page } = await openProbedPage(browser, target);
+    // A page that stops answering fails the phase instead of the whole run.
+    page.setDefaultTimeout(90_000);
     const load = await measureLoad(page, host.url);
     log(`  the graph was complete after ${Math.round(load.edges)} ms`);
     await page.waitForTimeout(500);
@@ -639,7 +641,20 @@ test('monitoring benchmark', async () => {
 
     if (wanted('pan')) {
       host = await startWebHost(stack);
-      phase('pan + zoom', panRows(await panPhase(browser, stack, host)));
+      try {
+        phase('pan + zoom', panRows(await panPhase(browser, stack, host)));
+      } catch (error) {
+        // Seen on a loaded 2-core machine: with meters on, the page stopped answering.
+        phase('pan + zoom', [
+          {
+            measure: '2,000-port graph, pan + zoom with meters',
+            result: 'not measured',
+            aim: `>= ${(100 * AIM.panZoomRatio).toFixed(0)} % of off`,
+            met: false,
+            reference: `${(error as Error).message.split('\n')[0]}`,
+          },
+        ]);
+      }
     }
 
     log('');
