@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
-// The graph benchmark (`pnpm bench`): one long test that starts its own
-// jackd, peer, web host and Debian's Chromium, and prints a table.
+// The benchmarks (`pnpm bench`): the graph's and the monitor's, each one long
+// test that starts its own jackd, peers, web host and Debian's Chromium, and
+// prints a table.
 export default defineConfig({
   testDir: '.',
-  testMatch: 'graph-bench.ts',
+  testMatch: ['graph-bench.ts', 'monitor-bench.ts'],
   outputDir: '../test-results/bench',
   workers: 1,
   timeout: 300_000,

@@ -30,7 +30,7 @@ export interface Missed {
   edges: boolean;
 }
 
-function buildPlainRenderer(outDir: string): void {
+export function buildPlainRenderer(outDir: string): void {
   const vite = join(UI, 'node_modules', 'vite', 'bin', 'vite.js');
   const args = ['build', '--minify', 'false', '--sourcemap', '--outDir', outDir, '--emptyOutDir'];
   const built = spawnSync(process.execPath, [vite, ...args, '--logLevel', 'warn'], {

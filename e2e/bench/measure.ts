@@ -23,6 +23,13 @@ export interface OpenedPage {
   page: Page;
 }
 
+/**
+ * A toolbar button by its text. Not getByRole: naming every element of a
+ * 2,000-port graph takes minutes on a loaded machine.
+ */
+export const toolbarButton = (page: Page, text: string) =>
+  page.locator('.jb-toolbar button').filter({ hasText: new RegExp(`^${text}$`) });
+
 /** A fresh context (cold cache, empty storage) with the probes installed. */
 export async function openProbedPage(browser: Browser, target: GraphTarget): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: VIEWPORT });

@@ -44,6 +44,8 @@ interface BenchGlobals {
   } | null;
   frames: number[] | null;
   viewportChanges: number;
+  /** Binary WebSocket messages received, by kind (the first u32: 1 meters, 2 MIDI). */
+  binary: Record<number, { messages: number; bytes: number }>;
 }
 
 declare global {
@@ -67,6 +69,7 @@ export function installProbes(target: GraphTarget | null): void {
     watch: null,
     frames: null,
     viewportChanges: 0,
+    binary: {},
   };
   window.__bench = bench;
 
@@ -76,6 +79,14 @@ export function installProbes(target: GraphTarget | null): void {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       this.addEventListener('message', (event) => {
+        if (event.data instanceof ArrayBuffer) {
+          const kind = event.data.byteLength >= 4 ? new DataView(event.data).getUint32(0, true) : 0;
+          const count = bench.binary[kind] ?? { messages: 0, bytes: 0 };
+          count.messages++;
+          count.bytes += event.data.byteLength;
+          bench.binary[kind] = count;
+          return;
+        }
         const w = bench.watch;
         if (!w || w.wire !== null || typeof event.data !== 'string') return;
         if (w.needles.every((n) => event.data.includes(n))) w.wire = now();
@@ -200,6 +211,11 @@ export function clockSkew(): number {
   }
   samples.sort((a, b) => a - b);
   return samples[4] ?? 0;
+}
+
+/** The binary WebSocket traffic so far, by kind (see BenchGlobals.binary). */
+export function binaryTraffic(): Record<number, { messages: number; bytes: number }> {
+  return structuredClone(window.__bench.binary);
 }
 
 /** Starts recording the time of every animation frame. */

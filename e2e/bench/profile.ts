@@ -38,11 +38,13 @@ export interface Window {
 
 /** Now on the monotonic clock that V8's profiles use, in microseconds. */
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of an X event, where the trace records it. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: {
@@ -235,8 +237,8 @@ function summariseCpu(
   ];
 }
 
-function summariseTrace(events: TraceEvent[], label: (f: CallFrame) => string): string[] {
-  // The page's main thread: the CrRendererMain with the most work recorded.
+/** The page's main thread in a trace: the CrRendererMain with the most work recorded ("pid:tid"). */
+export function mainThreadOf(events: readonly TraceEvent[]): string | undefined {
   const mains = new Set(
     events
       .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
@@ -248,7 +250,11 @@ function summariseTrace(events: TraceEvent[], label: (f: CallFrame) => string): 
       const k = `${e.pid}:${e.tid}`;
       work.set(k, (work.get(k) ?? 0) + (e.dur ?? 0));
     }
-  const main = [...work.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return [...work.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function summariseTrace(events: TraceEvent[], label: (f: CallFrame) => string): string[] {
+  const main = mainThreadOf(events);
   if (!main) return ['  trace: no main-thread events'];
   const list = events
     .filter((e) => e.ph === 'X' && `${e.pid}:${e.tid}` === main && (e.dur ?? 0) > 0)

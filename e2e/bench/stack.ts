@@ -27,8 +27,13 @@ export interface JackStack {
   readonly isolated: boolean;
   /** Environment for JACK clients of this server. */
   readonly env: NodeJS.ProcessEnv;
-  /** Spawns a program that talks to this server (inside its namespace). */
-  spawn(command: string, args: string[], stdio?: 'pipe' | 'ignore'): ChildProcess;
+  /** Spawns a program that talks to this server (inside its namespace), with more environment. */
+  spawn(
+    command: string,
+    args: string[],
+    stdio?: 'pipe' | 'ignore',
+    extraEnv?: NodeJS.ProcessEnv,
+  ): ChildProcess;
   /** Runs a program against this server to completion; returns stdout. */
   run(command: string, args: string[]): string;
   stop(): Promise<void>;
@@ -69,8 +74,11 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
-/** Starts jackd with room for `portMax` ports (dummy driver, 48 kHz, 256 frames). */
-export function startJack(portMax: number): JackStack {
+/**
+ * Starts jackd with room for `portMax` ports (dummy driver, 48 kHz, 256
+ * frames); `driverArgs` are more options for the dummy driver.
+ */
+export function startJack(portMax: number, driverArgs: string[] = []): JackStack {
   const serverName = `jbbench-${process.pid}`;
   const isolated = namespacesAllowed();
   const jackd = [
@@ -86,6 +94,7 @@ export function startJack(portMax: number): JackStack {
     '48000',
     '-p',
     '256',
+    ...driverArgs,
   ];
   // jackd's messages go to a file: a pipe nobody drains would stall it.
   const logFile = join(tmpdir(), `${serverName}.log`);
@@ -120,9 +129,12 @@ export function startJack(portMax: number): JackStack {
     serverName,
     isolated,
     env,
-    spawn(command, args, stdio = 'pipe') {
+    spawn(command, args, stdio = 'pipe', extraEnv = {}) {
       const [cmd, argv] = inside(command, args);
-      const spawned = spawn(cmd, argv, { env, stdio: stdio === 'pipe' ? 'pipe' : 'ignore' });
+      const spawned = spawn(cmd, argv, {
+        env: { ...env, ...extraEnv },
+        stdio: stdio === 'pipe' ? 'pipe' : 'ignore',
+      });
       guard(spawned.pid);
       return spawned;
     },
@@ -149,6 +161,8 @@ export function startJack(portMax: number): JackStack {
 
 export interface WebHost {
   readonly url: string;
+  /** The host's process (nsenter execs into node, so this is node's pid). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -157,15 +171,17 @@ export interface WebHostOptions {
   staticDir?: string;
   /** Flags for node itself (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** More environment (e.g. LD_PRELOAD). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** `jackbay serve` on the stack's server. */
 export function startWebHost(stack: JackStack, options: WebHostOptions = {}): Promise<WebHost> {
-  const { staticDir, nodeFlags = [] } = options;
+  const { staticDir, nodeFlags = [], env = {} } = options;
   const args = [...nodeFlags, join(ROOT, 'packages/core/dist/cli.js'), 'serve', '--port', '0'];
   args.push('--server', stack.serverName);
   if (staticDir) args.push('--static', staticDir);
-  const child = stack.spawn(process.execPath, args);
+  const child = stack.spawn(process.execPath, args, 'pipe', env);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -178,7 +194,7 @@ export function startWebHost(stack: JackStack, options: WebHostOptions = {}): Pr
       const match = /^Jackbay: (http:\/\/\S+)$/m.exec(stdout);
       if (!match?.[1]) return;
       clearTimeout(timer);
-      resolve({ url: match[1], stop: () => stopChild(child) });
+      resolve({ url: match[1], pid: child.pid as number, stop: () => stopChild(child) });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -195,12 +211,18 @@ export interface PeerReply {
 export interface Peer {
   /** Sends one command and resolves with the peer's reply. */
   ask(command: string, timeoutMs?: number): Promise<PeerReply>;
+  /** Resolves with the peer's next line (a command that replies twice). */
+  next(timeoutMs?: number): Promise<PeerReply>;
   stop(): Promise<void>;
 }
 
-/** Starts bench/peer.py (its control client `bb-control` is up when this resolves). */
-export async function startPeer(stack: JackStack): Promise<Peer> {
-  const child = stack.spawn(PYTHON, ['-u', join(import.meta.dirname, 'peer.py')]);
+/**
+ * Starts a peer script of this folder: bench/peer.py by default (its control
+ * client `bb-control` is up when this resolves); any such script answers each
+ * line of stdin with one line of JSON, and says it started with the first.
+ */
+export async function startPeer(stack: JackStack, script = 'peer.py'): Promise<Peer> {
+  const child = stack.spawn(PYTHON, ['-u', join(import.meta.dirname, script)]);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -234,6 +256,7 @@ export async function startPeer(stack: JackStack): Promise<Peer> {
       child.stdin?.write(`${command}\n`);
       return reply;
     },
+    next: (timeoutMs = 10_000) => next(timeoutMs),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
