@@ -2,6 +2,8 @@
 // (not filtered out by the search) and in or near the view, unless meters
 // are off globally or for that client, sent as `setMeters` when it changes
 // (followPortSet.ts), also when the view moves.
+
+import { MAX_METERED_PORTS } from '@jackbay/core/meter-frame';
 import { type ReactFlowState, useStoreApi as useFlowStoreApi } from '@xyflow/react';
 import { useEffect } from 'react';
 import type { Row } from '../graph/pairs';
@@ -29,7 +31,13 @@ export function portsToMeter(s: State, f: ReactFlowState): string[] {
   const top = -ty / zoom - viewH * NEAR;
   const right = -tx / zoom + viewW * (1 + NEAR);
   const bottom = -ty / zoom + viewH * (1 + NEAR);
-  const ports: string[] = [];
+  // Boxes in view first, then those near it: the service meters at most
+  // MAX_METERED_PORTS for a page (and refuses a longer list whole), so a
+  // zoomed-out graph of thousands of ports meters what is most in view.
+  const inView: string[] = [];
+  const near: string[] = [];
+  const viewLeft = -tx / zoom;
+  const viewTop = -ty / zoom;
   for (const node of s.nodes) {
     const { box, ghost } = node.data;
     // A ghost's ports are not in JACK: asking for them would refuse the whole set.
@@ -39,10 +47,12 @@ export function portsToMeter(s: State, f: ReactFlowState): string[] {
     const w = internal?.measured.width ?? node.width ?? 0;
     const h = internal?.measured.height ?? node.height ?? 0;
     if (x > right || x + w < left || y > bottom || y + h < top) continue;
-    audioPorts(box.inputs, ports);
-    audioPorts(box.outputs, ports);
+    const visible =
+      x < viewLeft + viewW && x + w > viewLeft && y < viewTop + viewH && y + h > viewTop;
+    audioPorts(box.inputs, visible ? inView : near);
+    audioPorts(box.outputs, visible ? inView : near);
   }
-  return ports;
+  return [...inView, ...near].slice(0, MAX_METERED_PORTS);
 }
 
 export function useMeterSubscription(): void {
