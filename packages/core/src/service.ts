@@ -4,6 +4,8 @@
 // one appears. This class only wires its parts together: the session
 // (session.ts), the event scheduler (scheduling.ts) and the request handlers
 // (request-handlers.ts).
+
+import { MeterBridge } from './bridge.js';
 import type {
   EventName,
   GraphSnapshot,
@@ -38,6 +40,8 @@ export interface ServiceOptions {
   reconcileIntervalMs?: number;
   /** How often meter frames go out while a page meters something (display rate). */
   meterIntervalMs?: number;
+  /** How often bridge meters are analysed and their frames sent while a page has one. */
+  bridgeIntervalMs?: number;
   /** How often MIDI monitors are drained and their frames sent while a page watches. */
   midiIntervalMs?: number;
   /** Marks the status as a demo (set by createService when it runs the demo). */
@@ -57,6 +61,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #meters: MeterHub;
   readonly #midi: MidiHub;
   readonly #tools: PortTools;
+  readonly #bridge: MeterBridge;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -80,6 +85,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
           events.sessionStarted();
           meters.sync();
           midi.sync();
+          bridge.sync();
         },
         graphChanged: (settle) => (settle ? events.scheduleSettle() : events.scheduleRefresh()),
         statusChanged: () => events.scheduleStatus(),
@@ -88,6 +94,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
           meters.sessionEnded();
           midi.sessionEnded();
           tools.sessionEnded();
+          bridge.sessionEnded();
         },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
@@ -129,17 +136,31 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
     );
+    const bridge = new MeterBridge(
+      {
+        get isUp() {
+          return session.isUp;
+        },
+        client: () => session.client(),
+        get published() {
+          return events.published;
+        },
+      },
+      { intervalMs: options.bridgeIntervalMs ?? 1000 / 30, log },
+    );
     // Ports come and go: taps and monitors follow the graph as published.
     events.subscribe('graphPatch', () => {
       meters.sync();
       midi.sync();
+      bridge.sync();
     });
     this.#session = session;
     this.#events = events;
     this.#meters = meters;
     this.#midi = midi;
     this.#tools = tools;
-    this.#handlers = requestHandlers(session, events, tools);
+    this.#bridge = bridge;
+    this.#handlers = requestHandlers(session, events, tools, bridge);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -184,14 +205,17 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   /** One page's meter subscription: pass it to answer() with that page's requests. */
   openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
     const meters = this.#meters.open(sink);
-    // The subscription stands for the page: when it closes, so do the page's tones.
+    // The subscription stands for the page: when it closes, so do the page's
+    // tones and bridge meters. Bridge frames share the page's meter channel.
     const page: MeterPeer = {
       set: (ports) => meters.set(ports),
       close: () => {
         meters.close();
         this.#tools.pageClosed(page);
+        this.#bridge.pageClosed(page);
       },
     };
+    this.#bridge.openPage(page, sink);
     return page;
   }
 
@@ -219,6 +243,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#closed = true;
     this.#meters.close();
     this.#midi.close();
+    this.#bridge.close();
     this.#session.close();
     this.#events.close();
     for (const fn of this.#onClose.splice(0)) {
