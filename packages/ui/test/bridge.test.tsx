@@ -66,7 +66,7 @@ describe('bridge scales', () => {
     const k20 = ticks('K-20');
     expect(k20[0]).toEqual({ label: '+20', at: 1 });
     expect(k20.find((t) => t.label === '0')?.at).toBeCloseTo(40 / 60, 6);
-    expect(ticks('dBFS').map((t) => t.label)).toContain('-18');
+    expect(ticks('dBFS').map((t) => t.label)).toContain('−18');
   });
 
   it('colours K meters by their 0 and +4, dBFS at −18 and −6', () => {
@@ -195,13 +195,19 @@ describe('meter bridge panel', () => {
           ]),
         );
     });
-    await waitFor(() => expect(integrated.getAttribute('aria-valuetext')).toBe('−23.0 LUFS'));
+    await waitFor(() => expect(integrated.getAttribute('aria-valuetext')).toBe('−23.0 LUFS'), {
+      timeout: 5000,
+    });
     expect(integrated.textContent).toBe('−23.0');
     expect(integrated.getAttribute('aria-valuenow')).toBe('-23.0');
-    await waitFor(() =>
-      expect(left.getAttribute('aria-valuetext')).toBe(
-        'peak −20.0 dBFS, RMS −23.0 dBFS, true peak −20.0 dBTP',
-      ),
+    const range = screen.getByRole('meter', { name: `Loudness range of ${label}` });
+    expect(range.getAttribute('aria-valuetext')).toBe('0.0 LU');
+    await waitFor(
+      () =>
+        expect(left.getAttribute('aria-valuetext')).toBe(
+          'peak −20.0 dBFS, RMS −23.0 dBFS, true peak −20.0 dBTP',
+        ),
+      { timeout: 5000 },
     );
     expect(left.getAttribute('aria-valuenow')).toBe('-20.0');
     // The right channel clipped: lit until clicked, the left one not at all.
@@ -218,7 +224,9 @@ describe('meter bridge panel', () => {
         .bridgeLive.feed(encodeBridgeFrame([reading({ id: 1, channels: [channel, channel] })]));
     });
     const leftK = screen.getByRole('meter', { name: 'Bridge level of synth:out_l' });
-    await waitFor(() => expect(leftK.getAttribute('aria-valuetext')).toContain('K-20 −3.0'));
+    await waitFor(() => expect(leftK.getAttribute('aria-valuetext')).toContain('K-20 −3.0'), {
+      timeout: 5000,
+    });
 
     fireEvent.click(screen.getByRole('button', { name: `Reset loudness of ${label}` }));
     fireEvent.click(screen.getByRole('button', { name: `Remove ${label} from the bridge` }));

@@ -69,7 +69,7 @@ export function ticks(scale: BridgeScale): Array<{ label: string; at: number }> 
       ? [0, -6, -12, -18, -24, -30, -40, -50, -60]
       : [max, ...[16, 12, 8, 4, 0, -4, -8, -12, -20, -30, -40].filter((v) => v < max && v >= min)];
   return values.map((value) => ({
-    label: value > 0 ? `+${value}` : String(value),
+    label: value > 0 ? `+${value}` : minus(String(value)),
     at: (value - min) / (max - min),
   }));
 }

@@ -16,8 +16,8 @@ import {
   formatLevel,
   formatLoudness,
   position,
+  reference,
   ticks,
-  toScale,
   zone,
   zoneEdges,
 } from '../bridge/scale';
@@ -85,12 +85,15 @@ const ChannelColumn = memo(function ChannelColumn({
   index,
   port,
   scale,
+  named,
 }: {
   live: BridgeChannel;
   id: number;
   index: number;
   port: string;
   scale: BridgeScale;
+  /** Show the port's short name over the bar (the channels of a pair). */
+  named: boolean;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const element = useRef<HTMLSpanElement>(null);
@@ -168,6 +171,11 @@ const ChannelColumn = memo(function ChannelColumn({
   return (
     <>
       <span className="jb-bridge-cell" style={cell(column, 1)}>
+        {named && (
+          <span className="jb-bridge-channel" title={port} aria-hidden="true">
+            {port.slice(port.lastIndexOf(':') + 1)}
+          </span>
+        )}
         <ClipButton live={live} id={id} index={index} port={port} />
       </span>
       {/* biome-ignore lint/a11y/useSemanticElements: a native <meter> draws itself; this one is a canvas */}
@@ -390,7 +398,11 @@ const Strip = memo(function Strip({
         <span
           className="jb-bridge-key"
           style={cell(1, 4)}
-          title={scale === 'dBFS' ? 'RMS (dBFS)' : `${scale}: RMS above ${-toScale(0, scale)} dBFS`}
+          title={
+            scale === 'dBFS'
+              ? 'RMS (dBFS)'
+              : `${scale} meter: RMS in dB above ${reference(scale)} dBFS`
+          }
         >
           {rmsLabel}
         </span>
@@ -405,6 +417,7 @@ const Strip = memo(function Strip({
             index={index}
             port={port}
             scale={scale}
+            named={meter.ports.length > 1}
           />
         ))}
       </div>
@@ -435,7 +448,7 @@ export function MeterBridge() {
               title={
                 s === 'dBFS'
                   ? 'Peak and RMS in dBFS'
-                  : `K-system meter: 0 is ${-toScale(0, s)} dBFS RMS`
+                  : `K-system meter: 0 is ${reference(s)} dBFS RMS`
               }
             >
               {s}
