@@ -57,10 +57,12 @@ const PAIR_LABEL = `${LEFT} + out_r`;
 /** Jackbay's probe ports that are connected: the bridge's analysers (and the graph's meters). */
 function connectedProbes(): string[] {
   const lines = jackTool(jackServer(), 'jack_lsp', ['-c']).split('\n');
-  return lines.filter((line, at) => line.startsWith('jackbay:') && (lines[at + 1] ?? '').startsWith(' '));
+  return lines.filter(
+    (line, at) => line.startsWith('jackbay:') && (lines[at + 1] ?? '').startsWith(' '),
+  );
 }
 
-async function valueOf(app: Page, name: string): Promise<number> {
+async function readingOf(app: Page, name: string): Promise<number> {
   const text = await app.getByRole('meter', { name, exact: true }).getAttribute('aria-valuenow');
   return Number(text);
 }
@@ -93,16 +95,16 @@ test('Tech 3341 case 1 from a peer reads −23.0 LUFS on the bridge; K-20 reads 
     { timeout: 10_000 },
   );
   await app.waitForTimeout(3000);
-  const lufs = await valueOf(app, integrated);
+  const lufs = await readingOf(app, integrated);
   console.log(`bridge: integrated ${lufs} LUFS`);
   expect(lufs).toBeGreaterThanOrEqual(-23.1);
   expect(lufs).toBeLessThanOrEqual(-22.9);
   await expect(app.getByRole('meter', { name: integrated })).toHaveText(/^−2[23]\.\d$/);
   for (const name of ['Momentary loudness', 'Short-term loudness'])
     await expect
-      .poll(() => valueOf(app, `${name} of ${PAIR_LABEL}`), { timeout: 5000 })
+      .poll(() => readingOf(app, `${name} of ${PAIR_LABEL}`), { timeout: 5000 })
       .toBeCloseTo(-23, 0);
-  expect(await valueOf(app, `Loudness range of ${PAIR_LABEL}`)).toBeLessThan(1);
+  expect(await readingOf(app, `Loudness range of ${PAIR_LABEL}`)).toBeLessThan(1);
 
   // A mono port from the keyboard: Shift+F10 on the focused port, then the item.
   await portHandle(app, `${CLIENT}:k20`).focus();

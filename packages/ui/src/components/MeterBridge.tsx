@@ -171,11 +171,10 @@ const ChannelColumn = memo(function ChannelColumn({
   return (
     <>
       <span className="jb-bridge-cell" style={cell(column, 1)}>
-        {named && (
-          <span className="jb-bridge-channel" title={port} aria-hidden="true">
-            {port.slice(port.lastIndexOf(':') + 1)}
-          </span>
-        )}
+        {/* A mono strip keeps the row empty, so every strip's scale lines up. */}
+        <span className="jb-bridge-channel" title={named ? port : undefined} aria-hidden="true">
+          {named ? port.slice(port.lastIndexOf(':') + 1) : '\u00a0'}
+        </span>
         <ClipButton live={live} id={id} index={index} port={port} />
       </span>
       {/* biome-ignore lint/a11y/useSemanticElements: a native <meter> draws itself; this one is a canvas */}
