@@ -47,14 +47,20 @@ function sines(client: Client, levels: number[]) {
   return inputs;
 }
 
+/** Time spent in read() and the frames it analysed, for the cost figure. */
+const cost = { ms: 0, frames: 0 };
+
 /** Reads until `frames` frames were analysed; returns the last reading. */
 async function analyse(analyser: Analyser, frames: number): Promise<AnalyserReading> {
   let total = 0;
   let last: AnalyserReading | null = null;
   await waitFor(
     () => {
+      const start = performance.now();
       last = analyser.read();
+      cost.ms += performance.now() - start;
       total += last.frames;
+      cost.frames += last.frames;
       return total >= frames;
     },
     30000,
@@ -73,7 +79,13 @@ describe('analyser', () => {
     // Past the sines' 5 ms ramp and whatever the first cycles held: start afresh.
     await analyse(analyser, RATE / 2);
     analyser.resetLoudness();
+    cost.ms = 0;
+    cost.frames = 0;
     const reading = await analyse(analyser, 5 * RATE);
+    // A measurement, not a bound: the JS thread's share of one core for a stereo pair.
+    console.log(
+      `analysis cost: ${((cost.ms / (cost.frames / RATE)) * 1000).toFixed(0)} µs per second of stereo audio (${(cost.ms / (cost.frames / RATE) / 10).toFixed(2)} % of a core)`,
+    );
     console.log(
       `Tech 3341 case 1: M ${reading.momentary.toFixed(3)} S ${reading.shortTerm.toFixed(3)} I ${reading.integrated.toFixed(3)} LUFS, LRA ${reading.range.toFixed(3)} LU, true peak ${reading.channels.map((c) => db(c.truePeak).toFixed(3)).join('/')} dBTP`,
     );
