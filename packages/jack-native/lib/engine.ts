@@ -530,16 +530,16 @@ export class Engine {
       const index = list.indexOf(node);
       if (index >= 0) list.splice(index, 1);
     }
+    // Its libebur128 state goes now, whatever the client's state (the plan keeps the ring).
+    if (node instanceof Analyser) node._close();
     // A closed or shut-down client runs no engine: nothing is left to undo.
     if (!this.#live()) return;
     // Until the realtime thread runs the new plan the old node may still read
     // the probe: harmless, it only reads (a reused probe's next tap starts
     // from its own counters).
     if ('probe' in node && node.probe?.isRegistered) this.#idleProbe(node.probe);
-    if (node instanceof Analyser) {
-      node._close();
+    if (node instanceof Analyser)
       for (const tap of node.taps) if (tap.probe?.isRegistered) this.#idleProbe(tap.probe);
-    }
     this.publish();
   }
 
