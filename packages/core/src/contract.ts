@@ -117,6 +117,29 @@ export const ServerStatus = z.object({
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
+// ---- Never lose a patch: ghosts and re-made connections (restore.ts)
+
+export const RestoreState = z.object({
+  /** Remembered connections are re-made when their ports come back. */
+  enabled: z.boolean(),
+  /** Client-name regular expressions: the clients one matches count as one client. */
+  mergeRules: z.array(z.string()),
+  /** Clients seen before and absent now, with their ports as last seen. */
+  ghosts: z.object({ clients: z.array(ClientInfo), ports: z.array(PortInfo) }),
+  /** Remembered connections with an end on a ghost (drawn dashed). */
+  connections: z.array(Connection),
+  /** The latest re-making (for the status bar, and its undo). */
+  lastRestore: z
+    .object({
+      id: z.number().int().positive(),
+      /** The clients whose return it followed. */
+      clients: z.array(z.string()),
+      connections: z.array(Connection),
+    })
+    .nullable(),
+});
+export type RestoreState = z.infer<typeof RestoreState>;
+
 // ---- Tools on a port: test tones and thru routes (port-tools.ts)
 
 export const ToneInfo = z.object({
@@ -324,6 +347,23 @@ export const requests = {
   resetLoudness: { params: ToolId, result: z.null() },
   /** This page's bridge meters, in the order its bridge frames carry them. */
   getBridge: { params: z.object({}).strict(), result: z.array(BridgeMeterInfo) },
+  /** Ghosts and the remembered connections that lead to them (also the `restore` event). */
+  getRestore: { params: z.object({}).strict(), result: RestoreState },
+  /** Turns the re-making of remembered connections on or off. */
+  setRestore: { params: z.object({ enabled: z.boolean() }).strict(), result: z.null() },
+  setMergeRules: {
+    params: z.object({ rules: z.array(z.string().max(1024)).max(256) }).strict(),
+    result: z.null(),
+  },
+  /** Forgets a client that went away, and every connection remembered for it. */
+  dismissGhost: { params: z.object({ client: PortName }).strict(), result: z.null() },
+  /** Forgets one remembered connection (a dashed ghost edge). */
+  forgetConnection: {
+    params: z.object({ source: PortName, destination: PortName }).strict(),
+    result: z.null(),
+  },
+  /** Removes the connections of the last re-making (which forgets them). */
+  undoRestore: { params: ToolId, result: z.null() },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -340,6 +380,8 @@ export const events = {
   status: ServerStatus,
   /** Tones and thru routes, sent whenever one starts, changes or stops. */
   tools: ToolsState,
+  /** Ghosts, remembered connections to them and the latest re-making, sent when they change. */
+  restore: RestoreState,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -4,13 +4,14 @@
 // the scheduler, like any other change.
 import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
 import type { MeterBridge } from './bridge.js';
-import type { RequestName, RequestParams, RequestResult } from './contract.js';
+import type { Connection, RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
 import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
+import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
 
@@ -48,6 +49,7 @@ export function requestHandlers(
   session: Session,
   events: EventScheduler,
   tools: PortTools,
+  memory: PatchMemory,
   bridge: MeterBridge,
 ): RequestHandlers {
   // The page a bridge request comes from: its meter subscription stands for it.
@@ -65,6 +67,7 @@ export function requestHandlers(
     connect: ({ source, destination }) => {
       const client = session.client();
       client.connect(portNamed(client, source), portNamed(client, destination));
+      memory.remember({ source, destination });
       events.scheduleRefresh();
       return null;
     },
@@ -78,21 +81,25 @@ export function requestHandlers(
           `'${source}' is not connected to '${destination}'`,
         );
       client.disconnect(src, dst);
+      memory.forget([{ source, destination }]);
       events.scheduleRefresh();
       return null;
     },
     disconnectAll: ({ port }) => {
       const client = session.client();
       const own = portNamed(client, port);
+      const removed: Connection[] = [];
       for (const other of client.getAllConnections(own)) {
+        const [src, dst] = own.isOutput ? [own, other] : [other, own];
         try {
-          if (own.isOutput) client.disconnect(own, other);
-          else client.disconnect(other, own);
+          client.disconnect(src, dst);
+          removed.push({ source: src.name, destination: dst.name });
         } catch (error) {
           // The other end may have gone meanwhile; that connection is gone too.
           if (isSessionError(error)) throw error;
         }
       }
+      memory.forget(removed);
       events.scheduleRefresh();
       return null;
     },
@@ -201,5 +208,26 @@ export function requestHandlers(
       return null;
     },
     getBridge: (_params, page) => (page ? bridge.list(page) : []),
+    getRestore: () => memory.state(),
+    setRestore: ({ enabled }) => {
+      memory.setEnabled(enabled);
+      return null;
+    },
+    setMergeRules: ({ rules }) => {
+      memory.setMergeRules(rules);
+      return null;
+    },
+    dismissGhost: ({ client }) => {
+      memory.dismissGhost(client);
+      return null;
+    },
+    forgetConnection: (connection) => {
+      memory.forgetConnection(connection);
+      return null;
+    },
+    undoRestore: ({ id }) => {
+      memory.undoRestore(id);
+      return null;
+    },
   };
 }

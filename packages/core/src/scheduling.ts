@@ -2,7 +2,13 @@
 // most one graph read per patch interval, and each read is sent as the patch
 // from the graph published before; status is sampled regularly, sent when it
 // changed, and sent soon (but coalesced) after an xrun or a request.
-import type { EventName, EventPayload, ServerStatus, ToolsState } from './contract.js';
+import type {
+  EventName,
+  EventPayload,
+  RestoreState,
+  ServerStatus,
+  ToolsState,
+} from './contract.js';
 import { diffGraphs, emptyGraph, type Graph, isEmptyPatch } from './patch.js';
 
 /** Where the scheduler reads what it sends. */
@@ -50,6 +56,7 @@ export class EventScheduler {
     graphPatch: new Set(),
     status: new Set(),
     tools: new Set(),
+    restore: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -170,6 +177,11 @@ export class EventScheduler {
     this.#emit('status', status);
   }
 
+  /** Ghosts or remembered connections changed (restore.ts): sent at once. */
+  emitRestore(state: RestoreState): void {
+    if (!this.#closed) this.#emit('restore', state);
+  }
+
   /** Tones and thru routes changed (port-tools.ts): sent at once, they are rare. */
   emitTools(tools: ToolsState): void {
     if (!this.#closed) this.#emit('tools', tools);
@@ -182,6 +194,7 @@ export class EventScheduler {
     this.#listeners.graphPatch.clear();
     this.#listeners.status.clear();
     this.#listeners.tools.clear();
+    this.#listeners.restore.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

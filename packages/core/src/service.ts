@@ -22,6 +22,7 @@ import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-mon
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { PortTools } from './port-tools.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
+import { PatchMemory } from './restore.js';
 import { EventScheduler, type Listener } from './scheduling.js';
 import { Session } from './session.js';
 
@@ -62,6 +63,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #midi: MidiHub;
   readonly #tools: PortTools;
   readonly #bridge: MeterBridge;
+  readonly #memory: PatchMemory;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -71,6 +73,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#log = log;
     routeLibjackMessages(options.verbose ? (message) => log(`libjack: ${message}`) : () => {});
 
+    let ownName: string | null = null;
     const session = new Session(
       {
         serverName: this.serverName,
@@ -82,6 +85,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       },
       {
         connected: () => {
+          ownName = session.client().name;
           events.sessionStarted();
           meters.sync();
           midi.sync();
@@ -108,59 +112,57 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       },
       session,
     );
-    const meters = new MeterHub(
+    // What the hubs of page subscriptions read: the session and the graph as published.
+    const live = {
+      get isUp() {
+        return session.isUp;
+      },
+      client: () => session.client(),
+      get published() {
+        return events.published;
+      },
+    };
+    const meters = new MeterHub(live, { intervalMs: options.meterIntervalMs ?? 1000 / 30, log });
+    const midi = new MidiHub(live, { intervalMs: options.midiIntervalMs ?? 50, log });
+    const memory = new PatchMemory(
       {
         get isUp() {
           return session.isUp;
         },
         client: () => session.client(),
-        get published() {
-          return events.published;
-        },
+        // Kept after the server goes: the last graph's own client is still not a ghost.
+        ownClient: () => ownName,
       },
-      { intervalMs: options.meterIntervalMs ?? 1000 / 30, log },
-    );
-    const midi = new MidiHub(
       {
-        get isUp() {
-          return session.isUp;
-        },
-        client: () => session.client(),
-        get published() {
-          return events.published;
-        },
+        changed: (state) => events.emitRestore(state),
+        graphTouched: () => events.scheduleRefresh(),
+        log,
       },
-      { intervalMs: options.midiIntervalMs ?? 50, log },
     );
     const tools = new PortTools(
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
     );
-    const bridge = new MeterBridge(
-      {
-        get isUp() {
-          return session.isUp;
-        },
-        client: () => session.client(),
-        get published() {
-          return events.published;
-        },
-      },
-      { intervalMs: options.bridgeIntervalMs ?? 1000 / 30, log },
-    );
+    const bridge = new MeterBridge(live, {
+      intervalMs: options.bridgeIntervalMs ?? 1000 / 30,
+      log,
+    });
     // Ports come and go: taps and monitors follow the graph as published.
+    // Remembered connections come back as their ports do.
     events.subscribe('graphPatch', () => {
       meters.sync();
       midi.sync();
       bridge.sync();
+      memory.update(events.published);
     });
     this.#session = session;
     this.#events = events;
     this.#meters = meters;
     this.#midi = midi;
     this.#tools = tools;
+    this.#memory = memory;
     this.#bridge = bridge;
-    this.#handlers = requestHandlers(session, events, tools, bridge);
+    this.#handlers = requestHandlers(session, events, tools, memory, bridge);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -244,6 +246,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#meters.close();
     this.#midi.close();
     this.#bridge.close();
+    this.#memory.close();
     this.#session.close();
     this.#events.close();
     for (const fn of this.#onClose.splice(0)) {

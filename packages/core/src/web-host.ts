@@ -26,7 +26,13 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { answer } from './answer.js';
-import { type EventMessage, RequestMessage, type ResponseMessage } from './contract.js';
+import {
+  type EventMessage,
+  type EventName,
+  events,
+  RequestMessage,
+  type ResponseMessage,
+} from './contract.js';
 import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import type { JackbayService } from './service.js';
@@ -180,11 +186,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       else ws.send(text);
     }
   };
-  const unsubscribe = [
-    service.subscribe('graphPatch', (data) => broadcast({ event: 'graphPatch', data })),
-    service.subscribe('status', (data) => broadcast({ event: 'status', data })),
-    service.subscribe('tools', (data) => broadcast({ event: 'tools', data })),
-  ];
+  // Every event of the contract goes to every page.
+  const unsubscribe = (Object.keys(events) as EventName[]).map((event) =>
+    service.subscribe(event, (data) => broadcast({ event, data })),
+  );
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

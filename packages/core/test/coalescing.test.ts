@@ -134,8 +134,9 @@ for k in range(100):
     await new Promise((resolve) => setTimeout(resolve, 500));
     const times = mirror.patches.map((p) => p.at).filter((t) => t >= started);
     expect(times.length).toBeGreaterThan(5);
-    // Far fewer patches than notifications...
-    expect(times.length).toBeLessThan(200);
+    // Far fewer patches than the ~2000 notifications (how many depends on
+    // how long the storm lasts on a busy machine: the limit is per second)...
+    expect(times.length).toBeLessThan(500);
     // ...and never more than 60 in any one-second window. Counts, not gaps:
     // a gap between two wall-clock readings jitters by the scheduler's whim.
     for (let i = 0; i < times.length; i++) {

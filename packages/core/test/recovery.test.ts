@@ -84,10 +84,15 @@ describe('server down and up', () => {
     server = await startServer({ name, period: 512 });
     await waitFor(() => last()?.server === 'up', 5000, 'up again');
     expect(last()?.bufferSize).toBe(512);
-    // A fresh server: the old connection is not there, the ports are.
+    // A fresh server: its ports are there, and the connection made on the
+    // last one is made again (the service remembers it: restore.ts).
     await waitFor(() => mirror.port('system:capture_1'), 3000, 'ports again');
-    expect(mirror.connected('system:capture_1', 'system:playback_1')).toBe(false);
     expect(lsp()).toContain('system:capture_1');
+    await waitFor(
+      () => mirror.connected('system:capture_1', 'system:playback_1'),
+      3000,
+      'the connection re-made',
+    );
 
     server.process.kill('SIGKILL');
     await waitFor(() => last()?.server === 'down', 5000, 'down after SIGKILL');

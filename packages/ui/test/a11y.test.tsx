@@ -8,6 +8,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JackbayTransport } from '../src/api/ws';
 import { App } from '../src/components/App';
+import { emptyRestore } from '../src/store/restore';
 import { createJackbayStore } from '../src/store/store';
 import { studio } from './fixtures';
 
@@ -71,6 +72,7 @@ function api(status: ServerStatus): JackbayTransport {
     async request(method) {
       if (method === 'getStatus') return status as never;
       if (method === 'getSnapshot') return studio() as never;
+      if (method === 'getRestore') return emptyRestore as never;
       return null as never;
     },
     subscribe: () => () => undefined,

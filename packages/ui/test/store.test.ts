@@ -222,6 +222,7 @@ describe('store', () => {
       'getStatus',
       'getSnapshot',
       'getTools',
+      'getRestore',
     ]);
     expect(store.getState().status?.sampleRate).toBe(48000);
   });

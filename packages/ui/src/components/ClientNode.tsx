@@ -39,7 +39,7 @@ function glyph(box: Box): string {
 }
 
 function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
-  const { box, connected } = data;
+  const { box, connected, ghost } = data;
   const handlers = usePortHandlers();
   const updateNodeInternals = useUpdateNodeInternals();
   // Ports come and go: React Flow must re-measure handles when they do.
@@ -62,30 +62,46 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
     : box.client.name;
   const empty = box.inputs.length === 0 && box.outputs.length === 0;
   const client = box.client.name;
-  const { metersOn, clientOn, setClientMeters } = useJackbay(
+  const { metersOn, clientOn, setClientMeters, dismissGhost } = useJackbay(
     useShallow((s) => ({
       metersOn: s.metersOn,
       clientOn: !s.metersOff.has(client),
       setClientMeters: s.setClientMeters,
+      dismissGhost: s.dismissGhost,
     })),
   );
-  const metered = metersOn && clientOn;
+  const metered = metersOn && clientOn && !ghost;
   const hasAudio = useMemo(() => [...box.inputs, ...box.outputs].some(isAudioRow), [box]);
   return (
     <section
-      className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}`}
-      aria-label={box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name}
+      className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}${ghost ? ' jb-ghost' : ''}`}
+      aria-label={`${box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name}${ghost ? ' (gone)' : ''}`}
       data-client={box.client.name}
+      data-ghost={ghost ? '' : undefined}
       data-side={box.side}
       style={fitStyle(box)}
     >
-      <header className="jb-box-header" title={fullName}>
+      <header
+        className="jb-box-header"
+        title={ghost ? `${fullName}: gone; its connections come back when it returns` : fullName}
+      >
         <span className="jb-box-glyph" aria-hidden="true">
           {glyph(box)}
         </span>
         <span className="jb-box-title">{box.title}</span>
         {box.subtitle && <span className="jb-box-sub">{box.subtitle}</span>}
-        {metersOn && hasAudio && (
+        {ghost && (
+          <button
+            type="button"
+            className="jb-box-forget nodrag"
+            aria-label={`Forget ${client}`}
+            title="Gone: its connections come back when it returns. Forget it and them."
+            onClick={() => void dismissGhost(client)}
+          >
+            ×
+          </button>
+        )}
+        {metersOn && hasAudio && !ghost && (
           <button
             type="button"
             className={`jb-box-meters nodrag${clientOn ? ' is-on' : ''}`}

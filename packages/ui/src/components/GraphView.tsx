@@ -250,10 +250,14 @@ export function GraphView() {
     async ({ edges: doomed }) => {
       const s = store.getState();
       const connections = doomed.flatMap((e) =>
-        e.data && e.data.route === undefined ? [e.data.connection] : [],
+        e.data && e.data.route === undefined && !e.data.ghost ? [e.data.connection] : [],
       );
       if (connections.length > 0) void s.disconnect(connections);
-      for (const e of doomed) if (e.data?.route !== undefined) void s.removeThru(e.data.route);
+      for (const e of doomed) {
+        if (e.data?.route !== undefined) void s.removeThru(e.data.route);
+        // A remembered connection to a client that went away: forgotten.
+        else if (e.data?.ghost) void s.forgetConnection(e.data.connection);
+      }
       return false;
     },
     [store],

@@ -76,16 +76,26 @@ function DesktopWays() {
  * one starts), while the service is unreachable, or when the page's token was refused.
  */
 export function NoServer({ host }: { host: Host }) {
-  const { down, reason, link } = useJackbay(
+  const { down, reason, link, ghosts } = useJackbay(
     useShallow((s) => ({
       down: s.status?.server === 'down',
       reason: s.status?.reason ?? null,
       link: s.link,
+      ghosts: s.ghosts.clients.size,
     })),
   );
   if (link === 'refused') return <TokenRefused />;
   if (link === 'closed') return <LinkLost />;
   if (!down) return null;
+  // The server went away from under a graph: the graph stays, greyed, with a word on top.
+  if (ghosts > 0)
+    return (
+      <div className="jb-server-gone" role="status" data-testid="server-gone">
+        <strong>The JACK server stopped.</strong> The last graph stays greyed; when a server starts,
+        Jackbay connects and makes its connections again.
+        {reason && <span className="jb-reason"> ({reason})</span>}
+      </div>
+    );
   return (
     <section className="jb-overlay" aria-label="No JACK server">
       <div className="jb-card" data-testid="no-server">

@@ -128,7 +128,66 @@ export function StatusBar() {
       <DspLoad live={live} />
       <XrunCounter live={live} />
       <span className="jb-spacer" />
+      <Restore />
       {live && <Counts />}
     </footer>
+  );
+}
+
+/**
+ * Never lose a patch: the switch for re-making remembered connections, and a
+ * note of the last re-making with its undo until the person sets it aside.
+ */
+function Restore() {
+  const { enabled, last, seen, setRestoring, undoRestore, setRestoreSeen } = useJackbay(
+    useShallow((s) => ({
+      enabled: s.restore.enabled,
+      last: s.restore.lastRestore,
+      seen: s.restoreSeen,
+      setRestoring: s.setRestoring,
+      undoRestore: s.undoRestore,
+      setRestoreSeen: s.setRestoreSeen,
+    })),
+  );
+  const note = last && last.id !== seen ? last : null;
+  const count = note?.connections.length ?? 0;
+  return (
+    <span className="jb-restore">
+      {note && (
+        <span className="jb-restore-note" role="status" data-testid="restore-note">
+          Re-made {count} connection{count === 1 ? '' : 's'}
+          {note.clients.length > 0 ? ` for ${note.clients.join(', ')}` : ''}
+          <button
+            type="button"
+            className="jb-btn jb-btn-small"
+            onClick={() => void undoRestore(note.id)}
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            className="jb-btn jb-btn-small"
+            aria-label="Dismiss the note"
+            onClick={() => setRestoreSeen(note.id)}
+          >
+            ×
+          </button>
+        </span>
+      )}
+      <button
+        type="button"
+        className={`jb-btn jb-btn-small jb-restore-toggle${enabled ? ' is-on' : ''}`}
+        aria-pressed={enabled}
+        aria-label="Restore connections"
+        title={
+          enabled
+            ? 'Connections of clients that come back (and of a restarted server) are made again. Click to stop.'
+            : 'Connections are not made again when clients come back. Click to restore them.'
+        }
+        onClick={() => void setRestoring(!enabled)}
+      >
+        ↺ {enabled ? 'Restore' : 'Restore off'}
+      </button>
+    </span>
   );
 }

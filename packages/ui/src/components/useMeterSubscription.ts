@@ -1,17 +1,16 @@
 // Which ports this page meters: the audio ports of the boxes that are shown
 // (not filtered out by the search) and in or near the view, unless meters
-// are off globally or for that client. The set is sent as `setMeters` when
-// it changes, a moment after the view stops moving; the service then sends
-// frames for exactly those ports, tagged with the generation it answered.
+// are off globally or for that client, sent as `setMeters` when it changes
+// (followPortSet.ts), also when the view moves.
 import { type ReactFlowState, useStoreApi as useFlowStoreApi } from '@xyflow/react';
 import { useEffect } from 'react';
 import type { Row } from '../graph/pairs';
 import { useStoreApi } from '../store/context';
 import type { State } from '../store/store';
+import { followPortSet } from './followPortSet';
 
 /** How far beyond the view a box still counts as near, in views. */
 const NEAR = 0.5;
-const DEBOUNCE_MS = 150;
 
 function audioPorts(rows: readonly Row[], out: string[]): void {
   for (const row of rows) {
@@ -49,44 +48,13 @@ export function useMeterSubscription(): void {
   const store = useStoreApi();
   const flow = useFlowStoreApi();
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // The set the service has (or is being asked for), one port per line.
-    let asked = '';
-    const run = () => {
-      timer = undefined;
-      const s = store.getState();
-      const ports = portsToMeter(s, flow.getState());
-      const key = ports.join('\n');
-      if (key === asked || !s.api) return;
-      asked = key;
-      s.api.request('setMeters', { ports }).then(
-        (result) => {
-          if (asked === key && result) s.meters.expect(ports, result.generation);
-        },
-        () => {
-          // Refused (a port went away meanwhile): ask again with the next change.
-          if (asked === key) asked = '\u0000';
-        },
-      );
-    };
-    const schedule = () => {
-      clearTimeout(timer);
-      timer = setTimeout(run, DEBOUNCE_MS);
-    };
-    const offStore = store.subscribe((s, prev) => {
-      if (s.link !== prev.link && s.link !== 'open') {
-        // A new connection starts with no meters: ask afresh when it opens.
-        asked = '';
-        s.meters.clear();
-      }
-      if (
-        s.nodes !== prev.nodes ||
-        s.metersOn !== prev.metersOn ||
-        s.metersOff !== prev.metersOff ||
-        s.link !== prev.link ||
-        s.status?.server !== prev.status?.server
-      )
-        schedule();
+    const follow = followPortSet(store, {
+      method: 'setMeters',
+      ports: () => portsToMeter(store.getState(), flow.getState()),
+      accept: (s, ports, generation) => s.meters.expect(ports, generation),
+      reset: (s) => s.meters.clear(),
+      affects: (s, prev) =>
+        s.nodes !== prev.nodes || s.metersOn !== prev.metersOn || s.metersOff !== prev.metersOff,
     });
     const offFlow = flow.subscribe((f, prev) => {
       if (
@@ -95,15 +63,11 @@ export function useMeterSubscription(): void {
         f.height !== prev.height ||
         f.nodeLookup !== prev.nodeLookup
       )
-        schedule();
+        follow.schedule();
     });
-    schedule();
     return () => {
-      clearTimeout(timer);
-      offStore();
       offFlow();
-      const api = store.getState().api;
-      if (asked !== '' && api) void api.request('setMeters', { ports: [] }).catch(() => {});
+      follow.stop();
     };
   }, [store, flow]);
 }

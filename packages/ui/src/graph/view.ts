@@ -12,6 +12,8 @@ export interface BoxData extends Record<string, unknown> {
   box: Box;
   /** Ports of this box with at least one connection. */
   connected: ReadonlySet<string>;
+  /** A client that went away, drawn as it was (the service remembers it). */
+  ghost: boolean;
 }
 export type BoxNode = Node<BoxData, 'client'>;
 
@@ -20,6 +22,8 @@ export interface EdgeData extends Record<string, unknown> {
   type: PortInfo['type'];
   /** A thru route of Jackbay's (its id), drawn from source to destination: not a JACK connection. */
   route?: number;
+  /** A remembered connection to a client that went away: re-made when it returns. */
+  ghost?: boolean;
 }
 export type PortEdge = Edge<EdgeData>;
 
@@ -49,6 +53,7 @@ export function buildNodes(
   graph: Graph,
   previous: readonly BoxNode[],
   cache: ViewCache,
+  ghosts: ReadonlySet<string> = new Set(),
 ): BoxNode[] {
   const connected = new Set<string>();
   for (const c of graph.connections.values()) {
@@ -61,13 +66,14 @@ export function buildNodes(
   for (const box of boxes) {
     seen.add(box.id);
     const sig = connectedSig(box, connected);
+    const ghost = ghosts.has(box.client.name);
     let entry = cache.data.get(box.id);
-    if (!entry || entry.box !== box || entry.sig !== sig) {
+    if (!entry || entry.box !== box || entry.sig !== sig || entry.data.ghost !== ghost) {
       const mine = new Set<string>();
       for (const r of [...box.inputs, ...box.outputs])
         for (const p of r.kind === 'port' ? [r.port] : [r.left, r.right])
           if (connected.has(p.name)) mine.add(p.name);
-      entry = { box, sig, data: { box, connected: mine } };
+      entry = { box, sig, data: { box, connected: mine, ghost } };
       cache.data.set(box.id, entry);
     }
     const position = positions.get(box.id) ?? { x: 0, y: 0 };
@@ -106,6 +112,7 @@ export function buildEdges(
   boxes: readonly Box[],
   graph: Graph,
   previous: readonly PortEdge[],
+  ghosts: ReadonlySet<string> = new Set(),
 ): PortEdge[] {
   const index = portIndex(boxes);
   const prev = new Map(previous.map((e) => [e.id, e]));
@@ -115,8 +122,14 @@ export function buildEdges(
     const to = index.get(c.destination);
     if (!from || !to) continue;
     const id = connectionKey(c);
+    const ghost = ghosts.has(id);
     const old = prev.get(id);
-    if (old && old.source === from.box.id && old.target === to.box.id) {
+    if (
+      old &&
+      old.source === from.box.id &&
+      old.target === to.box.id &&
+      (old.data?.ghost ?? false) === ghost
+    ) {
       edges.push(old);
       continue;
     }
@@ -127,9 +140,9 @@ export function buildEdges(
       target: to.box.id,
       sourceHandle: portHandleId(c.source),
       targetHandle: portHandleId(c.destination),
-      ariaLabel: edgeLabel(c),
-      className: `jb-edge jb-edge-${type}`,
-      data: { connection: c, type },
+      ariaLabel: ghost ? `Remembered ${edgeLabel(c)}` : edgeLabel(c),
+      className: `jb-edge jb-edge-${type}${ghost ? ' jb-edge-ghost' : ''}`,
+      data: ghost ? { connection: c, type, ghost } : { connection: c, type },
       domAttributes: { 'data-source': c.source, 'data-destination': c.destination } as Record<
         string,
         string

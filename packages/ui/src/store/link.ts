@@ -87,6 +87,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       api.subscribe('graphPatch', (p) => get().applyPatch(p)),
       api.subscribe('status', (s) => get().setStatus(s)),
       api.subscribe('tools', (t) => get().setTools(t)),
+      api.subscribe('restore', (r) => get().setRestoreState(r)),
     ];
     if (api.onMeterFrame) {
       const meters = get().meters;
@@ -128,9 +129,12 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
     try {
       const status = await api.request('getStatus', {});
       get().setStatus(status);
-      if (status.server === 'down') return;
-      get().loadSnapshot(await api.request('getSnapshot', {}));
-      get().setTools(await api.request('getTools', {}));
+      if (status.server === 'up') {
+        get().loadSnapshot(await api.request('getSnapshot', {}));
+        get().setTools(await api.request('getTools', {}));
+      }
+      // Ghosts are the service's, with or without a server.
+      get().setRestoreState(await api.request('getRestore', {}));
     } catch (e) {
       const err = toRequestError(e);
       // The server went away between the two requests: the status event says so.

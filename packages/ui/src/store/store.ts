@@ -6,6 +6,7 @@
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
 //   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
+//   restore.ts    ghosts of clients that went away, and the service's re-making
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -22,6 +23,7 @@ import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
+import { createRestoreSlice, type RestoreSlice } from './restore';
 import { createToolsSlice, type ToolsSlice } from './tools';
 import { createViewSlice, type ViewSlice } from './view';
 
@@ -35,6 +37,7 @@ export type State = LinkSlice &
   PositionsSlice &
   ChromeSlice &
   ToolsSlice &
+  RestoreSlice &
   BridgeSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
@@ -55,6 +58,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createChromeSlice(...a),
     ...createToolsSlice(...a),
     ...createBridgeSlice(...a),
+    ...createRestoreSlice(...a),
   }));
 }
 

@@ -4,12 +4,13 @@
 // drawing can never disagree with them.
 import { applyEdgeChanges, type EdgeChange } from '@xyflow/react';
 import { createBoxBuilder } from '../graph/boxes';
+import { withGhosts } from '../graph/ghosts';
 import { type Matcher, parseSearch, visibleItems } from '../graph/search';
 import { type BoxNode, buildEdges, buildNodes, newViewCache, type PortEdge } from '../graph/view';
 import type { Slice, State } from './store';
 
 /** What the drawing follows from. */
-export type ViewInputs = Pick<State, 'graph' | 'matcher' | 'positions' | 'pinned'>;
+export type ViewInputs = Pick<State, 'graph' | 'ghosts' | 'matcher' | 'positions' | 'pinned'>;
 
 export interface ViewSlice {
   search: string;
@@ -85,7 +86,10 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
 
     derive(change) {
       const s = get();
-      const { graph, matcher, positions: current, pinned } = { ...s, ...change };
+      const { graph: live, ghosts, matcher, positions: current, pinned } = { ...s, ...change };
+      // Clients that went away are drawn too, dimmed, where they were.
+      const drawn = withGhosts(live, ghosts);
+      const graph = drawn.graph;
       const all = boxesOf(graph);
       const positions = s.placeBoxes(all, graph, current, pinned);
       const visible = visibleItems(graph, matcher);
@@ -93,8 +97,8 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
       return {
         ...change,
         positions,
-        nodes: buildNodes(shown, positions, graph, s.nodes, cache),
-        edges: buildEdges(shown, graph, s.edges),
+        nodes: buildNodes(shown, positions, graph, s.nodes, cache, drawn.clients),
+        edges: buildEdges(shown, graph, s.edges, drawn.connections),
       };
     },
   };

@@ -1,0 +1,88 @@
+// Never lose a patch, as the page sees it: the service's ghosts (clients that
+// went away, with the connections it will re-make when they return), whether
+// it re-makes them, and its last re-making with its undo.
+import type { Connection, JackbayApi, RestoreState } from '@jackbay/core/contract';
+import { emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
+import { attempt } from './link';
+import type { Slice } from './store';
+
+export interface RestoreSlice {
+  restore: RestoreState;
+  /** The ghosts as a graph (clients, their last ports, remembered connections), drawn dimmed. */
+  ghosts: Graph;
+  /** The last re-making the person has seen and set aside (its id). */
+  restoreSeen: number;
+
+  setRestoreState(state: RestoreState): void;
+  setRestoring(on: boolean): Promise<void>;
+  dismissGhost(client: string): Promise<void>;
+  forgetConnection(connection: Connection): Promise<void>;
+  undoRestore(id: number): Promise<void>;
+  /** Hides the status bar's note of the last re-making. */
+  setRestoreSeen(id: number): void;
+}
+
+export const emptyRestore: RestoreState = {
+  enabled: true,
+  mergeRules: [],
+  ghosts: { clients: [], ports: [] },
+  connections: [],
+  lastRestore: null,
+};
+
+export const createRestoreSlice: Slice<RestoreSlice> = (set, get) => {
+  // These need the service, not a running server: a ghost can be forgotten while none runs.
+  const send = async (what: string, run: (api: JackbayApi) => Promise<unknown>) => {
+    const api = get().api;
+    if (!api || get().link !== 'open') return;
+    await attempt(get, what, () => run(api));
+  };
+  return {
+    restore: emptyRestore,
+    ghosts: emptyGraph,
+    restoreSeen: 0,
+
+    setRestoreState(state) {
+      const ghosts =
+        state.ghosts.clients.length === 0
+          ? emptyGraph
+          : graphFromSnapshot({
+              clients: state.ghosts.clients,
+              ports: state.ghosts.ports,
+              connections: state.connections,
+            });
+      set({ restore: state, ...get().derive({ ghosts }) });
+    },
+
+    setRestoring(on) {
+      return send('Could not change restoring', (api) =>
+        api.request('setRestore', {
+          enabled: on,
+        }),
+      );
+    },
+
+    dismissGhost(client) {
+      return send(`Could not forget ${client}`, (api) =>
+        api.request('dismissGhost', {
+          client,
+        }),
+      );
+    },
+
+    forgetConnection(connection) {
+      return send('Could not forget the connection', (api) =>
+        api.request('forgetConnection', connection),
+      );
+    },
+
+    undoRestore(id) {
+      set({ restoreSeen: id });
+      return send('Could not undo', (api) => api.request('undoRestore', { id }));
+    },
+
+    setRestoreSeen(id) {
+      set({ restoreSeen: id });
+    },
+  };
+};
