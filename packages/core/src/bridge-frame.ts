@@ -12,7 +12,8 @@
 //       id, channels (1 or 2),
 //       per channel: peak dBFS, RMS dBFS, K-meter RMS dBFS, true peak dBTP, clipped samples
 //                    (levels over the interval since the previous frame, the K RMS as it is now;
-//                    silence reads METER_FLOOR_DB; true peak NaN without libebur128)
+//                    silence reads METER_FLOOR_DB; peak, RMS and true peak are NaN when no audio
+//                    arrived since the previous frame; true peak NaN without libebur128)
 //       momentary, short-term and integrated loudness (LUFS), loudness range (LU):
 //                    NaN when loudness is unavailable, −Infinity while too little was measured
 import { METER_FLOOR_DB } from './meter-frame.js';

@@ -236,13 +236,16 @@ export class MeterBridge {
       if (!isSessionError(error)) this.#log(`a bridge meter failed: ${(error as Error).message}`);
       return silent;
     }
+    // Nothing arrived since the last frame (two ticks within one period on a
+    // busy machine): that is no news, not silence.
+    const fresh = reading.frames > 0;
     return {
       id: entry.id,
       channels: reading.channels.map((c) => ({
-        peak: levelToDb(c.peak),
-        rms: levelToDb(c.rms),
+        peak: fresh ? levelToDb(c.peak) : Number.NaN,
+        rms: fresh ? levelToDb(c.rms) : Number.NaN,
         kRms: levelToDb(c.kRms),
-        truePeak: Number.isNaN(c.truePeak) ? Number.NaN : levelToDb(c.truePeak),
+        truePeak: fresh && !Number.isNaN(c.truePeak) ? levelToDb(c.truePeak) : Number.NaN,
         clips: c.clips,
       })),
       momentary: reading.momentary,

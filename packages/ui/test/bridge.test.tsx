@@ -132,6 +132,20 @@ describe('bridge channel', () => {
     expect(live.clipped(4, 0)).toBe(true);
     live.resetClip(4, 0);
     expect(live.clipped(4, 0)).toBe(false);
+    // A frame with no new audio (NaN levels) is no news: the clip and levels stand.
+    const before = live.channel(4, 0).level.peak;
+    live.feed(
+      encodeBridgeFrame([
+        reading({
+          id: 4,
+          channels: [
+            { peak: Number.NaN, rms: Number.NaN, kRms: -30, truePeak: Number.NaN, clips: 0 },
+          ],
+        }),
+      ]),
+    );
+    expect(live.channel(4, 0).level.peak).toBe(before);
+    expect(live.channel(4, 0).kRms).toBe(-30);
     // Readouts take the highest since they last looked.
     const recent = live.takeRecent(4, 0);
     expect(recent?.peak).toBe(0);

@@ -88,7 +88,8 @@ export class BridgeChannel {
         at: now,
       };
       if (this.#take(entry, reading, now)) clipChanged = true;
-      if (reading.channels.some((c) => c.peak > METER_FLOOR_DB)) sound = true;
+      if (reading.channels.some((c) => c.peak > METER_FLOOR_DB || c.kRms > METER_FLOOR_DB))
+        sound = true;
       this.#entries.set(reading.id, entry);
     }
     if (clipChanged) this.#emitClip();
@@ -100,6 +101,11 @@ export class BridgeChannel {
     let clipChanged = false;
     reading.channels.forEach((measured, i) => {
       const before = entry.channels[i] ?? silentChannel(now);
+      // No audio arrived since the last frame: the levels stand (and fall) as they were.
+      if (Number.isNaN(measured.peak)) {
+        entry.channels[i] = { ...before, kRms: measured.kRms };
+        return;
+      }
       const k = kPeakAt(before, now);
       const kHigher = measured.peak >= k;
       const after: BridgeChannelState = {
