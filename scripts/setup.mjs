@@ -20,8 +20,20 @@ import { buildChanged } from './build-changed.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const isRoot = process.getuid?.() === 0;
 
-/** Debian packages: JACK, its headers and a compiler for the addon. */
-export const APP_PACKAGES = ['jackd2', 'libjack-jackd2-dev', 'g++', 'make', 'python3'];
+/**
+ * Debian packages: JACK, its headers and a compiler for the addon; libebur128
+ * (EBU R128 loudness of the meter bridge: the header to build, the library
+ * loaded at run time).
+ */
+export const APP_PACKAGES = [
+  'jackd2',
+  'libjack-jackd2-dev',
+  'libebur128-dev',
+  'libebur128-1',
+  'g++',
+  'make',
+  'python3',
+];
 /** The tests' peers and browser: the Python jack module and Chromium for Playwright. */
 export const TEST_PACKAGES = ['python3-jack-client', 'chromium'];
 

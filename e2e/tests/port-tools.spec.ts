@@ -117,7 +117,7 @@ test('a test tone from the menu plays −12 dBFS at 1000 Hz into a peer, and sto
   await rightClickDot(app, 'measure:in_2');
   await expect(menu(app)).toHaveAccessibleName('Actions for measure:in_2');
   const items = menu(app).getByRole('menuitem');
-  await expect(items).toHaveText(['Test tone…', 'Details']);
+  await expect(items).toHaveText(['Test tone…', 'Meter (add to bridge)', 'Details']);
   await keepScreenshot(app, 'port-tools-menu');
   await items.filter({ hasText: 'Test tone…' }).click();
   await expect(menu(app)).toHaveCount(0);
@@ -153,6 +153,8 @@ test('the keyboard opens the same menu, and closing the panel stops its tone', a
   await expect(menu(app)).toBeVisible();
   const first = menu(app).getByRole('menuitem', { name: 'Test tone…' });
   await expect(first).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(menu(app).getByRole('menuitem', { name: 'Meter (add to bridge)' })).toBeFocused();
   await app.keyboard.press('ArrowDown');
   await expect(menu(app).getByRole('menuitem', { name: 'Details' })).toBeFocused();
   await app.keyboard.press('ArrowDown');

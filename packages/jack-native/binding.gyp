@@ -4,7 +4,9 @@
       "target_name": "jackbay",
       "sources": [
         "src/addon.cpp",
+        "src/analyser.cpp",
         "src/client.cpp",
+        "src/ebur128_lib.cpp",
         "src/engine.cpp",
         "src/engine_rt.cpp",
         "src/event_queue.cpp",

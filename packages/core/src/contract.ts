@@ -164,6 +164,17 @@ export type ThruInfo = z.infer<typeof ThruInfo>;
 export const ToolsState = z.object({ tones: z.array(ToneInfo), thrus: z.array(ThruInfo) });
 export type ToolsState = z.infer<typeof ToolsState>;
 
+// ---- The meter bridge (bridge.ts)
+
+export const BridgeMeterInfo = z.object({
+  id: z.number().int().positive(),
+  /** One audio port, or a stereo pair (left, right). */
+  ports: z.array(z.string()),
+  /** Why loudness is not measured (libebur128 missing), or null. */
+  loudnessError: z.string().nullable(),
+});
+export type BridgeMeterInfo = z.infer<typeof BridgeMeterInfo>;
+
 // ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -316,6 +327,30 @@ export const requests = {
     result: z.object({ id: z.number().int().positive() }),
   },
   removeThru: { params: ToolId, result: z.null() },
+  /**
+   * Puts one audio port or a stereo pair (left, right) on this page's meter
+   * bridge: levels, K-meter, true peak and EBU R128 loudness, sent as binary
+   * bridge frames (bridge-frame.ts) on the page's meter channel. It belongs
+   * to the page and goes away when the page closes. `loudnessError` says why
+   * loudness is not measured (libebur128 missing), else null.
+   */
+  addBridgeMeter: {
+    params: z
+      .object({
+        ports: z
+          .array(PortName)
+          .min(1)
+          .max(2)
+          .refine((ports) => new Set(ports).size === ports.length, 'ports must not repeat'),
+      })
+      .strict(),
+    result: BridgeMeterInfo,
+  },
+  removeBridgeMeter: { params: ToolId, result: z.null() },
+  /** Starts a bridge meter's integrated loudness and loudness range afresh. */
+  resetLoudness: { params: ToolId, result: z.null() },
+  /** This page's bridge meters, in the order its bridge frames carry them. */
+  getBridge: { params: z.object({}).strict(), result: z.array(BridgeMeterInfo) },
   /** Ghosts and the remembered connections that lead to them (also the `restore` event). */
   getRestore: { params: z.object({}).strict(), result: RestoreState },
   /** Turns the re-making of remembered connections on or off. */

@@ -11,7 +11,8 @@ export const ERROR_CODES = [
   'wrong-direction',
   'already-connected',
   'not-connected',
-  'tool-not-found', // setTone, stopTone, removeThru: no tone or thru route with that id
+  'tool-not-found', // setTone, stopTone, removeThru, removeBridgeMeter: no such tool (of this page)
+  'loudness-unavailable', // resetLoudness where libebur128 is missing
   'timebase-busy', // setTimebaseMaster while another client is timebase master
   'not-timebase-master', // setTempo while Jackbay is not timebase master
   'jack-error',

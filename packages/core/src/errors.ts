@@ -32,6 +32,7 @@ const KIND_TO_CODE: Record<JackErrorKind, ErrorCode> = {
   'bad-regex': 'bad-request',
   'bad-uuid': 'bad-request',
   'bad-midi-event': 'bad-request',
+  'loudness-unavailable': 'loudness-unavailable',
 };
 
 /** Turns anything thrown while serving a request into the contract's error shape. */

@@ -5,6 +5,7 @@ import { routeLibjackMessages } from './libjack-messages.js';
 import { JackbayService, type ServiceOptions } from './service.js';
 
 export { type Answerer, answer } from './answer.js';
+export * from './bridge-frame.js';
 export * from './contract.js';
 export { DEMO_GRAPH, type Demo, startDemo } from './demo.js';
 export { JackbayRpcError, toRpcError } from './errors.js';

@@ -3,6 +3,7 @@
 // which errors.ts maps). What a request changes goes out as events through
 // the scheduler, like any other change.
 import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
+import type { MeterBridge } from './bridge.js';
 import type { Connection, RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
@@ -49,7 +50,17 @@ export function requestHandlers(
   events: EventScheduler,
   tools: PortTools,
   memory: PatchMemory,
+  bridge: MeterBridge,
 ): RequestHandlers {
+  // The page a bridge request comes from: its meter subscription stands for it.
+  const bridgePage = (page: MeterPeer | undefined, method: string): MeterPeer => {
+    if (!page)
+      throw new JackbayRpcError(
+        'bad-request',
+        `${method} needs a page (a WebSocket or the app window) that receives bridge frames`,
+      );
+    return page;
+  };
   return {
     getSnapshot: () => snapshotFromGraph(events.published),
     getStatus: () => session.status(),
@@ -187,6 +198,16 @@ export function requestHandlers(
       events.scheduleRefresh();
       return null;
     },
+    addBridgeMeter: ({ ports }, page) => bridge.add(bridgePage(page, 'addBridgeMeter'), ports),
+    removeBridgeMeter: ({ id }, page) => {
+      bridge.remove(bridgePage(page, 'removeBridgeMeter'), id);
+      return null;
+    },
+    resetLoudness: ({ id }, page) => {
+      bridge.resetLoudness(bridgePage(page, 'resetLoudness'), id);
+      return null;
+    },
+    getBridge: (_params, page) => (page ? bridge.list(page) : []),
     getRestore: () => memory.state(),
     setRestore: ({ enabled }) => {
       memory.setEnabled(enabled);

@@ -4,6 +4,8 @@
 // one appears. This class only wires its parts together: the session
 // (session.ts), the event scheduler (scheduling.ts) and the request handlers
 // (request-handlers.ts).
+
+import { MeterBridge } from './bridge.js';
 import type {
   EventName,
   GraphSnapshot,
@@ -39,6 +41,8 @@ export interface ServiceOptions {
   reconcileIntervalMs?: number;
   /** How often meter frames go out while a page meters something (display rate). */
   meterIntervalMs?: number;
+  /** How often bridge meters are analysed and their frames sent while a page has one. */
+  bridgeIntervalMs?: number;
   /** How often MIDI monitors are drained and their frames sent while a page watches. */
   midiIntervalMs?: number;
   /** Marks the status as a demo (set by createService when it runs the demo). */
@@ -58,6 +62,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #meters: MeterHub;
   readonly #midi: MidiHub;
   readonly #tools: PortTools;
+  readonly #bridge: MeterBridge;
   readonly #memory: PatchMemory;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
@@ -84,6 +89,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
           events.sessionStarted();
           meters.sync();
           midi.sync();
+          bridge.sync();
         },
         graphChanged: (settle) => (settle ? events.scheduleSettle() : events.scheduleRefresh()),
         statusChanged: () => events.scheduleStatus(),
@@ -92,6 +98,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
           meters.sessionEnded();
           midi.sessionEnded();
           tools.sessionEnded();
+          bridge.sessionEnded();
         },
         graphGone: () => events.publish(emptyGraph),
         down: () => events.emitStatus(),
@@ -136,11 +143,16 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
     );
+    const bridge = new MeterBridge(live, {
+      intervalMs: options.bridgeIntervalMs ?? 1000 / 30,
+      log,
+    });
     // Ports come and go: taps and monitors follow the graph as published.
     // Remembered connections come back as their ports do.
     events.subscribe('graphPatch', () => {
       meters.sync();
       midi.sync();
+      bridge.sync();
       memory.update(events.published);
     });
     this.#session = session;
@@ -149,7 +161,8 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#midi = midi;
     this.#tools = tools;
     this.#memory = memory;
-    this.#handlers = requestHandlers(session, events, tools, memory);
+    this.#bridge = bridge;
+    this.#handlers = requestHandlers(session, events, tools, memory, bridge);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -194,14 +207,17 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   /** One page's meter subscription: pass it to answer() with that page's requests. */
   openMeters(sink: (frame: Uint8Array) => void): MeterPeer {
     const meters = this.#meters.open(sink);
-    // The subscription stands for the page: when it closes, so do the page's tones.
+    // The subscription stands for the page: when it closes, so do the page's
+    // tones and bridge meters. Bridge frames share the page's meter channel.
     const page: MeterPeer = {
       set: (ports) => meters.set(ports),
       close: () => {
         meters.close();
         this.#tools.pageClosed(page);
+        this.#bridge.pageClosed(page);
       },
     };
+    this.#bridge.openPage(page, sink);
     return page;
   }
 
@@ -229,6 +245,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#closed = true;
     this.#meters.close();
     this.#midi.close();
+    this.#bridge.close();
     this.#memory.close();
     this.#session.close();
     this.#events.close();

@@ -2,6 +2,7 @@
 // port registry (port-registry.ts), notifications (notifications.ts), the
 // asynchronous timebase and sync callbacks (timebase-sync.ts) and the
 // realtime engine (engine.ts) do the work behind it.
+import type { Analyser, AnalyserOptions } from './analyser.js';
 import {
   Engine,
   type MeterTap,
@@ -662,6 +663,15 @@ export class Client implements PortOwner, Disposable {
   /** Records own input ports into `ring` as interleaved float32 frames for JS to read. */
   addCapture(ports: readonly OwnPort[], ring: RingBuffer): Stream {
     return this.#eng.addStream('capture', ports, ring);
+  }
+
+  /**
+   * Analyses one audio port or a stereo pair (own or another client's): peak,
+   * RMS, K-meter RMS, true peak and EBU R128 loudness, computed off the
+   * realtime thread whenever read() is called (see analyser.ts).
+   */
+  addAnalyser(ports: ReadonlyArray<string | Port>, options: AnalyserOptions = {}): Analyser {
+    return this.#eng.addAnalyser(ports, options);
   }
 
   /**

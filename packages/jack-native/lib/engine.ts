@@ -3,9 +3,11 @@
 // process bridge) and the plan that tells the native engine about them.
 // Every change rebuilds the plan description and hands it to the addon, which
 // publishes it to the realtime thread without locks (src/engine.cpp).
+import { Analyser, type AnalyserOptions, type AnalyserTap } from './analyser.js';
 import { JackError } from './errors.js';
 import { METER_VALUES, MONITOR_RECORD_HEADER_BYTES } from './layouts.js';
-import type { NativeClient, PortHandle } from './native.js';
+import { call } from './library.js';
+import { native as addon, type NativeClient, type PortHandle } from './native.js';
 import { MIDI_TYPE, OwnPort, type Port } from './port.js';
 import { ProcessBridge, type ProcessCallback } from './process.js';
 import { RingBuffer } from './ringbuffer.js';
@@ -266,6 +268,7 @@ export class Engine {
   readonly #thrus: Thru[] = [];
   readonly #sines: SineGenerator[] = [];
   readonly #streams: Stream[] = [];
+  readonly #analysers: Analyser[] = [];
   #bridge: ProcessBridge | null = null;
   #processCallback: ProcessCallback | null = null;
   // Own ports about to be unregistered: already out of the plan.
@@ -392,6 +395,56 @@ export class Engine {
     return stream;
   }
 
+  /**
+   * A level and loudness analyser on one audio port or a stereo pair (own
+   * ports or other clients'): the realtime thread only copies the samples
+   * into a ring (a capture node), the analysis runs where read() is called.
+   */
+  addAnalyser(targets: ReadonlyArray<string | Port>, options: AnalyserOptions = {}): Analyser {
+    if (!Array.isArray(targets) || targets.length < 1 || targets.length > 2)
+      throw new TypeError('an analyser takes one audio port or a pair');
+    const ports = targets.map((target) => this.host.resolvePort(target));
+    for (const port of ports)
+      if (!port.isAudio)
+        throw new JackError(`'${port.name}' is not an audio port`, 'incompatible-types');
+    if (ports.length === 2 && ports[0] === ports[1])
+      throw new TypeError('the two ports of a pair must differ');
+    const seconds = options.bufferSeconds ?? 4;
+    if (!(seconds > 0 && seconds <= 60))
+      throw new RangeError('bufferSeconds must be a number of seconds from above 0 to 60');
+    const rate = this.host.native.samplerate();
+    const ring = new RingBuffer(Math.ceil(rate * seconds) * ports.length * 4);
+    ring.reset(); // touch every page now, not in the realtime thread
+    // The native part first: when it cannot be made, nothing else was.
+    const nativeAnalyser = call(
+      () =>
+        new addon.NativeAnalyser(
+          ring._memory,
+          ring.size,
+          ports.length,
+          rate,
+          options.loudness ?? true,
+        ),
+    );
+    const taps: AnalyserTap[] = [];
+    try {
+      for (const port of ports) taps.push({ port, probe: this.#probeFor(port, 'analyser') });
+    } catch (error) {
+      for (const tap of taps) if (tap.probe) this.#idleProbe(tap.probe);
+      nativeAnalyser.close();
+      throw error;
+    }
+    const analyser = new Analyser(this.#nextId++, taps, ring, nativeAnalyser, this);
+    this.#analysers.push(analyser);
+    this.publish();
+    return analyser;
+  }
+
+  /** @internal Cycles an analyser's ring had no room for. */
+  analyserOverruns(analyser: Analyser): number {
+    return this.counters().streams[String(analyser.id)] ?? 0;
+  }
+
   /** Installs (or with null removes) the asynchronous JS process callback. */
   setProcessCallback(callback: ProcessCallback | null): void {
     this.#processCallback = callback;
@@ -418,6 +471,9 @@ export class Engine {
     for (const stream of [...this.#streams]) if (stream.ports.includes(port)) this.remove(stream);
     for (const tap of [...this.#meters, ...this.#monitors])
       if (tap.port === port || tap.probe === port) this.remove(tap);
+    for (const analyser of [...this.#analysers])
+      if (analyser.taps.some((tap) => tap.port === port || tap.probe === port))
+        this.remove(analyser);
     this.#settle = true;
     this.portsChanged();
   }
@@ -460,7 +516,7 @@ export class Engine {
     this.publish();
   }
 
-  remove(node: MeterTap | MidiMonitor | Thru | SineGenerator | Stream): void {
+  remove(node: MeterTap | MidiMonitor | Thru | SineGenerator | Stream | Analyser): void {
     if (node.removed) return;
     node.removed = true;
     for (const list of [
@@ -469,16 +525,21 @@ export class Engine {
       this.#thrus,
       this.#sines,
       this.#streams,
+      this.#analysers,
     ] as Node[][]) {
       const index = list.indexOf(node);
       if (index >= 0) list.splice(index, 1);
     }
+    // Its libebur128 state goes now, whatever the client's state (the plan keeps the ring).
+    if (node instanceof Analyser) node._close();
     // A closed or shut-down client runs no engine: nothing is left to undo.
     if (!this.#live()) return;
     // Until the realtime thread runs the new plan the old node may still read
     // the probe: harmless, it only reads (a reused probe's next tap starts
     // from its own counters).
     if ('probe' in node && node.probe?.isRegistered) this.#idleProbe(node.probe);
+    if (node instanceof Analyser)
+      for (const tap of node.taps) if (tap.probe?.isRegistered) this.#idleProbe(tap.probe);
     this.publish();
   }
 
@@ -568,7 +629,8 @@ export class Engine {
         this.#monitors.length +
         this.#thrus.length +
         this.#sines.length +
-        this.#streams.length ===
+        this.#streams.length +
+        this.#analysers.length ===
         0 && !this.#bridge;
     if (empty && !this.#published) return;
     const native = this.host.native;
@@ -599,14 +661,25 @@ export class Engine {
           : 0xffff,
       })),
       sines: this.#sines.map((sine) => ({ id: sine.id, port: sine.port._handle })),
-      streams: this.#streams.map((s) => ({
-        id: s.id,
-        playback: s.kind === 'playback',
-        ports: handles(s.ports),
-        memory: s.ring._memory,
-        size: s.ring.size,
-        maxFrames,
-      })),
+      streams: [
+        ...this.#streams.map((s) => ({
+          id: s.id,
+          playback: s.kind === 'playback',
+          ports: handles(s.ports),
+          memory: s.ring._memory,
+          size: s.ring.size,
+          maxFrames,
+        })),
+        // An analyser's realtime part is a capture node on the ports it reads.
+        ...this.#analysers.map((a) => ({
+          id: a.id,
+          playback: false,
+          ports: a.taps.map(readPort),
+          memory: a.ring._memory,
+          size: a.ring.size,
+          maxFrames,
+        })),
+      ],
       bridge: this.#bridge ? this.#bridge.spec() : null,
     });
     this.#published = !empty;
@@ -615,7 +688,8 @@ export class Engine {
   /** Keeps probes of foreign input ports connected to whatever feeds them. */
   onPortConnect(source: Port | null, destination: Port | null, connected: boolean): void {
     if (!source || !destination || !source.isOutput) return;
-    for (const tap of [...this.#meters, ...this.#monitors]) {
+    const taps = [...this.#meters, ...this.#monitors, ...this.#analysers.flatMap((a) => a.taps)];
+    for (const tap of taps) {
       if (tap.port !== destination || !tap.probe?.isRegistered || source === tap.probe) continue;
       try {
         if (connected && !tap.probe.isConnectedTo(source))

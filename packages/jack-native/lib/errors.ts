@@ -17,7 +17,8 @@ export type JackErrorKind =
   | 'duplicate-name'
   | 'bad-regex'
   | 'bad-uuid'
-  | 'bad-midi-event';
+  | 'bad-midi-event'
+  | 'loudness-unavailable'; // libebur128 could not be loaded
 
 /** Any JACK-related error. `kind` says what went wrong. */
 export class JackError extends Error {

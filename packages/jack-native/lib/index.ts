@@ -1,5 +1,12 @@
 // @jackbay/jack-native: the API of the Python `jack` module, in TypeScript.
 
+export type {
+  AnalyserChannel,
+  AnalyserOptions,
+  AnalyserReading,
+  AnalyserTap,
+} from './analyser.js';
+export { Analyser } from './analyser.js';
 export type { ClientOptions, GetPortsOptions } from './client.js';
 export { Client } from './client.js';
 export type { MonitoredMidiEvent, SineOptions, Tempo } from './engine.js';

@@ -31,6 +31,12 @@ export const MONITOR_RECORD_HEADER_BYTES = 8;
 export const METER_VALUES = 3;
 
 /**
+ * An analyser's read() (src/analyser.cpp): per channel [peak, rms, kRms,
+ * truePeak, clips], then [momentary, shortTerm, integrated, range].
+ */
+export const ANALYSER = { channelValues: 5, loudnessValues: 4 } as const;
+
+/**
  * The JS process bridge: `globalBytes`, then per slot a header of
  * `slotHeaderBytes` (u32 fields at `slotHeader`), then per slot: audio in
  * (maxFrames f32 per port), audio out, MIDI in areas, MIDI out areas. A MIDI
@@ -54,5 +60,6 @@ export const LAYOUTS = {
   ring: RING,
   monitor: { recordHeaderBytes: MONITOR_RECORD_HEADER_BYTES },
   meter: { values: METER_VALUES },
+  analyser: ANALYSER,
   bridge: BRIDGE,
 } as const;

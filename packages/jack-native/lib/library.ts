@@ -11,6 +11,7 @@ const NATIVE_KINDS: Record<string, JackErrorKind> = {
   ERR_SHUTDOWN: 'shutdown',
   ERR_BAD_REGEX: 'bad-regex',
   ERR_BAD_UUID: 'bad-uuid',
+  ERR_LOUDNESS_UNAVAILABLE: 'loudness-unavailable',
 };
 
 function libraryMissingMessage(detail: string): string {

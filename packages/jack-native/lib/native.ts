@@ -132,8 +132,26 @@ export interface LibraryInfo {
   missingOptional: string[];
 }
 
+export interface NativeAnalyser {
+  read(out: Float64Array): number;
+  resetLoudness(): void;
+  hasLoudness(): boolean;
+  close(): void;
+}
+
+export interface NativeAnalyserConstructor {
+  new (
+    memory: ArrayBuffer,
+    size: number,
+    channels: number,
+    rate: number,
+    loudness: boolean,
+  ): NativeAnalyser;
+}
+
 export interface NativeAddon {
   NativeClient: NativeClientConstructor;
+  NativeAnalyser: NativeAnalyserConstructor;
   libraryInfo(): LibraryInfo;
   version(): [number, number, number, number];
   versionString(): string;

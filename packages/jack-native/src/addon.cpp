@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "analyser.h"
 #include "client.h"
 #include "module_functions.h"
 
@@ -21,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   Napi::Function client = NativeClient::Init(env);
   exports.Set("NativeClient", client);
+  exports.Set("NativeAnalyser", NativeAnalyser::Init(env));
   InitModuleFunctions(env, exports);
   return exports;
 }

@@ -39,6 +39,11 @@ constexpr uint32_t kRingDataOffset = 128;
 constexpr uint32_t kMonitorRecordHeaderBytes = 8;
 constexpr uint32_t kMeterValues = 3;
 
+// An analyser's read() (src/analyser.cpp ↔ lib/analyser.ts): per channel
+// [peak, rms, kRms, truePeak, clips], then [momentary, shortTerm, integrated, range].
+constexpr uint32_t kAnalyserChannelValues = 5;
+constexpr uint32_t kAnalyserLoudnessValues = 4;
+
 // ---- The JS process bridge (src/engine_rt.cpp ↔ lib/process.ts):
 // ----   kBridgeGlobalBytes, then per slot a header of kBridgeSlotHeaderBytes:
 // ----     state i32, cycle u32, frames u32, lastFrameTime u32 (u32 indices below)

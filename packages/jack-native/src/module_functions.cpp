@@ -265,6 +265,8 @@ Napi::Value Layouts(const Napi::CallbackInfo& info) {
                        {"data", number(kRingDataOffset)}})},
       {"monitor", object({{"recordHeaderBytes", number(kMonitorRecordHeaderBytes)}})},
       {"meter", object({{"values", number(kMeterValues)}})},
+      {"analyser", object({{"channelValues", number(kAnalyserChannelValues)},
+                           {"loudnessValues", number(kAnalyserLoudnessValues)}})},
       {"bridge", object({{"globalBytes", number(kBridgeGlobalBytes)},
                          {"slotHeaderBytes", number(kBridgeSlotHeaderBytes)},
                          {"maxSlots", number(kBridgeMaxSlots)},

@@ -1,8 +1,8 @@
 // Proof of realtime safety: the engine runs under an LD_PRELOAD shim
 // (fixtures/rt-shim.c, built here with gcc) that counts calls to malloc,
 // calloc, realloc, free, pthread_mutex_lock and write made on the JACK process
-// thread, while JS adds and removes taps, changes the sine, drains MIDI that
-// a peer sends at full rate and runs the JS process callback
+// thread, while JS adds and removes taps and loudness analysers, changes the
+// sine, drains MIDI that a peer sends at full rate and runs the JS process callback
 // (fixtures/rt-safety-child.ts). Every count on that thread must be zero.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -144,6 +144,7 @@ describe('realtime safety', () => {
     expect(stats.echoed).toBeGreaterThan(seconds * 100);
     expect(stats.changes).toBeGreaterThan(seconds * 10);
     expect(stats.captured).toBeGreaterThan(0);
+    expect(stats.analysed).toBeGreaterThan(seconds * 48000 * 0.5);
     expect(stats.transportToggles).toBeGreaterThan(0);
     expect(stats.monitorLost).toBe(0);
     // The trampoline saw the engine's own calls (it reads the clock twice a cycle)…

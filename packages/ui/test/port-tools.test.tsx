@@ -39,9 +39,9 @@ describe('context menu', () => {
   it('offers what fits each port, and the canvas its own items', async () => {
     const { store } = await mounted();
     act(() => store.getState().openMenu({ kind: 'port', ports: ['amp:in'] }, 10, 10));
-    expect(itemNames()).toEqual(['Test tone…', 'Details']);
+    expect(itemNames()).toEqual(['Test tone…', 'Meter (add to bridge)', 'Details']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:out'] }, 10, 10));
-    expect(itemNames()).toEqual(['Thru to…', 'Disconnect all', 'Details']);
+    expect(itemNames()).toEqual(['Thru to…', 'Meter (add to bridge)', 'Disconnect all', 'Details']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:midi'] }, 10, 10));
     expect(itemNames()).toEqual(['Thru to…', 'Details']);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
@@ -55,7 +55,12 @@ describe('context menu', () => {
     act(() => store.getState().openMenu({ kind: 'route', thru }, 10, 10));
     expect(itemNames()).toEqual(['Remove thru']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['amp:in'] }, 10, 10));
-    expect(itemNames()).toEqual(['Test tone…', 'Remove thru synth:out → amp:in', 'Details']);
+    expect(itemNames()).toEqual([
+      'Test tone…',
+      'Meter (add to bridge)',
+      'Remove thru synth:out → amp:in',
+      'Details',
+    ]);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
     expect(itemNames()).toEqual(['Fit view', 'Arrange', 'Remove thru synth:out → amp:in']);
   });
@@ -66,10 +71,10 @@ describe('context menu', () => {
     before.focus();
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:out'] }, 10, 10));
     const menu = screen.getByRole('menu', { name: 'Actions for synth:out' });
-    const [thru, disconnect, details] = screen.getAllByRole('menuitem');
+    const [thru, bridge, , details] = screen.getAllByRole('menuitem');
     expect(document.activeElement).toBe(thru);
     fireEvent.keyDown(menu, { key: 'ArrowDown' });
-    expect(document.activeElement).toBe(disconnect);
+    expect(document.activeElement).toBe(bridge);
     fireEvent.keyDown(menu, { key: 'End' });
     expect(document.activeElement).toBe(details);
     fireEvent.keyDown(menu, { key: 'ArrowDown' });

@@ -7,6 +7,7 @@ import { ConnectDialog } from './ConnectDialog';
 import { ContextMenu } from './ContextMenu';
 import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
+import { MeterBridge, useMeterBridge } from './MeterBridge';
 import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
@@ -23,6 +24,7 @@ function Attach({ api }: { api: JackbayTransport }) {
   useEffect(() => store.getState().attach(api), [store, api]);
   useMidiSubscription();
   useMidiMonitorKey();
+  useMeterBridge();
   return null;
 }
 
@@ -38,6 +40,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
           <main className="jb-main">
             <GraphView />
             <MidiMonitor />
+            <MeterBridge />
             <ToolsList />
             <NoServer host={api.host ?? 'desktop'} />
           </main>

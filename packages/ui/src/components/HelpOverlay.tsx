@@ -19,8 +19,13 @@ const MOUSE: Array<[string, string]> = [
   ['Click a red clip mark', 'reset that port’s clip indicator'],
   [
     'Right-click a port, box, connection or the background',
-    'its menu: Test tone…, Thru to…, Disconnect all, Details',
+    'its menu: Test tone…, Thru to…, Meter (add to bridge), Disconnect all, Details',
   ],
+  [
+    'Bridge (toolbar)',
+    'large meters and loudness (EBU R128) for the ports added from their menu; scales dBFS, K-20, K-14, K-12',
+  ],
+  ['Click a lit CLIP on the bridge', 'reset that channel’s clip indicator'],
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
   ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
   [
@@ -61,6 +66,7 @@ const KEYS: Array<[string, string]> = [
   ['Escape', 'close the list and go back to the port'],
   ['In the filter field', 'text or /regex/ keeps matching clients and ports; Escape clears it'],
   ['M', 'open or close the MIDI monitor'],
+  ['B', 'open or close the meter bridge'],
   ['? or F1', 'this help; Escape closes it'],
 ];
 

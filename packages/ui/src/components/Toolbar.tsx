@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
+import { BridgeToggle } from './MeterBridge';
 import { TransportBar } from './TransportBar';
 
 function Search() {
@@ -95,6 +96,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       >
         MIDI monitor
       </button>
+      <BridgeToggle />
       <button
         type="button"
         className="jb-btn"

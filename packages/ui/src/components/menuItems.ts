@@ -58,6 +58,9 @@ function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem
     items.push({ label: 'Thru to…', run: () => s.openThruPicker(first.name) });
   // The meter bridge's "Meter (add to the bridge)" and the MIDI monitor's
   // "MIDI monitor" items belong here, next to the other tools on a port.
+  // A pair goes on the bridge as one stereo meter (its loudness is the pair's).
+  if (ports.length <= 2 && ports.every((p) => p.type === 'audio'))
+    items.push({ label: 'Meter (add to bridge)', run: () => void s.addToBridge(names) });
   if (ports.some((p) => peersOf(s.graph, p.name).length > 0))
     items.push({
       label: 'Disconnect all',

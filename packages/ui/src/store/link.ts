@@ -93,6 +93,11 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       const meters = get().meters;
       offs.push(api.onMeterFrame((frame) => meters.feed(frame)));
     }
+    if (api.onMeterFrame) {
+      // Bridge frames share the page's meter channel; the bridge keeps only its own kind.
+      const bridge = get().bridgeLive;
+      offs.push(api.onMeterFrame((frame) => bridge.feed(frame)));
+    }
     if (api.onMidiFrame) {
       const midi = get().midi;
       offs.push(api.onMidiFrame((frame) => midi.feed(frame)));

@@ -1,10 +1,11 @@
-// The renderer's state: one zustand store made of six slices, one job each.
+// The renderer's state: one zustand store made of seven slices, one job each.
 //   link.ts       the link to the service and the server's status (up, down, lost)
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
 //   view.ts       what React Flow draws, derived from graph, search and positions
 //   positions.ts  where boxes are, and the pins a person set by dragging
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
+//   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
 //   restore.ts    ghosts of clients that went away, and the service's re-making
 // Actions live in the slices, so components only select and call.
 //
@@ -17,6 +18,7 @@
 // requestAnimationFrame and draw without re-rendering React. This store holds
 // only which taps are requested and their settings, which change at human pace.
 import { create, type StateCreator } from 'zustand';
+import { type BridgeSlice, createBridgeSlice } from './bridge';
 import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
@@ -35,7 +37,8 @@ export type State = LinkSlice &
   PositionsSlice &
   ChromeSlice &
   ToolsSlice &
-  RestoreSlice;
+  RestoreSlice &
+  BridgeSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -54,6 +57,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createPositions(...a),
     ...createChromeSlice(...a),
     ...createToolsSlice(...a),
+    ...createBridgeSlice(...a),
     ...createRestoreSlice(...a),
   }));
 }
