@@ -74,7 +74,9 @@ def process(frames):
         seen.append([start + offset, bytes(data).hex(' ').upper()])
 client.set_process_callback(process)
 client.activate()
-client.connect(${JSON.stringify(`${CLIENT}:out`)}, 'midioracle:in')
+# Jackbay may have re-made it already (it remembers connections of a returning client).
+if 'midioracle:in' not in [p.name for p in client.get_all_connections(${JSON.stringify(`${CLIENT}:out`)})]:
+    client.connect(${JSON.stringify(`${CLIENT}:out`)}, 'midioracle:in')
 print('ready', flush=True)
 for line in sys.stdin:
     print(json.dumps(seen), flush=True)

@@ -24,7 +24,9 @@ for n in spec.get('audioOut', []): client.outports.register(n)
 for n in spec.get('midiIn', []): client.midi_inports.register(n)
 for n in spec.get('midiOut', []): client.midi_outports.register(n)
 client.activate()
-for s, d in spec.get('connect', []): client.connect(s, d)
+for s, d in spec.get('connect', []):
+    # Jackbay may have re-made it already (it remembers this peer's connections).
+    if d not in [p.name for p in client.get_all_connections(s)]: client.connect(s, d)
 print('ready', flush=True)
 sys.stdin.read()
 client.deactivate()

@@ -20,6 +20,10 @@ const SETTLE_MS = 1000;
 
 /** Re-makings this close together are one (for the status bar and undo). */
 const MERGE_MS = 2000;
+/** How long a returning client has to make its own connections before Jackbay does. */
+const GRACE_MS = 300;
+/** A ghost that came back this recently is the one a re-making is for. */
+const RETURN_MS = 5000;
 /** Tries of a re-making JACK refuses, this far apart. */
 const MAX_TRIES = 4;
 const RETRY_MS = 250;
@@ -72,6 +76,11 @@ export class PatchMemory {
    */
   #failed = new Map<string, number>();
   #retryTimer: NodeJS.Timeout | null = null;
+  #graceTimer: NodeJS.Timeout | null = null;
+  /** Ghosts that came back lately, and when: a re-making is "for" them. */
+  #appearedAt = new Map<string, number>();
+  /** The graph before the ports the grace timer waits on appeared. */
+  #graceBase: Graph | null = null;
   #settleTimer: NodeJS.Timeout | null = null;
   /** Ports that went while their client stayed, and when (for a ghost made moments later). */
   #departed = new Map<string, { port: PortInfo; at: number }>();
@@ -169,10 +178,15 @@ export class PatchMemory {
       // What comes back after this is a re-making of its own.
       this.#lastRestoreAt = Number.NEGATIVE_INFINITY;
     }
-    for (const client of next.clients.values())
-      this.#ghosts.delete(this.#canonicalClient(client.name));
+    for (const client of next.clients.values()) {
+      // A ghost that comes back: what is re-made now is for it.
+      if (this.#ghosts.delete(this.#canonicalClient(client.name)))
+        this.#appearedAt.set(client.name, now);
+    }
+    for (const [name, at] of this.#appearedAt)
+      if (now - at >= RETURN_MS) this.#appearedAt.delete(name);
 
-    if (this.#enabled && this.#source.isUp) this.#remake(prev, next);
+    if (this.#enabled && this.#source.isUp) this.#remakeAfterGrace(prev);
     this.#emitIfChanged();
   }
 
@@ -289,7 +303,27 @@ export class PatchMemory {
     this.#emitIfChanged();
   }
 
+  // A returning client often makes its own connections just after it
+  // activates; re-making them first would make its connect fail ("already
+  // exists", an exception in some libraries). So the re-making waits a
+  // moment after ports appear, then makes what is still missing.
+  #remakeAfterGrace(prev: Graph): void {
+    this.#graceBase ??= prev;
+    if (this.#graceTimer) return;
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = null;
+      const base = this.#graceBase ?? this.#last;
+      this.#graceBase = null;
+      if (!this.#enabled || !this.#source.isUp) return;
+      this.#remake(base, this.#last);
+      this.#emitIfChanged();
+    }, GRACE_MS);
+    this.#graceTimer.unref();
+  }
+
   close(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     this.#retryTimer = null;
@@ -380,7 +414,9 @@ export class PatchMemory {
       made.push({ source: src, destination: dst });
       for (const name of [src, dst]) {
         const port = next.ports.get(name);
-        if (port && !prev.ports.has(name)) returned.add(port.client);
+        const since = port ? this.#appearedAt.get(port.client) : undefined;
+        if (port && since !== undefined && this.#now() - since < RETURN_MS)
+          returned.add(port.client);
       }
     }
     if (made.length === 0) return;
