@@ -92,6 +92,11 @@ export const TransportInfo = z.object({
    * setTimebaseMaster), another client ('other'), or nobody ('none').
    */
   timebase: z.enum(['jackbay', 'other', 'none']),
+  /**
+   * JACK's frame time (jack_last_frame_time) of the cycle `frame` describes:
+   * with it a renderer places an event's frame time on the transport (BBT).
+   */
+  frameTime: z.number().optional(),
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
