@@ -232,8 +232,9 @@ test('lists exactly the 1,000 messages a peer sends, decoded, and exports them a
     }, index * 22);
     const row = body.locator(`tr[aria-rowindex="${index + 2}"]`);
     await expect(row).toBeVisible();
-    const [frame, seconds, port, ...rest] = await cells(row);
+    const [frame, seconds, bbt, port, ...rest] = await cells(row);
     expect(rest, `message ${message}`).toEqual(decoded);
+    expect(bbt).toBe('—'); // no timebase master: the transport has no BBT
     expect(port).toBe(`${CLIENT}:out`);
     expect(Number(frame)).toBe(Number(rows[index]?.[0]));
     expect(Number(seconds)).toBeCloseTo(Number(frame) / 48000, 2);

@@ -92,6 +92,11 @@ export const TransportInfo = z.object({
    * setTimebaseMaster), another client ('other'), or nobody ('none').
    */
   timebase: z.enum(['jackbay', 'other', 'none']),
+  /**
+   * JACK's frame time (jack_last_frame_time) of the cycle `frame` describes:
+   * with it a renderer places an event's frame time on the transport (BBT).
+   */
+  frameTime: z.number().optional(),
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
@@ -368,6 +373,28 @@ export const requests = {
   },
   /** Removes the connections of the last re-making (which forgets them). */
   undoRestore: { params: ToolId, result: z.null() },
+  /**
+   * Opens a MIDI sender into one MIDI input port of another client (the
+   * service's own MIDI output, connected to it); it belongs to the page that
+   * asked and stops when that page goes away.
+   */
+  startMidiSend: {
+    params: z.object({ port: PortName }).strict(),
+    result: z.object({ id: z.number().int().positive() }),
+  },
+  /**
+   * Queues one short MIDI message (status byte and its data bytes, sysex
+   * refused) for the next cycle. `queued` is false when the sender's queue was
+   * full: then it is counted in `dropped` (every drop of this sender so far).
+   */
+  sendMidi: {
+    params: ToolId.extend({
+      bytes: z.array(z.number().int().min(0).max(255)).min(1).max(3),
+    }).strict(),
+    result: z.object({ queued: z.boolean(), dropped: z.number().int().nonnegative() }),
+  },
+  /** Turns off the notes the sender left on, then disconnects and frees its port. */
+  stopMidiSend: { params: ToolId, result: z.null() },
 } as const;
 
 export type RequestName = keyof typeof requests;

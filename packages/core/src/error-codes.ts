@@ -11,7 +11,7 @@ export const ERROR_CODES = [
   'wrong-direction',
   'already-connected',
   'not-connected',
-  'tool-not-found', // setTone, stopTone, removeThru, removeBridgeMeter: no such tool (of this page)
+  'tool-not-found', // setTone, stopTone, removeThru, removeBridgeMeter, sendMidi, stopMidiSend: no such tool (of this page)
   'loudness-unavailable', // resetLoudness where libebur128 is missing
   'timebase-busy', // setTimebaseMaster while another client is timebase master
   'not-timebase-master', // setTempo while Jackbay is not timebase master

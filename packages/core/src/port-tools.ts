@@ -1,10 +1,12 @@
-// Tools on other clients' ports: test tones and thru routes, built from own
-// ports of the service's client (so pages hide them with the meter probes)
-// and the engine's sine and thru nodes. A tone belongs to the page that
-// started it and stops when that page goes away, so none is ever forgotten
-// playing; a thru route stays until it is removed or the server goes away.
+// Tools on other clients' ports: test tones, MIDI senders and thru routes,
+// built from own ports of the service's client (so pages hide them with the
+// meter probes) and the engine's sine, MIDI send and thru nodes. A tone or a
+// MIDI sender belongs to the page that started it and stops when that page
+// goes away, so none is ever forgotten playing; a thru route stays until it
+// is removed or the server goes away.
 import {
   type Client,
+  type MidiSender,
   OwnPort,
   type Port,
   type SineGenerator,
@@ -13,6 +15,7 @@ import {
 import type { ThruInfo, ToneInfo, ToolsState } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
+import { shortMessageProblem } from './midi-message.js';
 import { OwnPortPool, type PortKind } from './own-port-pool.js';
 
 export interface PortToolsSource {
@@ -29,6 +32,15 @@ interface Tone extends ToneInfo {
   owner: object;
   output: OwnPort;
   sine: SineGenerator;
+}
+
+interface Send {
+  id: number;
+  /** The MIDI input it sends into. */
+  port: string;
+  owner: object;
+  output: OwnPort;
+  sender: MidiSender;
 }
 
 interface Route extends ThruInfo {
@@ -48,6 +60,7 @@ export class PortTools {
   readonly #log: (message: string) => void;
   readonly #tones = new Map<number, Tone>();
   readonly #routes = new Map<number, Route>();
+  readonly #sends = new Map<number, Send>();
   readonly #ports = new OwnPortPool();
   #nextId = 1;
 
@@ -191,8 +204,63 @@ export class PortTools {
     this.#emit();
   }
 
-  /** The page went away: its tones stop. */
+  startMidiSend(owner: object, portName: string): number {
+    const client = this.#source.client();
+    const target = this.#foreignPort(client, portName);
+    if (!target.isMidi)
+      throw new JackbayRpcError('incompatible-types', `'${target.name}' is not a MIDI port`);
+    if (!target.isInput)
+      throw new JackbayRpcError('wrong-direction', `'${target.name}' is not an input port`);
+    const id = this.#nextId++;
+    const output = this.#ports.take(client, 'midi-out');
+    let sender: MidiSender | null = null;
+    try {
+      sender = client.addMidiSender(output);
+      client.connect(output, target);
+      this.#sends.set(id, { id, port: target.name, owner, output, sender });
+    } catch (error) {
+      this.#release(sender, [[output, 'midi-out']]);
+      throw error;
+    }
+    return id;
+  }
+
+  /** Queues one short message; nothing is sent unless it is well-formed. */
+  sendMidi(id: number, bytes: readonly number[]): { queued: boolean; dropped: number } {
+    const send = this.#sends.get(id);
+    if (!send) throw new JackbayRpcError('tool-not-found', `no MIDI sender ${id}`);
+    const problem = shortMessageProblem(bytes);
+    if (problem) throw new JackbayRpcError('bad-request', problem);
+    const queued = send.sender.send(bytes);
+    return { queued, dropped: send.sender.dropped };
+  }
+
+  /** Stops a sender: its held notes are turned off before its port is let go. */
+  stopMidiSend(id: number): void {
+    const send = this.#sends.get(id);
+    if (!send) throw new JackbayRpcError('tool-not-found', `no MIDI sender ${id}`);
+    this.#sends.delete(id);
+    void this.#stopSend(send);
+  }
+
+  /** Held notes off, played, then the node goes and the port returns to the pool disconnected. */
+  async #stopSend(send: Send): Promise<void> {
+    try {
+      await send.sender.close();
+    } catch (error) {
+      if (!isSessionError(error))
+        this.#log(`closing a MIDI sender failed: ${(error as Error).message}`);
+    }
+    this.#release(send.sender, [[send.output, 'midi-out']]);
+  }
+
+  /** The page went away: its tones and MIDI senders stop. */
   pageClosed(owner: object): void {
+    for (const send of [...this.#sends.values()]) {
+      if (send.owner !== owner) continue;
+      this.#sends.delete(send.id);
+      void this.#stopSend(send);
+    }
     let stopped = false;
     for (const tone of [...this.#tones.values()]) {
       if (tone.owner !== owner) continue;
@@ -205,6 +273,7 @@ export class PortTools {
 
   /** The client closed: its ports, and with them every tool, went with it. */
   sessionEnded(): void {
+    this.#sends.clear();
     if (this.#tones.size === 0 && this.#routes.size === 0) return;
     this.#tones.clear();
     this.#routes.clear();
@@ -240,7 +309,10 @@ export class PortTools {
 
   // The node first, so the realtime thread stops writing before the ports
   // are disconnected and handed back.
-  #release(node: SineGenerator | Thru | null, ports: Array<[OwnPort, PortKind]>): void {
+  #release(
+    node: SineGenerator | Thru | MidiSender | null,
+    ports: Array<[OwnPort, PortKind]>,
+  ): void {
     try {
       node?.remove();
       for (const [port, kind] of ports) this.#ports.give(port, kind, this.#log);

@@ -229,5 +229,22 @@ export function requestHandlers(
       memory.undoRestore(id);
       return null;
     },
+    startMidiSend: ({ port }, page) => {
+      // Like a tone: a sender nobody could stop must not start (notes could hang).
+      if (!page)
+        throw new JackbayRpcError(
+          'bad-request',
+          'startMidiSend needs a page (a WebSocket or the app window) whose closing stops it',
+        );
+      const id = tools.startMidiSend(page, port);
+      events.scheduleRefresh();
+      return { id };
+    },
+    sendMidi: ({ id, bytes }) => tools.sendMidi(id, bytes),
+    stopMidiSend: ({ id }) => {
+      tools.stopMidiSend(id);
+      events.scheduleRefresh();
+      return null;
+    },
   };
 }

@@ -55,6 +55,9 @@ export function readStatus(
 
 function readTransport(client: Client, timebase: TimebaseMaster): TransportInfo {
   const [state, position] = client.transportQueryStruct();
+  // The same cycle as the position, unless one ended in between (then one
+  // period off, which the renderer's BBT of MIDI events tolerates).
+  const frameTime = client.lastFrameTime;
   const bbt =
     (position.valid & POSITION_BBT) === 0
       ? null
@@ -73,5 +76,6 @@ function readTransport(client: Client, timebase: TimebaseMaster): TransportInfo 
     frameRate: position.frameRate,
     bbt,
     timebase: timebase.owner(bbt),
+    frameTime,
   };
 }

@@ -7,6 +7,7 @@ import {
   Engine,
   type MeterTap,
   type MidiMonitor,
+  type MidiSender,
   type SineGenerator,
   type SineOptions,
   type Stream,
@@ -640,6 +641,14 @@ export class Client implements PortOwner, Disposable {
   /** Monitors a MIDI port (own or another client's) with sample-accurate times. */
   addMidiMonitor(port: string | Port, options: { bufferBytes?: number } = {}): MidiMonitor {
     return this.#eng.addMidiMonitor(port, options.bufferBytes);
+  }
+
+  /**
+   * Sends MIDI from JS into an own MIDI output port through the realtime
+   * thread: events queued with send() play at frame 0 of the next cycle.
+   */
+  addMidiSender(port: OwnPort, options: { bufferBytes?: number } = {}): MidiSender {
+    return this.#eng.addMidiSender(port, options.bufferBytes);
   }
 
   /** Copies own inputs to own outputs (audio and MIDI) in the same cycle. */

@@ -5,7 +5,11 @@
 // publishes it to the realtime thread without locks (src/engine.cpp).
 import { Analyser, type AnalyserOptions, type AnalyserTap } from './analyser.js';
 import { JackError } from './errors.js';
-import { METER_VALUES, MONITOR_RECORD_HEADER_BYTES } from './layouts.js';
+import {
+  METER_VALUES,
+  MIDI_SEND_RECORD_HEADER_BYTES,
+  MONITOR_RECORD_HEADER_BYTES,
+} from './layouts.js';
 import { call } from './library.js';
 import { native as addon, type NativeClient, type PortHandle } from './native.js';
 import { MIDI_TYPE, OwnPort, type Port } from './port.js';
@@ -139,6 +143,152 @@ function copyFrom(
   }
 }
 
+/**
+ * MIDI sent from JS into an own MIDI output port: each event is queued whole
+ * in a lock-free ring and played by the realtime thread at frame 0 of the next
+ * cycle, in order. An event that finds the ring full is dropped and counted,
+ * as is one larger than the port's whole buffer. The sender remembers which
+ * notes it left on, so closing it never leaves a note hanging.
+ */
+export class MidiSender implements Node {
+  removed = false;
+  #droppedHere = 0;
+  #queued = 0;
+  // The realtime counts as they were when the node went (its counters go with it).
+  #final: [sent: number, dropped: number] | null = null;
+  // Held notes: bit `note` of channel `channel` (0-based) in #held[channel * 4 + (note >> 5)].
+  readonly #held = new Uint32Array(16 * 4);
+  /** @internal */
+  constructor(
+    readonly id: number,
+    readonly port: OwnPort,
+    /** @internal */ readonly ring: RingBuffer,
+    private readonly engine: Engine,
+  ) {}
+
+  /**
+   * Queues one MIDI event (1 to ring size − 5 bytes) for the next cycle.
+   * Returns false, and counts it as dropped, when the ring has no room.
+   */
+  send(data: ArrayLike<number> | Uint8Array): boolean {
+    if (this.removed) throw new JackError('this MIDI sender was removed', 'failed');
+    const size = data.length;
+    if (
+      !Number.isInteger(size) ||
+      size < 1 ||
+      size > this.ring.size - 1 - MIDI_SEND_RECORD_HEADER_BYTES
+    )
+      throw new RangeError(`a MIDI event must have 1 to ${this.ring.size - 5} bytes`);
+    const record = new Uint8Array(MIDI_SEND_RECORD_HEADER_BYTES + size);
+    new DataView(record.buffer).setUint32(0, size, true);
+    for (let i = 0; i < size; i++) {
+      const byte = data[i];
+      if (!Number.isInteger(byte) || (byte as number) < 0 || (byte as number) > 255)
+        throw new TypeError(`MIDI bytes must be integers from 0 to 255, got ${String(byte)}`);
+      record[MIDI_SEND_RECORD_HEADER_BYTES + i] = byte as number;
+    }
+    // One write publishes the whole record: the realtime thread never sees half of one.
+    if (this.ring.writeSpace < record.length) {
+      this.#droppedHere++;
+      return false;
+    }
+    this.ring.write(record);
+    this.#queued++;
+    this.#track(record.subarray(MIDI_SEND_RECORD_HEADER_BYTES));
+    return true;
+  }
+
+  #track(event: Uint8Array): void {
+    const status = event[0] ?? 0;
+    const kind = status & 0xf0;
+    const channel = status & 0x0f;
+    if ((kind === 0x80 || kind === 0x90) && event.length >= 3) {
+      const note = (event[1] ?? 0) & 0x7f;
+      const word = channel * 4 + (note >> 5);
+      const bit = 1 << (note & 31);
+      if (kind === 0x90 && (event[2] ?? 0) > 0) this.#held[word] = (this.#held[word] ?? 0) | bit;
+      else this.#held[word] = (this.#held[word] ?? 0) & ~bit;
+    } else if (kind === 0xb0 && event.length >= 3 && (event[1] === 123 || event[1] === 120)) {
+      // All notes off / all sound off.
+      this.#held.fill(0, channel * 4, channel * 4 + 4);
+    }
+  }
+
+  /** Notes this sender turned on and not yet off, as [channel 1–16, note]. */
+  get heldNotes(): Array<[channel: number, note: number]> {
+    const notes: Array<[number, number]> = [];
+    for (let channel = 0; channel < 16; channel++)
+      for (let note = 0; note < 128; note++)
+        if (((this.#held[channel * 4 + (note >> 5)] ?? 0) >>> (note & 31)) & 1)
+          notes.push([channel + 1, note]);
+    return notes;
+  }
+
+  /** Queues a note-off (velocity 64) for every held note; returns how many were queued. */
+  releaseNotes(): number {
+    let count = 0;
+    for (const [channel, note] of this.heldNotes)
+      if (this.send([0x80 | (channel - 1), note, 64])) count++;
+    return count;
+  }
+
+  /** Events the realtime thread has played so far. */
+  get sent(): number {
+    return (this.#final ?? this.engine.sendCounts(this))[0];
+  }
+
+  /** Events dropped: the ring was full, or one could not fit even an empty port buffer. */
+  get dropped(): number {
+    return this.#droppedHere + (this.#final ?? this.engine.sendCounts(this))[1];
+  }
+
+  /** @internal The node is going: its counts stay readable. */
+  _keepCounts(): void {
+    this.#final = this.engine.sendCounts(this);
+  }
+
+  /** Events queued into the ring so far (played or still waiting). */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** True when the realtime thread has taken everything queued. */
+  get drained(): boolean {
+    return this.ring.readSpace === 0;
+  }
+
+  /**
+   * Releases held notes, waits (at most `timeoutMs`) until the realtime thread
+   * has played everything queued and one more cycle has passed, then removes
+   * the node. Its port stays registered and connected: the caller decides.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.removed) return;
+    this.releaseNotes();
+    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let drainedAt: number | null = null;
+    while (!this.removed && Date.now() < deadline) {
+      let cycles: number;
+      try {
+        cycles = this.engine.counters().cycles;
+      } catch {
+        break; // the client closed: no realtime thread to wait for
+      }
+      if (drainedAt === null && this.drained) drainedAt = cycles;
+      // A cycle that starts after the one that took the events: they are in the
+      // port's buffer of a finished cycle, delivered before any disconnection.
+      if (drainedAt !== null && cycles >= drainedAt + 2) break;
+      await pause(2);
+    }
+    this.remove();
+  }
+
+  remove(): void {
+    this.engine.remove(this);
+  }
+}
+
 /** Audio and MIDI copied from own inputs to own outputs in the same cycle. */
 export class Thru implements Node {
   removed = false;
@@ -257,6 +407,7 @@ const DEFAULT_TEMPO: Tempo = {
   ticksPerBeat: 1920,
 };
 const MIDI_MONITOR_BYTES = 1 << 20;
+const MIDI_SEND_BYTES = 1 << 14;
 // Largest period the engine's scratch and bridge buffers are sized for at
 // first; a larger blocksize rebuilds them (blocksize notification).
 const MIN_MAX_FRAMES = 4096;
@@ -265,6 +416,7 @@ export class Engine {
   #nextId = 1;
   readonly #meters: MeterTap[] = [];
   readonly #monitors: MidiMonitor[] = [];
+  readonly #sends: MidiSender[] = [];
   readonly #thrus: Thru[] = [];
   readonly #sines: SineGenerator[] = [];
   readonly #streams: Stream[] = [];
@@ -329,6 +481,19 @@ export class Engine {
     this.#monitors.push(monitor);
     this.publish();
     return monitor;
+  }
+
+  addMidiSender(port: OwnPort, bufferBytes = MIDI_SEND_BYTES): MidiSender {
+    if (!(port instanceof OwnPort) || !port.isOutput || !port.isMidi)
+      throw new TypeError('a MIDI sender needs an own MIDI output port');
+    if (!Number.isInteger(bufferBytes) || bufferBytes < 16 || bufferBytes > 1 << 24)
+      throw new RangeError('bufferBytes must be an integer from 16 to 2^24');
+    const ring = new RingBuffer(bufferBytes);
+    ring.reset(); // touch every page now, not in the realtime thread
+    const sender = new MidiSender(this.#nextId++, port, ring, this);
+    this.#sends.push(sender);
+    this.publish();
+    return sender;
   }
 
   addThru(pairs: ReadonlyArray<readonly [OwnPort, OwnPort]>, channels?: readonly number[]): Thru {
@@ -469,6 +634,7 @@ export class Engine {
     for (const thru of [...this.#thrus])
       if (thru.pairs.some((pair) => pair.includes(port))) this.remove(thru);
     for (const stream of [...this.#streams]) if (stream.ports.includes(port)) this.remove(stream);
+    for (const sender of [...this.#sends]) if (sender.port === port) this.remove(sender);
     for (const tap of [...this.#meters, ...this.#monitors])
       if (tap.port === port || tap.probe === port) this.remove(tap);
     for (const analyser of [...this.#analysers])
@@ -516,12 +682,16 @@ export class Engine {
     this.publish();
   }
 
-  remove(node: MeterTap | MidiMonitor | Thru | SineGenerator | Stream | Analyser): void {
+  remove(
+    node: MeterTap | MidiMonitor | MidiSender | Thru | SineGenerator | Stream | Analyser,
+  ): void {
     if (node.removed) return;
+    if (node instanceof MidiSender && this.#live()) node._keepCounts();
     node.removed = true;
     for (const list of [
       this.#meters,
       this.#monitors,
+      this.#sends,
       this.#thrus,
       this.#sines,
       this.#streams,
@@ -590,6 +760,10 @@ export class Engine {
     return this.counters().monitors[String(monitor.id)] ?? [0, 0];
   }
 
+  sendCounts(sender: MidiSender): [sent: number, dropped: number] {
+    return this.counters().sends[String(sender.id)] ?? [0, 0];
+  }
+
   streamXruns(stream: Stream): number {
     return this.counters().streams[String(stream.id)] ?? 0;
   }
@@ -627,6 +801,7 @@ export class Engine {
     const empty =
       this.#meters.length +
         this.#monitors.length +
+        this.#sends.length +
         this.#thrus.length +
         this.#sines.length +
         this.#streams.length +
@@ -651,6 +826,12 @@ export class Engine {
         port: readPort(m),
         memory: m.ring._memory,
         size: m.ring.size,
+      })),
+      sends: this.#sends.map((sender) => ({
+        id: sender.id,
+        port: sender.port._handle,
+        memory: sender.ring._memory,
+        size: sender.ring.size,
       })),
       thrus: this.#thrus.map((thru) => ({
         id: thru.id,

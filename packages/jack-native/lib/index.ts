@@ -15,6 +15,7 @@ export {
   gainToDb,
   MeterTap,
   MidiMonitor,
+  MidiSender,
   SineGenerator,
   Stream,
   Thru,

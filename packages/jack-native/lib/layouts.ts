@@ -27,6 +27,9 @@ export const RING = { writeIndex: 0, readIndex: 64, data: 128 } as const;
 /** A MIDI monitor's ring holds records of [time u32][size u32][bytes]. */
 export const MONITOR_RECORD_HEADER_BYTES = 8;
 
+/** A MIDI send node's ring holds records of [size u32][bytes] (JS writes, the realtime thread reads). */
+export const MIDI_SEND_RECORD_HEADER_BYTES = 4;
+
 /** readMeters gives [peak, rms, clips] per meter. */
 export const METER_VALUES = 3;
 
@@ -59,6 +62,7 @@ export const LAYOUTS = {
   events: { slots: EVENT_SLOTS, kinds: EVENT_KINDS },
   ring: RING,
   monitor: { recordHeaderBytes: MONITOR_RECORD_HEADER_BYTES },
+  midiSend: { recordHeaderBytes: MIDI_SEND_RECORD_HEADER_BYTES },
   meter: { values: METER_VALUES },
   analyser: ANALYSER,
   bridge: BRIDGE,

@@ -83,6 +83,7 @@ export interface NativeClient {
     bridgeMidiLost: number;
     monitors: Record<string, [received: number, lost: number]>;
     streams: Record<string, number>;
+    sends: Record<string, [sent: number, dropped: number]>;
     syncRequest: number;
   };
   engineSetTempo(bpm: number, beatsPerBar: number, beatType: number, ticksPerBeat: number): void;

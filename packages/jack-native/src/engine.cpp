@@ -159,6 +159,26 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
     plan->monitors.push_back(node);
   }
 
+  std::map<uint32_t, std::shared_ptr<MidiSendNode>> sends;
+  Napi::Value sendList = spec.Get("sends");
+  auto sendSpecs = sendList.IsArray() ? sendList.As<Napi::Array>() : Napi::Array::New(env);
+  for (uint32_t i = 0; i < sendSpecs.Length(); ++i) {
+    auto item = sendSpecs.Get(i).As<Napi::Object>();
+    const uint32_t id = u32(item, "id");
+    auto found = sends_.find(id);
+    std::shared_ptr<MidiSendNode> node;
+    if (found != sends_.end()) {
+      node = found->second;  // its port and ring never change (a new sender gets a new id)
+    } else {
+      node = std::make_shared<MidiSendNode>();
+      node->port = toPort(item.Get("port"));
+      node->memory = jsMemory(item.Get("memory"));
+      node->ring = ringOf(node->memory, u32(item, "size"), env);
+    }
+    sends[id] = node;
+    plan->sends.push_back(node);
+  }
+
   std::map<uint32_t, std::shared_ptr<ThruNode>> thrus;
   auto thruSpecs = spec.Get("thrus").As<Napi::Array>();
   for (uint32_t i = 0; i < thruSpecs.Length(); ++i) {
@@ -259,6 +279,7 @@ void Engine::update(Napi::Env env, const Napi::Object& spec) {
   meters_ = std::move(meters);
   meterOrder_ = std::move(meterOrder);
   monitors_ = std::move(monitors);
+  sends_ = std::move(sends);
   thrus_ = std::move(thrus);
   sines_ = std::move(sines);
   streams_ = std::move(streams);
@@ -347,6 +368,14 @@ Napi::Value Engine::counters(Napi::Env env) {
   for (const auto& [id, node] : streams_)
     streams.Set(std::to_string(id), Napi::Number::New(env, static_cast<double>(node->xruns.load())));
   result.Set("streams", streams);
+  Napi::Object sends = Napi::Object::New(env);
+  for (const auto& [id, node] : sends_) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::Number::New(env, static_cast<double>(node->sent.load())));
+    pair.Set(1u, Napi::Number::New(env, static_cast<double>(node->dropped.load())));
+    sends.Set(std::to_string(id), pair);
+  }
+  result.Set("sends", sends);
   result.Set("syncRequest", Napi::Number::New(env, syncSeq_.load()));
   return result;
 }

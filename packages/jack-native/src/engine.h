@@ -67,6 +67,18 @@ struct MidiMonitorNode {
   std::atomic<uint64_t> received{0};
 };
 
+// MIDI that JS sends into an own MIDI output port: JS writes whole records
+// into the ring, the realtime thread plays every record there at frame 0, in
+// order. A record the port buffer cannot take this cycle waits for the next;
+// one that could never fit (larger than an empty buffer) is dropped, counted.
+struct MidiSendNode {
+  jack_port_t* port = nullptr;
+  std::shared_ptr<JsMemory> memory;
+  SharedRing ring;
+  std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> dropped{0};
+};
+
 struct ThruNode {
   std::vector<std::pair<jack_port_t*, jack_port_t*>> audio;
   std::vector<std::pair<jack_port_t*, jack_port_t*>> midi;
@@ -143,6 +155,7 @@ struct Plan {
   std::vector<std::shared_ptr<StreamNode>> captures;
   std::vector<std::shared_ptr<MeterNode>> meters;
   std::vector<std::shared_ptr<MidiMonitorNode>> monitors;
+  std::vector<std::shared_ptr<MidiSendNode>> sends;
 };
 
 // A fixed-capacity single-producer single-consumer queue of plan pointers
@@ -195,7 +208,8 @@ class Engine {
   // [seq, state, frames, frame, rate, newPos] of JACK's latest timebase call.
   Napi::Value timebaseRequest(Napi::Env env) const;
   void timebaseAnswer(const Napi::CallbackInfo& info);
-  // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost]}, streams: {id: xruns}, syncRequest }
+  // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost]}, streams: {id: xruns},
+  //   sends: {id: [sent, dropped]}, syncRequest }
   Napi::Value counters(Napi::Env env);
   void setSyncReady(uint32_t requestSeq, bool ready);
   uint32_t syncRequestSeq() const { return syncSeq_.load(std::memory_order_acquire); }
@@ -213,6 +227,7 @@ class Engine {
   void processNodes(jack_nframes_t frames);
   void jsTimebase(jack_transport_state_t state, jack_nframes_t frames, jack_position_t* pos, int newPos);
   void runBridge(BridgeNode& bridge, jack_nframes_t frames);
+  void runMidiSend(MidiSendNode& send, jack_nframes_t frames);
 
   jack_client_t* client_;
   EventQueue* wake_;
@@ -225,6 +240,7 @@ class Engine {
   // JS-thread registries of live nodes by id, so a new plan keeps their state.
   std::map<uint32_t, std::shared_ptr<MeterNode>> meters_;
   std::map<uint32_t, std::shared_ptr<MidiMonitorNode>> monitors_;
+  std::map<uint32_t, std::shared_ptr<MidiSendNode>> sends_;
   std::map<uint32_t, std::shared_ptr<SineNode>> sines_;
   std::map<uint32_t, std::shared_ptr<StreamNode>> streams_;
   std::map<uint32_t, std::shared_ptr<ThruNode>> thrus_;

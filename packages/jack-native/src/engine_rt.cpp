@@ -72,6 +72,8 @@ void Engine::processNodes(jack_nframes_t frames) {
     }
   }
 
+  for (const auto& send : plan->sends) runMidiSend(*send, frames);
+
   const double rate = api.jack_get_sample_rate(client_);
   const float rampFrames = static_cast<float>(kRampSeconds * rate);
   for (const auto& sine : plan->sines) {
@@ -180,6 +182,40 @@ void Engine::processNodes(jack_nframes_t frames) {
       }
     }
     if (any) wake_->wake();
+  }
+}
+
+void Engine::runMidiSend(MidiSendNode& send, jack_nframes_t frames) {
+  const JackApi& api = jack();
+  void* buffer = api.jack_port_get_buffer(send.port, frames);
+  bool wrote = false;
+  for (;;) {
+    const uint32_t available = send.ring.readSpace();
+    if (available < kMidiSendRecordHeaderBytes) return;
+    uint32_t size = 0;
+    static_assert(sizeof size == kMidiSendRecordHeaderBytes);
+    send.ring.peek(&size, sizeof size);
+    if (size == 0 || size > available - sizeof size) {
+      // JS publishes whole records: this is not one (the memory is writable
+      // from JS). Everything queued is dropped, counted, rather than misread.
+      send.ring.skip(available);
+      send.dropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    jack_midi_data_t* data =
+        size <= api.jack_midi_max_event_size(buffer) ? api.jack_midi_event_reserve(buffer, 0, size) : nullptr;
+    if (!data) {
+      // The buffer is full for this cycle: the rest waits, in order. Only an
+      // event that does not fit even an empty buffer is dropped.
+      if (wrote) return;
+      send.ring.skip(sizeof size + size);
+      send.dropped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    send.ring.skip(sizeof size);
+    send.ring.get(data, size);
+    send.sent.fetch_add(1, std::memory_order_relaxed);
+    wrote = true;
   }
 }
 

@@ -37,6 +37,9 @@ constexpr uint32_t kRingDataOffset = 128;
 // ---- of [time u32][size u32][bytes]; readMeters gives [peak, rms, clips] per meter.
 
 constexpr uint32_t kMonitorRecordHeaderBytes = 8;
+// ---- A MIDI send node's ring (JS writes, the realtime thread reads) holds
+// ---- records of [size u32][bytes], each played at frame 0 of the next cycle.
+constexpr uint32_t kMidiSendRecordHeaderBytes = 4;
 constexpr uint32_t kMeterValues = 3;
 
 // An analyser's read() (src/analyser.cpp ↔ lib/analyser.ts): per channel

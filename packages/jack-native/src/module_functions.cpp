@@ -264,6 +264,7 @@ Napi::Value Layouts(const Napi::CallbackInfo& info) {
                        {"readIndex", number(kRingReadIndexOffset)},
                        {"data", number(kRingDataOffset)}})},
       {"monitor", object({{"recordHeaderBytes", number(kMonitorRecordHeaderBytes)}})},
+      {"midiSend", object({{"recordHeaderBytes", number(kMidiSendRecordHeaderBytes)}})},
       {"meter", object({{"values", number(kMeterValues)}})},
       {"analyser", object({{"channelValues", number(kAnalyserChannelValues)},
                            {"loudnessValues", number(kAnalyserLoudnessValues)}})},

@@ -60,6 +60,20 @@ class SharedRing {
     read_->store(static_cast<int32_t>((start + count) & mask_), std::memory_order_release);
   }
 
+  // Copies `count` bytes from the read side without consuming them.
+  void peek(void* dst, uint32_t count) const {
+    uint32_t start = static_cast<uint32_t>(read_->load(std::memory_order_relaxed)) & mask_;
+    uint32_t first = count < size_ - start ? count : size_ - start;
+    std::memcpy(dst, data_ + start, first);
+    if (count > first) std::memcpy(static_cast<uint8_t*>(dst) + first, data_, count - first);
+  }
+
+  // Consumes `count` bytes without copying them.
+  void skip(uint32_t count) {
+    uint32_t start = static_cast<uint32_t>(read_->load(std::memory_order_relaxed)) & mask_;
+    read_->store(static_cast<int32_t>((start + count) & mask_), std::memory_order_release);
+  }
+
   bool valid() const { return data_ != nullptr; }
 
  private:

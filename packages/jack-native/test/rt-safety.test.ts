@@ -2,7 +2,8 @@
 // (fixtures/rt-shim.c, built here with gcc) that counts calls to malloc,
 // calloc, realloc, free, pthread_mutex_lock and write made on the JACK process
 // thread, while JS adds and removes taps and loudness analysers, changes the
-// sine, drains MIDI that a peer sends at full rate and runs the JS process callback
+// sine, drains MIDI that a peer sends at full rate, sends MIDI through a MIDI
+// send node and runs the JS process callback
 // (fixtures/rt-safety-child.ts). Every count on that thread must be zero.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -147,6 +148,10 @@ describe('realtime safety', () => {
     expect(stats.analysed).toBeGreaterThan(seconds * 48000 * 0.5);
     expect(stats.transportToggles).toBeGreaterThan(0);
     expect(stats.monitorLost).toBe(0);
+    // The MIDI send node played what JS queued, and senders were closed and replaced.
+    expect(stats.midiSent).toBeGreaterThan(seconds * 100);
+    expect(stats.midiSendDropped).toBe(0);
+    expect(stats.sendersClosed).toBeGreaterThan(0);
     // The trampoline saw the engine's own calls (it reads the clock twice a cycle)…
     expect(report.inCallback.clock_gettime).toBeGreaterThanOrEqual(report.callbacks.process);
     // …and the wrappers count: the JS thread allocates and locks all the time.

@@ -43,7 +43,7 @@ describe('context menu', () => {
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:out'] }, 10, 10));
     expect(itemNames()).toEqual(['Thru to…', 'Meter (add to bridge)', 'Disconnect all', 'Details']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:midi'] }, 10, 10));
-    expect(itemNames()).toEqual(['Thru to…', 'Details']);
+    expect(itemNames()).toEqual(['Thru to…', 'MIDI monitor', 'Details']);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
     expect(itemNames()).toEqual(['Fit view', 'Arrange']);
   });

@@ -9,6 +9,7 @@ import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
 import { MeterBridge, useMeterBridge } from './MeterBridge';
 import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
+import { MidiSendPanel } from './MidiSendPanel';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
 import { StatusBar } from './StatusBar';
@@ -51,6 +52,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
         <ContextMenu />
         <ThruPicker />
         <TonePanel />
+        <MidiSendPanel />
         <Toasts />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>

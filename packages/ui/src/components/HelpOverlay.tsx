@@ -1,7 +1,7 @@
 // Every mouse gesture and key the app answers to, in one place. The lists
 // follow the real bindings: GraphView (React Flow's own gestures and the
 // Delete keys), the port handles (ports.tsx), the connect list
-// (ConnectDialog), the context menu (ContextMenu, TonePanel), the filter
+// (ConnectDialog), the context menu (ContextMenu, TonePanel, MidiSendPanel), the filter
 // field and the toolbar.
 import { useEffect, useId, useRef } from 'react';
 
@@ -19,7 +19,11 @@ const MOUSE: Array<[string, string]> = [
   ['Click a red clip mark', 'reset that port’s clip indicator'],
   [
     'Right-click a port, box, connection or the background',
-    'its menu: Test tone…, Thru to…, Meter (add to bridge), Disconnect all, Details',
+    'its menu: Test tone…, Send MIDI…, Thru to…, Meter (add to bridge), MIDI monitor, Disconnect all, Details',
+  ],
+  [
+    'Send MIDI… (a MIDI input’s menu)',
+    'click the keys to play notes; a controller and a program change on the chosen channel',
   ],
   [
     'Bridge (toolbar)',
@@ -60,6 +64,10 @@ const KEYS: Array<[string, string]> = [
   ['Menu key or Shift+F10', 'the focused port’s, box’s or connection’s menu'],
   ['In a menu: ↑ ↓, Home, End', 'choose; Enter runs it, Escape closes it'],
   ['Escape in the test tone panel', 'close it and stop its tone'],
+  [
+    'In the Send MIDI panel: A W S E D F T G Y H U J K',
+    'play notes from C (Z and X shift the octave); Escape closes it and ends held notes',
+  ],
   ['In the connect list: type', 'filter the destinations'],
   ['↑ ↓, Page Up, Page Down', 'choose a destination'],
   ['Enter', 'connect it, or disconnect it if already connected'],

@@ -166,6 +166,7 @@ function Row({
     <tr aria-rowindex={index + 2} className="jb-midi-row" style={{ top: index * ROW_HEIGHT }}>
       <td className="jb-midi-frame">{time}</td>
       <td className="jb-midi-seconds">{sampleRate > 0 ? (time / sampleRate).toFixed(3) : ''}</td>
+      <td className="jb-midi-bbt">{channel.transport.formatAt(time)}</td>
       <td className="jb-midi-port" title={log.portName(seq)}>
         {log.portName(seq)}
       </td>
@@ -226,6 +227,13 @@ function EventList({ channel, sampleRate }: { channel: MidiChannel; sampleRate: 
           </th>
           <th scope="col" className="jb-midi-seconds">
             Seconds
+          </th>
+          <th
+            scope="col"
+            className="jb-midi-bbt"
+            title="Bar | beat | tick, when the transport has it"
+          >
+            BBT
           </th>
           <th scope="col" className="jb-midi-port">
             Port

@@ -1,6 +1,7 @@
 // What a context menu offers for what it was opened on. Each item says what it
 // does and runs it through the store; items that cannot work on this target
 // are left out rather than shown disabled, so the menu stays short.
+import type { PortInfo } from '@jackbay/core/contract';
 import { connectionKey, peersOf } from '@jackbay/core/patch';
 import type { Anchor, State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
@@ -54,13 +55,17 @@ function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem
   const items: MenuItem[] = [];
   const allAudioInputs = ports.every((p) => p.type === 'audio' && p.direction === 'input');
   if (allAudioInputs) items.push({ label: 'Test tone…', run: () => s.openTonePanel(names) });
+  if (ports.length === 1 && first.type === 'midi' && first.direction === 'input')
+    items.push({ label: 'Send MIDI…', run: () => void s.openMidiSendPanel(first.name) });
   if (ports.length === 1 && first.direction === 'output' && first.type !== 'other')
     items.push({ label: 'Thru to…', run: () => s.openThruPicker(first.name) });
-  // The meter bridge's "Meter (add to the bridge)" and the MIDI monitor's
-  // "MIDI monitor" items belong here, next to the other tools on a port.
   // A pair goes on the bridge as one stereo meter (its loudness is the pair's).
   if (ports.length <= 2 && ports.every((p) => p.type === 'audio'))
     items.push({ label: 'Meter (add to bridge)', run: () => void s.addToBridge(names) });
+  // The MIDI monitor narrowed to this output, or to the outputs feeding this input.
+  const monitored = ports.length === 1 && first.type === 'midi' ? midiSources(s, first) : [];
+  if (monitored.length > 0)
+    items.push({ label: 'MIDI monitor', run: () => s.openMidiMonitorOn(monitored) });
   if (ports.some((p) => peersOf(s.graph, p.name).length > 0))
     items.push({
       label: 'Disconnect all',
@@ -72,6 +77,10 @@ function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem
   if (ports.length === 1)
     items.push({ label: 'Details', run: () => s.showDetails(first.name, anchor) });
   return items;
+}
+
+function midiSources(s: State, port: PortInfo): string[] {
+  return port.direction === 'output' ? [port.name] : peersOf(s.graph, port.name);
 }
 
 function clientItems(s: State, client: string): MenuItem[] {

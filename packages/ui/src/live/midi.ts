@@ -4,6 +4,7 @@
 // monitor panel re-reads it at most once per animation frame, and activity
 // lights switch a class on their own element.
 import { decodeMidiFrame } from '@jackbay/core/midi-frame';
+import { TransportTimeline } from '../midi/bbt';
 import { MIDI_KINDS, type MidiKind } from '../midi/decode';
 import { MidiLog } from '../midi/log';
 
@@ -41,6 +42,8 @@ export interface MidiCounts {
 
 export class MidiChannel {
   readonly log = new MidiLog();
+  /** Where the transport was, to give events their bar|beat|tick (fed by the link's status). */
+  readonly transport = new TransportTimeline();
   #ports: readonly string[] = [];
   #portNumbers: number[] = [];
   #generation = -1;

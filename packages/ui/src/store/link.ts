@@ -154,6 +154,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       status.server === 'up' &&
       status.xrunCount > prev.xrunCount;
     set({ status, dspHistory, ...(newXruns ? { xrunFlash: get().xrunFlash + 1 } : {}) });
+    get().midi.transport.note(status.transport);
     if (status.ownClient !== (prev?.ownClient ?? null)) {
       // Another own client (the service reconnected): hide that one instead.
       const s = get();

@@ -1,7 +1,8 @@
-// Tools on a port: the context menu, the test tone panel, the thru picker,
-// and the tones and thru routes the service reports (its own ports, hidden
-// from the graph, so their effect is drawn from this state). The tone this
-// page plays belongs to its panel: closing the panel stops it.
+// Tools on a port: the context menu, the test tone panel, the MIDI send
+// panel, the thru picker, and the tones and thru routes the service reports
+// (its own ports, hidden from the graph, so their effect is drawn from this
+// state). The tone this page plays, and its MIDI sender, belong to their
+// panels: closing a panel stops its tool.
 import type { Connection, ThruInfo, ToolsState } from '@jackbay/core/contract';
 import { attempt, mayRequest } from './link';
 import type { Slice } from './store';
@@ -35,6 +36,11 @@ export interface ToolsSlice {
   menu: { target: MenuTarget; x: number; y: number } | null;
   /** The test tone panel, on one input port or a pair; `id` while its tone plays. */
   tonePanel: { ports: string[]; settings: ToneSettings; id: number | null } | null;
+  /**
+   * The MIDI send panel on one MIDI input port; `id` is its sender's once the
+   * service has opened it, `sent` and `dropped` count this panel's messages.
+   */
+  midiSendPanel: { port: string; id: number | null; sent: number; dropped: number } | null;
   /** The thru picker, from one output port. */
   thruPicker: { source: string } | null;
   /** While a tone plays: the ports whose meters see a signal (the signal trace). */
@@ -48,6 +54,14 @@ export interface ToolsSlice {
   closeTonePanel(): Promise<void>;
   setToneOn(on: boolean): Promise<void>;
   setToneSettings(settings: ToneSettings): Promise<void>;
+  /** Opens the MIDI send panel on a MIDI input port and its sender. */
+  openMidiSendPanel(port: string): Promise<void>;
+  /** Closes the panel; the service turns off the notes it left on and lets its port go. */
+  closeMidiSendPanel(): Promise<void>;
+  /** Sends one short MIDI message through the panel's sender; false if it was not queued. */
+  sendMidi(bytes: readonly number[]): Promise<boolean>;
+  /** Opens the MIDI monitor showing only `ports` (MIDI outputs). */
+  openMidiMonitorOn(ports: readonly string[]): void;
   openThruPicker(source: string): void;
   closeThruPicker(): void;
   addThru(source: string, destination: string): Promise<boolean>;
@@ -60,6 +74,7 @@ export const createToolsSlice: Slice<ToolsSlice> = (set, get) => ({
   tonedPorts: new Set(),
   menu: null,
   tonePanel: null,
+  midiSendPanel: null,
   thruPicker: null,
   trace: null,
 
@@ -125,6 +140,64 @@ export const createToolsSlice: Slice<ToolsSlice> = (set, get) => ({
     await attempt(get, 'The test tone could not change', () =>
       api.request('setTone', { id, ...settings }),
     );
+  },
+
+  async openMidiSendPanel(port) {
+    const current = get().midiSendPanel;
+    if (current?.port === port) return;
+    if (current) await get().closeMidiSendPanel();
+    const api = get().api;
+    const panel = { port, id: null, sent: 0, dropped: 0 };
+    set({ midiSendPanel: panel });
+    if (!api || !mayRequest(get)) return;
+    const started = await attempt(get, 'MIDI could not be sent there', () =>
+      api.request('startMidiSend', { port }),
+    );
+    if (!started) return;
+    // Closed or moved on while the request was under way: this sender has no panel.
+    if (get().midiSendPanel !== panel) {
+      void api.request('stopMidiSend', { id: started.id }).catch(() => {});
+      return;
+    }
+    set({ midiSendPanel: { ...panel, id: started.id } });
+  },
+
+  async closeMidiSendPanel() {
+    const panel = get().midiSendPanel;
+    if (!panel) return;
+    set({ midiSendPanel: null });
+    const api = get().api;
+    const { id } = panel;
+    if (id === null || !api) return;
+    await attempt(get, 'Stopping the MIDI sender failed', () =>
+      api.request('stopMidiSend', { id }),
+    );
+  },
+
+  async sendMidi(bytes) {
+    const panel = get().midiSendPanel;
+    const api = get().api;
+    if (panel?.id == null || !api) return false;
+    const { id } = panel;
+    const result = await attempt(get, 'The MIDI message was not sent', () =>
+      api.request('sendMidi', { id, bytes: [...bytes] }),
+    );
+    const now = get().midiSendPanel;
+    if (result && now?.id === id)
+      set({
+        midiSendPanel: {
+          ...now,
+          sent: now.sent + (result.queued ? 1 : 0),
+          dropped: result.dropped,
+        },
+      });
+    return result?.queued ?? false;
+  },
+
+  openMidiMonitorOn(ports) {
+    const channel = get().midi;
+    channel.setFilter({ ...channel.filter, ports: new Set(ports) });
+    get().setMidiMonitorOpen(true);
   },
 
   openThruPicker(source) {
