@@ -1,8 +1,7 @@
 // What the graph looks like: text large enough to read wherever it is drawn,
 // a fit that uses the screen, labels cut only when they do not fit, and
 // connections from a client to itself drawn where they can be seen.
-import { jackTool } from '@jackbay/test-support';
-import { expect, jackServer, portHandle, test } from '../support/fixtures.ts';
+import { expect, jackConnect, portHandle, test } from '../support/fixtures.ts';
 import { arrangeAndSettle, expectEdge, startPeer, stopPeers, zoomOf } from './helpers/graph.ts';
 
 for (const [width, height] of [
@@ -37,7 +36,7 @@ for (const [width, height] of [
       ['leg Reverb:out_R', 'system:playback_2'],
       ['leg Mixer:master_L', 'leg Recorder:rec_1'],
     ] as const)
-      jackTool(jackServer(), 'jack_connect', [s, d]);
+      jackConnect(s, d);
     await expectEdge(app, 'leg Mixer:master_L', 'leg Recorder:rec_1', 1);
     await arrangeAndSettle(app);
     const zoom = await zoomOf(app);

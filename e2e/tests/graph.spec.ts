@@ -3,6 +3,7 @@ import {
   dragBetween,
   expect,
   expectJackConnection,
+  jackConnect,
   jackSeesConnection,
   jackServer,
   keepScreenshot,
@@ -72,7 +73,7 @@ test('a connection made by jack_connect appears as an edge', async ({ app }) => 
   await a.line();
   await b.line();
   await expect(portHandle(app, 'e2e_cli_dst:in_2')).toBeVisible();
-  jackTool(jackServer(), 'jack_connect', ['e2e_cli_src:out_2', 'e2e_cli_dst:in_2']);
+  jackConnect('e2e_cli_src:out_2', 'e2e_cli_dst:in_2');
   await expect(app.getByLabel('e2e_cli_src:out_2 → e2e_cli_dst:in_2', { exact: true })).toHaveCount(
     1,
     {

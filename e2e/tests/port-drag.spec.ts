@@ -5,6 +5,7 @@ import { jackTool } from '@jackbay/test-support';
 import {
   expect,
   expectJackConnection,
+  jackConnect,
   jackSeesConnection,
   jackServer,
   portHandle,
@@ -115,7 +116,7 @@ test("a selected box's edges do not cover other boxes' ports", async ({ app }) =
     startPeer({ name: 'sel C', audioIn: ['in_1', 'in_2'] }),
     startPeer({ name: 'sel B', audioOut: ['thru'], audioIn: ['feed'] }),
   ]);
-  jackTool(jackServer(), 'jack_connect', ['sel A:out_1', 'sel C:in_1']);
+  jackConnect('sel A:out_1', 'sel C:in_1');
   await expectEdge(app, 'sel A:out_1', 'sel C:in_1', 1);
   await arrangeAndSettle(app);
   // Put B's output dot on the middle of the A → C edge (a Bézier between two

@@ -1,8 +1,7 @@
-import { jackTool } from '@jackbay/test-support';
 import {
   expect,
   expectJackConnection,
-  jackServer,
+  jackConnect,
   keepScreenshot,
   portHandle,
   test,
@@ -21,8 +20,8 @@ test('a client that quits stays as a ghost and gets its connections back when it
   const src = await peerNamed('e2e_rs_src');
   let fx = await peerNamed('e2e_rs_fx');
   await expect(portHandle(app, 'e2e_rs_fx:in_1')).toBeVisible();
-  jackTool(jackServer(), 'jack_connect', ['e2e_rs_src:out_1', 'e2e_rs_fx:in_1']);
-  jackTool(jackServer(), 'jack_connect', ['e2e_rs_src:out_2', 'e2e_rs_fx:in_2']);
+  jackConnect('e2e_rs_src:out_1', 'e2e_rs_fx:in_1');
+  jackConnect('e2e_rs_src:out_2', 'e2e_rs_fx:in_2');
   const edge = app.getByLabel('e2e_rs_src:out_1 → e2e_rs_fx:in_1', { exact: true });
   await expect(edge).toHaveCount(1);
 
@@ -56,7 +55,7 @@ test('× on a ghost forgets it and its connections', async ({ app }) => {
   const src = await peerNamed('e2e_rs_src2');
   let fx = await peerNamed('e2e_rs_fx2');
   await expect(portHandle(app, 'e2e_rs_fx2:in_1')).toBeVisible();
-  jackTool(jackServer(), 'jack_connect', ['e2e_rs_src2:out_1', 'e2e_rs_fx2:in_1']);
+  jackConnect('e2e_rs_src2:out_1', 'e2e_rs_fx2:in_1');
   await expect(app.getByLabel('e2e_rs_src2:out_1 → e2e_rs_fx2:in_1', { exact: true })).toHaveCount(
     1,
   );

@@ -76,7 +76,9 @@ async function stopPeers(): Promise<void> {
   for (const peer of peers.splice(0)) await peer.stop().catch(() => undefined);
 }
 
-describe('connections come back', () => {
+// One server and one service carry over from cycle to cycle and test to
+// test: a retry could not start afresh, so a failure is reported as it is.
+describe('connections come back', { retry: 0 }, () => {
   it(`after the server is killed and restarted, ${CYCLES} times`, {
     timeout: SERVER_WAIT_MS + CYCLES * 15000,
   }, async () => {
@@ -111,7 +113,9 @@ describe('connections come back', () => {
       `after ${WARM_UP} cycles: ${JSON.stringify(warm)}; after ${CYCLES}: ${JSON.stringify(end)}`,
     );
     if (warm && CYCLES > WARM_UP) {
-      expect(end.threads).toBeLessThanOrEqual(warm.threads);
+      // libuv's pool of four threads starts lazily, whenever something first
+      // needs it; a leak per cycle would pass that many times over.
+      expect(end.threads).toBeLessThanOrEqual(warm.threads + 4);
       expect(end.fds).toBeLessThanOrEqual(warm.fds + 2);
       expect(end.rssMb).toBeLessThan(warm.rssMb + 40);
     }
