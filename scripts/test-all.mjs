@@ -5,48 +5,13 @@
 // Just above it, how many of the passed tests passed only on a retry, so a
 // flake that a retry hides stays visible.
 // Exits non-zero if any suite failed or could not run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isolateJack } from './jack-isolation.mjs';
 
-// JACK2 keeps its registry of servers in /dev/shm, with 8 slots per machine:
-// as root, the run goes into a mount namespace of its own with a private
-// tmpfs there, so its servers never take (or find taken) the machine's slots
-// and a killed test leaves nothing behind. Elsewhere it runs as it is.
-const ISOLATED = 'JACKBAY_TEST_ISOLATED';
-
-/** `unshare` arguments that run a command in a mount namespace with a /dev/shm of its own. */
-function withPrivateShm(...command) {
-  const mount = 'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"';
-  return ['-m', '--propagation', 'private', 'sh', '-c', mount, 'sh', ...command];
-}
-if (process.env[ISOLATED] === undefined) {
-  const why = isolationUnavailable();
-  if (why === null) {
-    const inner = spawnSync('unshare', withPrivateShm(process.execPath, ...process.argv.slice(1)), {
-      stdio: 'inherit',
-      env: { ...process.env, [ISOLATED]: '1' },
-    });
-    process.exit(inner.status ?? 1);
-  }
-  console.log(`JACK isolation: none (${why}); the tests share this machine's /dev/shm`);
-} else {
-  console.log('JACK isolation: a private /dev/shm in a mount namespace of its own');
-}
-
-/** Why the run cannot have a private /dev/shm, or null when it can. */
-function isolationUnavailable() {
-  if (process.getuid?.() !== 0) return 'not root';
-  const probe = spawnSync(
-    'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /dev/shm'],
-    { encoding: 'utf8' },
-  );
-  if (probe.error) return `unshare: ${probe.error.message}`;
-  if (probe.status !== 0) return `unshare failed: ${probe.stderr.trim()}`;
-  return null;
-}
+isolateJack();
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.test-results');

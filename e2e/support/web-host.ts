@@ -15,10 +15,23 @@ export interface WebHost {
   stop(): Promise<void>;
 }
 
-export function startWebHost(serverName: string, label: string): Promise<WebHost> {
+/** `nodeArgs` go to Node before the script (the soak's `--inspect`). */
+export function startWebHost(
+  serverName: string,
+  label: string,
+  nodeArgs: readonly string[] = [],
+): Promise<WebHost> {
   const child = spawn(
     process.execPath,
-    [join(root, 'packages/core/dist/cli.js'), 'serve', '--port', '0', '--server', serverName],
+    [
+      ...nodeArgs,
+      join(root, 'packages/core/dist/cli.js'),
+      'serve',
+      '--port',
+      '0',
+      '--server',
+      serverName,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JACK_NO_START_SERVER: '1' } },
   );
   let stderr = '';
