@@ -6,7 +6,8 @@
 // flake that a retry hides stays visible.
 // Exits non-zero if any suite failed or could not run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolateJack } from './jack-isolation.mjs';
@@ -17,6 +18,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.test-results');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
+// Nothing a test saves (presets, server settings, the restore memory) lands in
+// the config directory of the person running the tests.
+process.env.JACKBAY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'jackbay-test-config-'));
 
 const only = process.env.JACKBAY_SUITES?.split(',');
 // A suite runs only where its package exists. `jack`: its tests start JACK

@@ -14,7 +14,7 @@
 // jackd here needs a raised port limit (-p) and a namespace of its own that
 // later processes join by its pid.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -181,7 +181,9 @@ export function startWebHost(stack: JackStack, options: WebHostOptions = {}): Pr
   const args = [...nodeFlags, join(ROOT, 'packages/core/dist/cli.js'), 'serve', '--port', '0'];
   args.push('--server', stack.serverName);
   if (staticDir) args.push('--static', staticDir);
-  const child = stack.spawn(process.execPath, args, 'pipe', env);
+  // A config directory of its own: nothing remembered from an earlier run.
+  const config = mkdtempSync(join(tmpdir(), 'jackbay-bench-config-'));
+  const child = stack.spawn(process.execPath, args, 'pipe', { JACKBAY_CONFIG_DIR: config, ...env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

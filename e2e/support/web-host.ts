@@ -3,9 +3,13 @@
 // server). Its stderr is kept, and an exit nobody asked for is reported with
 // it — a host that dies quietly turns every later spec into "connection refused".
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
+
+const freshConfigDir = () => mkdtempSync(join(tmpdir(), 'jackbay-e2e-config-'));
 
 export interface WebHost {
   url: string;
@@ -32,7 +36,12 @@ export function startWebHost(
       '--server',
       serverName,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JACK_NO_START_SERVER: '1' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A config directory of its own: what one host remembers (restore.json)
+      // is never another's, nor the person's running the tests.
+      env: { ...process.env, JACK_NO_START_SERVER: '1', JACKBAY_CONFIG_DIR: freshConfigDir() },
+    },
   );
   let stderr = '';
   let stopping = false;

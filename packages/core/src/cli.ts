@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { configDir } from './config-files.js';
 import { createService } from './index.js';
 import { checkToken, DEFAULT_STATIC_DIR, startWebHost } from './web-host.js';
 
@@ -65,6 +66,8 @@ async function serve(args: string[]): Promise<void> {
     service = await createService({
       serverName: values.server,
       demo: values.demo ?? false,
+      // The demo's clients are not the person's: nothing of them is kept.
+      ...(!values.demo && { memoryFile: join(configDir(), 'restore.json') }),
       verbose: values.verbose ?? false,
       log,
     });

@@ -6,6 +6,7 @@ import { JackbayService, type ServiceOptions } from './service.js';
 
 export { type Answerer, answer } from './answer.js';
 export * from './bridge-frame.js';
+export { configDir } from './config-files.js';
 export * from './contract.js';
 export { DEMO_GRAPH, type Demo, startDemo } from './demo.js';
 export { JackbayRpcError, toRpcError } from './errors.js';

@@ -14,6 +14,7 @@ import type { ClientInfo, Connection, PortInfo, RestoreState } from './contract.
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
 import { connectionKey, emptyGraph, type Graph } from './patch.js';
+import type { SavedMemory } from './restore-file.js';
 
 /** How long a connection must stay removed, with both its ports there, to be forgotten. */
 const SETTLE_MS = 1000;
@@ -41,6 +42,8 @@ export interface RestoreEvents {
   /** Connections were made or removed here: read the graph soon. */
   graphTouched(): void;
   log(message: string): void;
+  /** What outlives the service changed (restore-file.ts keeps it). */
+  saved?(memory: SavedMemory): void;
 }
 
 interface Ghost {
@@ -91,6 +94,7 @@ export class PatchMemory {
   #lastRestoreAt = Number.NEGATIVE_INFINITY;
   #nextRestoreId = 1;
   #stateJson = '';
+  #savedJson = '';
 
   constructor(source: RestoreSource, events: RestoreEvents) {
     this.#source = source;
@@ -121,6 +125,42 @@ export class PatchMemory {
       },
       connections,
       lastRestore: this.#lastRestore,
+    };
+  }
+
+  /**
+   * Takes what an earlier run remembered, before the first graph: its
+   * connections are re-made as their ports appear. A merge rule that is no
+   * longer a valid expression throws, and nothing is taken.
+   */
+  load(saved: SavedMemory): void {
+    this.setMergeRules(saved.mergeRules);
+    this.#enabled = saved.enabled;
+    for (const connection of saved.connections)
+      this.#remembered.set(this.#canonicalKeyOfNames(connection), connection);
+    for (const ghost of saved.ghosts)
+      this.#ghosts.set(this.#canonicalClient(ghost.client.name), ghost);
+    this.#emitIfChanged();
+  }
+
+  /**
+   * What outlives the service. The clients there now are kept as ghosts too:
+   * to the next run, any of them that is missing is one.
+   */
+  saved(): SavedMemory {
+    const ghosts = new Map(this.#ghosts);
+    const own = this.#source.ownClient();
+    for (const client of this.#last.clients.values()) {
+      if (client.name === own) continue;
+      const ports = [...this.#last.ports.values()].filter((port) => port.client === client.name);
+      ghosts.set(this.#canonicalClient(client.name), { client, ports });
+    }
+    return {
+      version: 1,
+      enabled: this.#enabled,
+      mergeRules: this.#rules.map((rule) => rule.pattern),
+      connections: [...this.#remembered.values()],
+      ghosts: [...ghosts.values()],
     };
   }
 
@@ -447,6 +487,14 @@ export class PatchMemory {
 
   #emitIfChanged(): void {
     if (this.#source.isUp) this.#pruneGhosts();
+    if (this.#events.saved) {
+      const saved = this.saved();
+      const savedJson = JSON.stringify(saved);
+      if (savedJson !== this.#savedJson) {
+        this.#savedJson = savedJson;
+        this.#events.saved(saved);
+      }
+    }
     const state = this.state();
     const json = JSON.stringify(state);
     if (json === this.#stateJson) return;

@@ -23,6 +23,7 @@ import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { PortTools } from './port-tools.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { PatchMemory } from './restore.js';
+import { readSavedMemory, type SavedMemory, SavedMemoryWriter } from './restore-file.js';
 import { EventScheduler, type Listener } from './scheduling.js';
 import { Session } from './session.js';
 
@@ -47,6 +48,11 @@ export interface ServiceOptions {
   midiIntervalMs?: number;
   /** Marks the status as a demo (set by createService when it runs the demo). */
   demo?: boolean;
+  /**
+   * Where the restore memory outlives the service (restore-file.ts); none by
+   * default. The `jackbay` command and the app pass configDir()/restore.json.
+   */
+  memoryFile?: string;
   /** Diagnostics: server up/down, libjack's messages when `verbose`. */
   log?: (message: string) => void;
   /** Pass libjack's error and info messages to `log`. */
@@ -64,6 +70,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #tools: PortTools;
   readonly #bridge: MeterBridge;
   readonly #memory: PatchMemory;
+  readonly #memoryWriter: SavedMemoryWriter | null;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -124,6 +131,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     };
     const meters = new MeterHub(live, { intervalMs: options.meterIntervalMs ?? 1000 / 30, log });
     const midi = new MidiHub(live, { intervalMs: options.midiIntervalMs ?? 50, log });
+    const memoryWriter = options.memoryFile ? new SavedMemoryWriter(options.memoryFile, log) : null;
     const memory = new PatchMemory(
       {
         get isUp() {
@@ -137,8 +145,17 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
         changed: (state) => events.emitRestore(state),
         graphTouched: () => events.scheduleRefresh(),
         log,
+        ...(memoryWriter && { saved: (saved: SavedMemory) => memoryWriter.write(saved) }),
       },
     );
+    if (options.memoryFile) {
+      const saved = readSavedMemory(options.memoryFile, log);
+      try {
+        if (saved) memory.load(saved);
+      } catch (error) {
+        log(`the restore memory's merge rules are unusable: ${(error as Error).message}`);
+      }
+    }
     const tools = new PortTools(
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
@@ -161,6 +178,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#midi = midi;
     this.#tools = tools;
     this.#memory = memory;
+    this.#memoryWriter = memoryWriter;
     this.#bridge = bridge;
     this.#handlers = requestHandlers(session, events, tools, memory, bridge);
   }
@@ -247,6 +265,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#midi.close();
     this.#bridge.close();
     this.#memory.close();
+    this.#memoryWriter?.flush();
     this.#session.close();
     this.#events.close();
     for (const fn of this.#onClose.splice(0)) {

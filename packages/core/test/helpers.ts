@@ -2,6 +2,8 @@
 // Python peer driven line by line, and a mirror that rebuilds the graph from
 // the patch stream the way a renderer does.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -206,7 +208,8 @@ export interface CliProcess {
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
   const child = spawn(process.execPath, [join(CORE_DIR, 'dist', 'cli.js'), ...args], {
     cwd: CORE_DIR,
-    env,
+    // A config directory of its own: nothing remembered from another test.
+    env: { ...env, JACKBAY_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'jackbay-cli-config-')) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,7 +1,7 @@
 // Electron's main process: one window, the Jackbay service behind IPC.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createService } from '@jackbay/core';
+import { configDir, createService } from '@jackbay/core';
 import { app, BrowserWindow, ipcMain, screen, session } from 'electron';
 import { wireIpc } from './ipc';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './security';
@@ -20,7 +20,7 @@ const log = (message: string) => console.log(`jackbay: ${message}`);
 
 async function openService() {
   if (demoMode === 'always') return createService({ demo: true, log });
-  const service = await createService({ log });
+  const service = await createService({ log, memoryFile: join(configDir(), 'restore.json') });
   if (demoMode === 'if-no-server' && (await service.request('getStatus', {})).server === 'down') {
     log(
       'no JACK server is running: starting a private demo server (--no-demo waits for a real one)',
