@@ -211,6 +211,7 @@ describe('MIDI monitor rows', () => {
       generation: 1,
       received: 2,
       lost: 0,
+      missedCycles: 0,
       events: [
         { time: 100000 + 24000, port: 0, data: new Uint8Array([0x90, 60, 100]) },
         { time: 100000 + 4 * 24000 + 1200, port: 0, data: new Uint8Array([0x80, 60, 0]) },
