@@ -77,9 +77,12 @@ afterEach(() => {
 describe('the meter layer of a box', () => {
   it('draws each meter where its element sits, and only the bars that moved', () => {
     const meters = new MeterChannel(() => time);
-    const layer = new MeterLayer(meters);
+    const layer = new MeterLayer(meters, () => {
+      throw new Error('it has its canvas');
+    });
     const { canvas, getContext, drawn, a, b } = box();
-    const stop = layer.attach(canvas);
+    const stop = layer.start();
+    const detach = layer.attach(canvas);
     layer.add('c:a', a);
     layer.add('c:b', b);
     meters.expect(['c:a', 'c:b'], 1);
@@ -123,25 +126,37 @@ describe('the meter layer of a box', () => {
     expect(drawn.clears).toEqual([]);
 
     // A box that goes leaves the animation loop.
+    detach();
     stop();
     expect(frames.size).toBe(0);
   });
 
-  it('keeps the loop asleep while every meter shows silence it has drawn', () => {
+  it('asks for its canvas at the first bar to draw, and sleeps while all is silent', () => {
     const meters = new MeterChannel(() => time);
-    const layer = new MeterLayer(meters);
-    const { canvas, a } = box();
-    const stop = layer.attach(canvas);
+    let asked = 0;
+    const layer = new MeterLayer(meters, () => void asked++);
+    const { canvas, getContext, drawn, a } = box();
+    const stop = layer.start();
     layer.add('c:a', a);
     nextFrame();
     expect(frames.size).toBe(0);
-    // A frame with sound wakes it.
+    expect(asked).toBe(0);
+    // A frame with sound wakes it; the readout needs no canvas, the bar does.
     meters.expect(['c:a'], 2);
     time += 300;
     feed(meters, 2, [[-20, -23, 0]]);
     expect(frames.size).toBe(1);
     nextFrame();
     expect(a.getAttribute('aria-valuenow')).toBe('-20.0');
+    nextFrame();
+    expect(asked).toBe(1);
+    expect(getContext).not.toHaveBeenCalled();
+    // The canvas came: the bar is drawn on it.
+    const detach = layer.attach(canvas);
+    nextFrame();
+    expect(getContext).toHaveBeenCalledTimes(1);
+    expect(drawn.fills.length).toBeGreaterThan(0);
+    detach();
     stop();
   });
 });

@@ -1,6 +1,15 @@
-// A box's body with, while its meters are on, the one canvas its graph
-// meters are drawn on (meterLayer.ts), handed to them through a context.
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
+// A box's body with, while its meters are on, the layer its graph meters
+// are drawn by (meterLayer.ts), handed to them through a context, and the
+// one canvas it draws on, made when it first has a bar to draw.
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useJackbay } from '../store/context';
 import { MeterLayer } from './meterLayer';
 
@@ -13,12 +22,20 @@ export function useMeterLayer(): MeterLayer | null {
 
 export function BoxBody({ metered, children }: { metered: boolean; children: ReactNode }) {
   const meters = useJackbay((s) => s.meters);
-  const layer = useMemo(() => (metered ? new MeterLayer(meters) : null), [metered, meters]);
+  const [drawing, setDrawing] = useState(false);
+  const layer = useMemo(
+    () => (metered ? new MeterLayer(meters, () => setDrawing(true)) : null),
+    [metered, meters],
+  );
   const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => (layer && canvas.current ? layer.attach(canvas.current) : undefined), [layer]);
+  useEffect(() => layer?.start(), [layer]);
+  useEffect(
+    () => (layer && drawing && canvas.current ? layer.attach(canvas.current) : undefined),
+    [layer, drawing],
+  );
   return (
     <div className="jb-box-body">
-      {layer && <canvas ref={canvas} className="jb-meter-canvas" />}
+      {layer && drawing && <canvas ref={canvas} className="jb-meter-canvas" />}
       <MeterLayerContext.Provider value={layer}>{children}</MeterLayerContext.Provider>
     </div>
   );

@@ -14,7 +14,7 @@ import {
   type Zone,
   zoneOf,
 } from '../live/ballistics';
-import { type MeterChannel, onAnimationFrame } from '../live/meters';
+import { type MeterChannel, onAnimationFrame, wakeAnimation } from '../live/meters';
 
 /** How often the ARIA values are rewritten: often enough to read, not a stream of DOM writes. */
 const ARIA_MS = 300;
@@ -64,15 +64,25 @@ function drawBar(
 
 export class MeterLayer {
   readonly #meters: MeterChannel;
+  readonly #needCanvas: () => void;
   readonly #slots = new Set<Slot>();
+  // Asked for on the first bar to draw, not before: a box whose meters stay
+  // silent (or are not fed: beyond what the service meters) has no canvas.
   #canvas: HTMLCanvasElement | null = null;
-  // Taken on the first bar drawn, not before: a box whose meters stay silent needs none.
+  #askedForCanvas = false;
   #ctx: CanvasRenderingContext2D | null | undefined;
   /** Where the meters sit must be read again (a meter came or went, the box resized). */
   #stale = true;
 
-  constructor(meters: MeterChannel) {
+  /** `needCanvas` is called once, when a bar is to be drawn and no canvas is attached. */
+  constructor(meters: MeterChannel, needCanvas: () => void) {
     this.#meters = meters;
+    this.#needCanvas = needCanvas;
+  }
+
+  /** Follows the meters (ARIA values, bars) on animation frames until the returned function is called. */
+  start(): () => void {
+    return onAnimationFrame((now) => this.#draw(now));
   }
 
   /** Draws on `canvas` (laid over the box's body) until the returned function is called. */
@@ -88,9 +98,8 @@ export class MeterLayer {
           })
         : null;
     if (body) resized?.observe(body);
-    const stop = onAnimationFrame((now) => this.#draw(now));
+    wakeAnimation();
     return () => {
-      stop();
       resized?.disconnect();
       this.#canvas = null;
     };
@@ -148,8 +157,7 @@ export class MeterLayer {
   /** One animation frame: ARIA values every ARIA_MS, bars that moved. True while any moves. */
   #draw(now: number): boolean {
     const canvas = this.#canvas;
-    if (!canvas) return false;
-    if (this.#stale) this.#layout(canvas);
+    if (canvas && this.#stale) this.#layout(canvas);
     let moving = false;
     for (const slot of this.#slots) {
       const state = this.#meters.state(slot.port);
@@ -167,6 +175,14 @@ export class MeterLayer {
         }
       }
       if (!(silent && slot.ariaNow === SILENT_NOW)) moving = true;
+      if (!canvas) {
+        // A bar to draw: drawn once the canvas is there (a frame or two later).
+        if (!silent && !this.#askedForCanvas) {
+          this.#askedForCanvas = true;
+          this.#needCanvas();
+        }
+        continue;
+      }
       // Only what changed by a pixel is drawn again.
       const peak = barEnd(state.peak, slot.w);
       const rms = barEnd(state.rms, slot.w);
