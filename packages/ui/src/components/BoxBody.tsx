@@ -29,6 +29,8 @@ export function BoxBody({ metered, children }: { metered: boolean; children: Rea
   );
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => layer?.start(), [layer]);
+  // Rendered again: the box changed (rows may have come, gone or moved within the same size).
+  useEffect(() => layer?.invalidate());
   useEffect(
     () => (layer && drawing && canvas.current ? layer.attach(canvas.current) : undefined),
     [layer, drawing],

@@ -105,6 +105,11 @@ export class MeterLayer {
     };
   }
 
+  /** The box's rows may have moved: where each meter sits is read again before the next bars. */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
   /** Meters `port` on `element` until the returned function is called. */
   add(port: string, element: HTMLElement): () => void {
     const slot: Slot = {
