@@ -141,6 +141,8 @@ function Counts({ channel }: { channel: MidiChannel }) {
       <span className={counts.lost > 0 ? 'jb-midi-lost' : undefined}>
         Lost <output data-testid="midi-lost">{counts.lost}</output>
       </span>
+      {hidden && <span data-testid="midi-hidden">Hidden: {hidden}</span>}
+      {counts.skipped > 0 && <span>{counts.skipped} not kept while paused</span>}
       {counts.missedCycles > 0 && (
         <span
           className="jb-midi-missed"
@@ -151,8 +153,6 @@ function Counts({ channel }: { channel: MidiChannel }) {
           seen
         </span>
       )}
-      {hidden && <span data-testid="midi-hidden">Hidden: {hidden}</span>}
-      {counts.skipped > 0 && <span>{counts.skipped} not kept while paused</span>}
     </p>
   );
 }
