@@ -232,7 +232,7 @@ interface MidiResults {
   /** The server's xruns while the peer played (the status bar's count). */
   xruns: number;
   done: PeerReply;
-  counts: { received: number; shown: number; lost: number };
+  counts: { received: number; shown: number; lost: number; missedCycles: number };
   busy: Window;
   quiet: Window;
 }
@@ -285,6 +285,11 @@ async function midiPhase(
     received,
     shown: await midiCount(page, 'midi-shown'),
     lost: await midiCount(page, 'midi-lost'),
+    // Shown only when there were any.
+    missedCycles:
+      (await page.getByTestId('midi-missed').count()) > 0
+        ? await midiCount(page, 'midi-missed')
+        : 0,
   };
   return { done, counts, busy, quiet, xruns: (await xruns(page)) - xrunsBefore };
 }
@@ -308,7 +313,7 @@ function midiRows(r: MidiResults): Row[] {
       result: String(sent - r.counts.received),
       aim: '',
       met: null,
-      reference: r.xruns > 0 ? `${r.xruns} xruns meanwhile` : 'no xruns',
+      reference: `${r.xruns > 0 ? `${r.xruns} xruns meanwhile` : 'no xruns'}; the page counted ${r.counts.missedCycles} cycles missed`,
     },
     {
       measure: '  rate the peer achieved; server xruns meanwhile',

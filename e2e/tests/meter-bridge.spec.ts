@@ -4,11 +4,13 @@
 // context menu, and the integrated loudness the page states reads −23.0 ±
 // 0.1 LUFS; a −20 dBFS sine added from the keyboard reads −3.0 on the K-20
 // scale. Then a screenshot of the bridge beside the graph for the README.
+// Ports also go on the bridge when dragged there from the graph, without
+// connecting anything.
 import { join } from 'node:path';
 import { jackTool, type LongPeer, pythonPeer } from '@jackbay/test-support';
 import type { Page } from '@playwright/test';
 import { expect, jackServer, keepScreenshot, portHandle, test } from '../support/fixtures.ts';
-import { arrangeAndSettle } from './helpers/graph.ts';
+import { arrangeAndSettle, dotCentre, dragPoints } from './helpers/graph.ts';
 
 const CLIENT = 'tech3341';
 
@@ -161,4 +163,57 @@ test('Tech 3341 case 1 from a peer reads −23.0 LUFS on the bridge; K-20 reads 
   await expect.poll(() => connectedProbes().length, { timeout: 5000 }).toBe(before - 3);
   await bridge.getByRole('button', { name: 'Close the meter bridge' }).click();
   await expect(bridge).toHaveCount(0);
+});
+
+/** Every connection of `port`, as jack_lsp lists them. */
+function connectionsOf(port: string): string[] {
+  const lines = jackTool(jackServer(), 'jack_lsp', ['-c']).split('\n');
+  const at = lines.indexOf(port);
+  const out: string[] = [];
+  for (let i = at + 1; at >= 0 && (lines[i] ?? '').startsWith(' '); i++)
+    out.push((lines[i] as string).trim());
+  return out;
+}
+
+test('a port or a pair dragged from the graph onto the open bridge goes on it, connecting nothing', async ({
+  app,
+}) => {
+  test.setTimeout(90_000);
+  await arrangeAndSettle(app);
+  await app.getByRole('button', { name: 'Bridge', exact: true }).click();
+  const bridge = app.getByRole('region', { name: 'Meter bridge' });
+  await expect(bridge).toBeVisible();
+  const target = await bridge.boundingBox();
+  if (!target) throw new Error('no bridge');
+  const drop = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
+  const k20 = `${CLIENT}:k20`;
+  const before = connectionsOf(k20);
+
+  // The mono port, pressed at the exact centre of its dot.
+  const dot = await dotCentre(app, k20);
+  expect(dot.x).toBeLessThan(target.x);
+  await dragPoints(app, dot, drop);
+  await expect(bridge.getByRole('region', { name: `Bridge meter ${k20}` })).toBeVisible();
+  await expect(bridge.getByRole('meter', { name: `Bridge level of ${k20}` })).toHaveAttribute(
+    'aria-valuetext',
+    /^peak −20\.0 dBFS/,
+    { timeout: 10_000 },
+  );
+
+  // The pair, by its own handle: one stereo meter.
+  const pair = app.locator(`[data-pair-left="${LEFT}"][data-pair-right="${RIGHT}"]`);
+  const grip = await pair.locator('.jb-pair-glyph').boundingBox();
+  if (!grip) throw new Error('no pair handle');
+  await dragPoints(app, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, drop);
+  await expect(bridge.getByRole('region', { name: `Bridge meter ${PAIR_LABEL}` })).toBeVisible();
+  await expect(bridge.getByRole('region', { name: /^Bridge meter / })).toHaveCount(2);
+
+  // Dragged again: already there, nothing added; and no port was connected by any of it.
+  await dragPoints(app, await dotCentre(app, k20), drop);
+  await expect(bridge.getByRole('region', { name: /^Bridge meter / })).toHaveCount(2);
+  const peers = (port: string) => connectionsOf(port).filter((p) => !p.startsWith('jackbay:'));
+  expect(peers(k20)).toEqual(before.filter((p) => !p.startsWith('jackbay:')));
+  expect(peers(LEFT)).toEqual([]);
+  expect(peers(RIGHT)).toEqual([]);
+  await keepScreenshot(app, 'meter-bridge-drag');
 });

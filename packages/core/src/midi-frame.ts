@@ -8,6 +8,8 @@
 //   u32 generation  the `setMidiMonitor` answer this frame follows; older ones are stale
 //   u32 received    events that arrived on this page's ports since the last frame
 //   u32 lost        events lost since the last frame (a full ring, or a frame not sent)
+//   u32 missed      cycles JACK skipped for the service since the last frame (xruns):
+//                   what was played in them is never seen, neither received nor lost
 //   u32 count       events carried below (received − lost of them)
 //   then per event, oldest first:
 //       u32 time    JACK frame time of the event (wraps at 2^32)
@@ -16,7 +18,7 @@
 //       size bytes, then zeros up to a multiple of 4
 
 export const MIDI_FRAME_KIND = 2;
-export const MIDI_HEADER_BYTES = 20;
+export const MIDI_HEADER_BYTES = 24;
 const EVENT_HEADER_BYTES = 8;
 /** Most ports one page may monitor at once. */
 export const MAX_MONITORED_PORTS = 1024;
@@ -31,6 +33,7 @@ export interface MidiFrame {
   generation: number;
   received: number;
   lost: number;
+  missedCycles: number;
   events: MidiFrameEvent[];
 }
 
@@ -52,7 +55,8 @@ export function encodeMidiFrame(frame: MidiFrame): Uint8Array {
   view.setUint32(4, frame.generation >>> 0, true);
   view.setUint32(8, frame.received >>> 0, true);
   view.setUint32(12, frame.lost >>> 0, true);
-  view.setUint32(16, frame.events.length, true);
+  view.setUint32(16, frame.missedCycles >>> 0, true);
+  view.setUint32(20, frame.events.length, true);
   let at = MIDI_HEADER_BYTES;
   for (const event of frame.events) {
     view.setUint32(at, event.time >>> 0, true);
@@ -73,7 +77,7 @@ export function decodeMidiFrame(data: ArrayBuffer | ArrayBufferView): MidiFrame 
   if (bytes.byteLength < MIDI_HEADER_BYTES) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MIDI_FRAME_KIND) return null;
-  const count = view.getUint32(16, true);
+  const count = view.getUint32(20, true);
   const events: MidiFrameEvent[] = [];
   let at = MIDI_HEADER_BYTES;
   for (let index = 0; index < count; index++) {
@@ -92,6 +96,7 @@ export function decodeMidiFrame(data: ArrayBuffer | ArrayBufferView): MidiFrame 
     generation: view.getUint32(4, true),
     received: view.getUint32(8, true),
     lost: view.getUint32(12, true),
+    missedCycles: view.getUint32(16, true),
     events,
   };
 }

@@ -40,11 +40,13 @@ interface Subscriber extends Subscription {
   // Counts not yet reported to the page (its last frame could not be sent).
   received: number;
   lost: number;
+  missedCycles: number;
 }
 
-/** A monitor, with the engine's lost count already handed out to pages. */
+/** A monitor, with the engine's lost and missed counts already handed out to pages. */
 class Watched implements PortNode {
   handedOutLost = 0;
+  handedOutMissed = 0;
   constructor(readonly monitor: MidiMonitor) {}
   get removed(): boolean {
     return this.monitor.removed;
@@ -83,7 +85,14 @@ export class MidiHub {
   }
 
   open(sink: MidiSink): MidiPeer {
-    const subscriber: Subscriber = { ports: [], generation: 0, sink, received: 0, lost: 0 };
+    const subscriber: Subscriber = {
+      ports: [],
+      generation: 0,
+      sink,
+      received: 0,
+      lost: 0,
+      missedCycles: 0,
+    };
     this.#pages.add(subscriber);
     return {
       // What was drained for the old set is flushed under the old generation first.
@@ -109,14 +118,22 @@ export class MidiHub {
   // Drains every monitor once and hands each page the events of its ports.
   #tick(): void {
     if (this.#pages.nodes.size === 0) return;
-    const drained = new Map<string, { events: MidiFrameEvent[]; lost: number }>();
+    const drained = new Map<
+      string,
+      { events: MidiFrameEvent[]; lost: number; missedCycles: number }
+    >();
     for (const [name, watched] of this.#pages.nodes) {
       const events: MidiFrameEvent[] = [];
       try {
         watched.monitor.drain((time, data) => events.push({ time, port: 0, data: data.slice() }));
-        const lost = watched.monitor.lost;
-        drained.set(name, { events, lost: lost - watched.handedOutLost });
+        const { lost, missedCycles } = watched.monitor;
+        drained.set(name, {
+          events,
+          lost: lost - watched.handedOutLost,
+          missedCycles: missedCycles - watched.handedOutMissed,
+        });
         watched.handedOutLost = lost;
+        watched.handedOutMissed = missedCycles;
       } catch (error) {
         // The server went away mid-drain: the session reports it.
         if (!isSessionError(error)) throw error;
@@ -129,14 +146,19 @@ export class MidiHub {
       const events: MidiFrameEvent[] = [];
       let lost = subscriber.lost;
       let received = subscriber.received;
+      // A skipped cycle is skipped for every monitor of the client: the
+      // page's ports missed as many as the one that ran longest.
+      let missed = 0;
       for (let index = 0; index < ports.length; index++) {
         const batch = drained.get(ports[index] as string);
         if (!batch) continue;
         lost += batch.lost;
         received += batch.lost + batch.events.length;
+        missed = Math.max(missed, batch.missedCycles);
         for (const event of batch.events) events.push({ ...event, port: index });
       }
-      if (received === 0) continue;
+      const missedCycles = subscriber.missedCycles + missed;
+      if (received === 0 && missedCycles === 0) continue;
       // Each port's events are in order already; between ports, time decides
       // (as a difference, so a wrap of the 32-bit frame time sorts right).
       events.sort((a, b) => (a.time - b.time) | 0 || a.port - b.port);
@@ -144,6 +166,7 @@ export class MidiHub {
         generation: subscriber.generation,
         received,
         lost,
+        missedCycles,
         events,
       });
       let sent = false;
@@ -155,6 +178,7 @@ export class MidiHub {
       // Unsent events are lost to the page: counted in its next frame.
       subscriber.received = sent ? 0 : received;
       subscriber.lost = sent ? 0 : lost + events.length;
+      subscriber.missedCycles = sent ? 0 : missedCycles;
     }
   }
 }

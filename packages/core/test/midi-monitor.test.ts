@@ -279,4 +279,32 @@ describe('MIDI frames', () => {
     expect(frames.flatMap((f) => f.events.map((e) => [...e.data]))).toEqual([[0x90, 62, 1]]);
     peer.close();
   });
+
+  it('tells a page how many cycles JACK skipped for the service (xruns), apart from lost', async () => {
+    const page = openPage();
+    const sleepy = await execPeer(
+      server,
+      'sleepy',
+      `sleeping = False
+def process(frames):
+    if sleeping:
+        time.sleep(0.03)
+c.set_process_callback(process)`,
+    );
+    try {
+      await page.set(['sender:a']);
+      await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+      const missed = () => page.frames.reduce((sum, f) => sum + f.missedCycles, 0);
+      const before = missed();
+      // 30 ms in every 5.3 ms cycle: the server skips cycles, with no MIDI played at all.
+      await sleepy.run('sleeping = True');
+      await waitFor(() => missed() >= before + 10, 20_000, 'missed cycles reported');
+      await sleepy.run('sleeping = False');
+      expect(page.lost()).toBe(0);
+      expect(page.received()).toBe(page.events().length);
+    } finally {
+      await sleepy.stop();
+      page.peer.close();
+    }
+  });
 });

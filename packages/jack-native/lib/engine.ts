@@ -125,6 +125,14 @@ export class MidiMonitor implements Node {
     return this.engine.monitorCounts(this)[0];
   }
 
+  /**
+   * Cycles JACK skipped for this client (xruns) since the monitor was
+   * created: the events played in them never reach it, neither received nor lost.
+   */
+  get missedCycles(): number {
+    return this.engine.monitorCounts(this)[2];
+  }
+
   remove(): void {
     this.engine.remove(this);
   }
@@ -756,8 +764,8 @@ export class Engine {
     return this.host.native.engineCounters();
   }
 
-  monitorCounts(monitor: MidiMonitor): [received: number, lost: number] {
-    return this.counters().monitors[String(monitor.id)] ?? [0, 0];
+  monitorCounts(monitor: MidiMonitor): [received: number, lost: number, missedCycles: number] {
+    return this.counters().monitors[String(monitor.id)] ?? [0, 0, 0];
   }
 
   sendCounts(sender: MidiSender): [sent: number, dropped: number] {

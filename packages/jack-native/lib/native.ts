@@ -81,7 +81,7 @@ export interface NativeClient {
     cycles: number;
     lateCycles: number;
     bridgeMidiLost: number;
-    monitors: Record<string, [received: number, lost: number]>;
+    monitors: Record<string, [received: number, lost: number, missedCycles: number]>;
     streams: Record<string, number>;
     sends: Record<string, [sent: number, dropped: number]>;
     syncRequest: number;

@@ -358,10 +358,11 @@ Napi::Value Engine::counters(Napi::Env env) {
   result.Set("bridgeMidiLost", Napi::Number::New(env, static_cast<double>(bridgeMidiLost.load())));
   Napi::Object monitors = Napi::Object::New(env);
   for (const auto& [id, node] : monitors_) {
-    Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Napi::Number::New(env, static_cast<double>(node->received.load())));
-    pair.Set(1u, Napi::Number::New(env, static_cast<double>(node->lost.load())));
-    monitors.Set(std::to_string(id), pair);
+    Napi::Array counts = Napi::Array::New(env, 3);
+    counts.Set(0u, Napi::Number::New(env, static_cast<double>(node->received.load())));
+    counts.Set(1u, Napi::Number::New(env, static_cast<double>(node->lost.load())));
+    counts.Set(2u, Napi::Number::New(env, static_cast<double>(node->missedCycles.load())));
+    monitors.Set(std::to_string(id), counts);
   }
   result.Set("monitors", monitors);
   Napi::Object streams = Napi::Object::New(env);

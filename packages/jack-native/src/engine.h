@@ -65,6 +65,9 @@ struct MidiMonitorNode {
   SharedRing ring;
   std::atomic<uint64_t> lost{0};
   std::atomic<uint64_t> received{0};
+  // Cycles JACK skipped for this client (an xrun) while the monitor ran:
+  // their events never reach it, so they are neither received nor lost.
+  std::atomic<uint64_t> missedCycles{0};
 };
 
 // MIDI that JS sends into an own MIDI output port: JS writes whole records
@@ -208,7 +211,7 @@ class Engine {
   // [seq, state, frames, frame, rate, newPos] of JACK's latest timebase call.
   Napi::Value timebaseRequest(Napi::Env env) const;
   void timebaseAnswer(const Napi::CallbackInfo& info);
-  // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost]}, streams: {id: xruns},
+  // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost, missedCycles]}, streams: {id: xruns},
   //   sends: {id: [sent, dropped]}, syncRequest }
   Napi::Value counters(Napi::Env env);
   void setSyncReady(uint32_t requestSeq, bool ready);
@@ -233,6 +236,10 @@ class Engine {
   EventQueue* wake_;
   std::atomic<Plan*> pending_{nullptr};
   Plan* active_ = nullptr;  // realtime thread only
+  // The frame time the next cycle should start at while MIDI monitors run
+  // (realtime thread only): a later one means JACK skipped cycles for us.
+  jack_nframes_t monitorsNextCycle_ = 0;
+  bool monitorsFollowing_ = false;
   std::atomic<uint64_t> adoptedSeq_{0};  // seq of the plan the realtime thread runs
   uint64_t publishedSeq_ = 0;            // JS thread
   RetiredPlans retired_;

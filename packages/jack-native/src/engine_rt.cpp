@@ -158,10 +158,20 @@ void Engine::processNodes(jack_nframes_t frames) {
     meter->seq.store(seq + 2, std::memory_order_release);
   }
 
-  if (!plan->monitors.empty()) {
+  if (plan->monitors.empty()) {
+    monitorsFollowing_ = false;
+  } else {
     const jack_nframes_t cycleStart = api.jack_last_frame_time(client_);
+    // The frame time skips the cycles JACK did not run us for (an xrun):
+    // whatever was played then is never seen, only counted. A difference of
+    // unsigned frame times, so a wrap at 2^32 is no gap; a jump back is none.
+    const jack_nframes_t gap = cycleStart - monitorsNextCycle_;
+    const uint64_t missed = monitorsFollowing_ && frames > 0 && gap != 0 && gap < 0x80000000u ? (gap + frames - 1) / frames : 0;
+    monitorsNextCycle_ = cycleStart + frames;
+    monitorsFollowing_ = true;
     bool any = false;
     for (const auto& monitor : plan->monitors) {
+      if (missed != 0) monitor->missedCycles.fetch_add(missed, std::memory_order_relaxed);
       void* buffer = api.jack_port_get_buffer(monitor->port, frames);
       const uint32_t count = api.jack_midi_get_event_count(buffer);
       for (uint32_t i = 0; i < count; ++i) {

@@ -9,6 +9,7 @@ import {
   jackTool,
   PATIENT_START_MS,
   PATIENT_TIMEOUT,
+  pythonPeer,
   startJackServer,
   waitFor,
 } from '@jackbay/test-support';
@@ -426,6 +427,36 @@ describe('MIDI monitor', () => {
       // An xrun can hand a stale buffer over twice: only more can be lost.
       expect(value.counts[1]).toBeGreaterThanOrEqual(35);
     }
+  });
+
+  it('counts the cycles JACK skipped for it (xruns), whose events it never sees', async () => {
+    const client = open();
+    const input = client.midiInports.register('in');
+    const monitor = client.addMidiMonitor(input);
+    await sleep(300);
+    const before = monitor.missedCycles;
+    // A peer that sleeps 30 ms in every 5.3 ms cycle: the server skips cycles.
+    const sleepy = pythonPeer(
+      server,
+      `
+c = jack.Client('${unique('sleepy')}', no_start_server=True)
+@c.set_process_callback
+def process(frames):
+    time.sleep(0.03)
+c.activate()
+print('ready')
+sys.stdin.readline()
+`,
+    );
+    try {
+      expect(await sleepy.line()).toBe('ready');
+      await waitFor(() => monitor.missedCycles >= before + 10, 20_000, 'missed cycles counted');
+    } finally {
+      await sleepy.stop();
+    }
+    // Nothing was lost to a full ring: those events never arrived.
+    expect(monitor.lost).toBe(0);
+    monitor.remove();
   });
 
   it('rejects ports of the wrong type', async () => {

@@ -4,7 +4,7 @@
 // every edge is named "source → destination", and a port opens the keyboard
 // patching dialog with Enter.
 import type { ServerStatus } from '@jackbay/core/contract';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JackbayTransport } from '../src/api/ws';
 import { App } from '../src/components/App';
@@ -135,6 +135,8 @@ describe('accessibility', () => {
       expect(meter.closest('[aria-live]')).toBeNull();
     }
     expect(screen.queryByRole('meter', { name: 'Level of synth:midi_in' })).toBeNull();
+    // Silent meters need no canvas yet.
+    expect(document.querySelectorAll('.jb-box canvas')).toHaveLength(0);
     // A lit clip indicator is a button; a click resets it.
     const meters = store.getState().meters;
     const { newMeterFrame } = await import('@jackbay/core/meter-frame');
@@ -143,6 +145,15 @@ describe('accessibility', () => {
     meters.expect(['synth:out_L'], 1);
     act(() => void meters.feed(frame.bytes));
     const clip = screen.getByRole('button', { name: 'Reset clip of synth:out_L' });
+    // The box's layer writes the meter's ARIA values from the live channel.
+    const synthL = screen.getByRole('meter', { name: 'Level of synth:out_L' });
+    await waitFor(() => expect(synthL.getAttribute('aria-valuenow')).toBe('3.0'));
+    expect(synthL.getAttribute('aria-valuetext')).toMatch(/^peak 3\.0 dBFS/);
+    // One canvas for the box with sound, drawing all of its meters; each meter keeps its element.
+    const synth = synthL.closest('.jb-box') as HTMLElement;
+    await waitFor(() => expect(synth.querySelectorAll('canvas')).toHaveLength(1));
+    expect(synth.querySelectorAll('[role="meter"]').length).toBeGreaterThan(1);
+    expect(document.querySelectorAll('.jb-box canvas')).toHaveLength(1);
     fireEvent.click(clip);
     expect(screen.queryByRole('button', { name: 'Reset clip of synth:out_L' })).toBeNull();
     // One client off, then all.

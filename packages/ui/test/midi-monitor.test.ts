@@ -11,11 +11,13 @@ function frame(
   generation: number,
   events: Array<[number, number, number[]]>,
   lost = 0,
+  missedCycles = 0,
 ): Uint8Array {
   return encodeMidiFrame({
     generation,
     received: events.length + lost,
     lost,
+    missedCycles,
     events: events.map(([time, port, data]) => ({ time, port, data: new Uint8Array(data) })),
   });
 }
@@ -50,6 +52,16 @@ describe('MidiChannel', () => {
     expect(channel.feed(frame(2, [[1, 1, [0x90, 60, 1]]], 3))).toBe(true);
     expect(channel.log.portName(channel.shownAt(0))).toBe('b:out');
     expect(channel.counts()).toMatchObject({ received: 4, lost: 3, held: 1, shown: 1 });
+  });
+
+  it('sums the cycles JACK skipped apart from lost events, until cleared', () => {
+    const channel = new MidiChannel();
+    channel.expect(['a:out'], 1);
+    channel.feed(frame(1, [[1, 0, [0x90, 60, 1]]], 0, 3));
+    channel.feed(frame(1, [], 0, 2));
+    expect(channel.counts()).toMatchObject({ received: 1, lost: 0, missedCycles: 5 });
+    channel.clear();
+    expect(channel.counts().missedCycles).toBe(0);
   });
 
   it('hides clock and active sensing by default and counts what it hides', () => {

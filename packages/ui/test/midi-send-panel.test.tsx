@@ -211,6 +211,7 @@ describe('MIDI monitor rows', () => {
       generation: 1,
       received: 2,
       lost: 0,
+      missedCycles: 0,
       events: [
         { time: 100000 + 24000, port: 0, data: new Uint8Array([0x90, 60, 100]) },
         { time: 100000 + 4 * 24000 + 1200, port: 0, data: new Uint8Array([0x80, 60, 0]) },
@@ -245,11 +246,16 @@ describe('MIDI monitor rows', () => {
           generation: 1,
           received: 1,
           lost: 0,
+          missedCycles: 3,
           events: [{ time: 310000, port: 0, data: new Uint8Array([0xb0, 1, 2]) }],
         }),
       );
     });
     // The list re-renders on the next animation frame.
     await waitFor(() => expect(cells()).toEqual(['003|2|0000', '004|1|0096', '—']));
+    // Cycles JACK skipped are told apart from lost events.
+    expect(screen.getByTestId('midi-missed').parentElement?.textContent).toBe(
+      '3 cycles missed (xruns): events in them are not seen',
+    );
   });
 });

@@ -6,6 +6,7 @@ import { pairHandleId, portHandleId } from '../graph/ids';
 import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
 import { useJackbay } from '../store/context';
+import { BoxBody } from './BoxBody';
 import { RowView, usePortHandlers } from './ports';
 
 // How far this box's text may grow when the view zooms out (app.css clamps
@@ -118,7 +119,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
           </button>
         )}
       </header>
-      <div className="jb-box-body">
+      <BoxBody metered={metered && hasAudio}>
         {empty && <div className="jb-box-empty">no ports</div>}
         {box.inputs.length > 0 && (
           <div className="jb-col jb-col-in">
@@ -146,7 +147,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             ))}
           </div>
         )}
-      </div>
+      </BoxBody>
     </section>
   );
 }

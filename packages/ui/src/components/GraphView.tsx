@@ -44,6 +44,7 @@ import { type BoxNode, type PortEdge, routeEdges } from '../graph/view';
 import { useJackbay, useStoreApi } from '../store/context';
 import type { State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
+import { makeBridgeDrop } from './bridgeDrop';
 import { ClientNode } from './ClientNode';
 import { useMeterSubscription } from './useMeterSubscription';
 import { useSignalTrace } from './useSignalTrace';
@@ -198,11 +199,13 @@ export function GraphView() {
 
   // Called while dragging over a handle: refuse what cannot work so React
   // Flow marks the handle invalid and never calls onConnect for it.
+  const bridgeDrop = useMemo(() => makeBridgeDrop(store), [store]);
   const isValidConnection = useCallback(
     (c: PortEdge | FlowConnection) =>
+      !bridgeDrop.over &&
       planConnect(store.getState().graph, handlePorts(c.sourceHandle), handlePorts(c.targetHandle))
         .ok,
-    [store],
+    [store, bridgeDrop],
   );
 
   const onConnect = useCallback(
@@ -216,23 +219,25 @@ export function GraphView() {
   // take it: two attributes on the wrapper, no re-render of 2000 handles.
   const onConnectStart = useCallback(
     (_: unknown, params: { handleId: string | null }) => {
+      bridgeDrop.start(params.handleId);
       const port = store.getState().graph.ports.get(handlePorts(params.handleId)[0] ?? '');
       const el = wrapper.current;
       if (!el || !port) return;
       el.dataset.dragDir = port.direction;
       el.dataset.dragType = port.type;
     },
-    [store],
+    [store, bridgeDrop],
   );
 
   // A refused drop ends here without onConnect: say why.
   const onConnectEnd = useCallback(
-    (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
       const el = wrapper.current;
       if (el) {
         delete el.dataset.dragDir;
         delete el.dataset.dragType;
       }
+      if (bridgeDrop.end(event)) return;
       if (state.isValid || !state.fromHandle || !state.toHandle) return;
       const s = store.getState();
       const plan = planConnect(
@@ -242,7 +247,7 @@ export function GraphView() {
       );
       if (!plan.ok) s.notify(plan.code === 'already-connected' ? 'info' : 'error', plan.reason);
     },
-    [store],
+    [store, bridgeDrop],
   );
 
   // Deleting an edge asks the server; the edge goes when the server's patch says so.

@@ -27,7 +27,7 @@ const MOUSE: Array<[string, string]> = [
   ],
   [
     'Bridge (toolbar)',
-    'large meters and loudness (EBU R128) for the ports added from their menu; scales dBFS, K-20, K-14, K-12',
+    'large meters and loudness (EBU R128) for the ports added from their menu or dragged onto it; scales dBFS, K-20, K-14, K-12',
   ],
   ['Click a lit CLIP on the bridge', 'reset that channel’s clip indicator'],
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],

@@ -1,6 +1,6 @@
-// The meter bridge: large vertical meters for the ports a person chose (from
-// a port's menu: "Meter (add to bridge)"), one strip per port or stereo pair,
-// with numeric peak, RMS and true-peak readouts, clip indicators that stay
+// The meter bridge: large vertical meters for the ports a person chose
+// (from a port's menu: "Meter (add to bridge)", or dragged from the graph
+// onto it: bridgeDrop.ts), one strip per port or stereo pair, with numeric peak, RMS and true-peak readouts, clip indicators that stay
 // lit until clicked, a scale switch (dBFS, K-20, K-14, K-12) and EBU R128
 // loudness (momentary, short-term, integrated, range) with a reset. Bars are
 // drawn on canvas from the live bridge channel in the shared animation loop;
@@ -467,8 +467,8 @@ export function MeterBridge() {
       <div className="jb-bridge-strips">
         {meters.length === 0 ? (
           <p className="jb-bridge-empty">
-            Open a port’s menu (right-click, or the Menu key or Shift+F10 on a focused port) and
-            choose “Meter (add to bridge)”.
+            Drag an audio port or a stereo pair here, or open a port’s menu (right-click, or the
+            Menu key or Shift+F10 on a focused port) and choose “Meter (add to bridge)”.
           </p>
         ) : (
           meters.map((meter) => <Strip key={meter.id} meter={meter} scale={scale} />)
@@ -488,7 +488,7 @@ export function BridgeToggle() {
       aria-pressed={open}
       aria-keyshortcuts="B"
       onClick={() => setOpen(!open)}
-      title="Large meters and loudness for the ports you add from their menu (B)"
+      title="Large meters and loudness for the ports you drag onto it or add from their menu (B)"
     >
       Bridge
     </button>

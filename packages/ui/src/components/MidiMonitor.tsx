@@ -143,6 +143,16 @@ function Counts({ channel }: { channel: MidiChannel }) {
       </span>
       {hidden && <span data-testid="midi-hidden">Hidden: {hidden}</span>}
       {counts.skipped > 0 && <span>{counts.skipped} not kept while paused</span>}
+      {counts.missedCycles > 0 && (
+        <span
+          className="jb-midi-missed"
+          title="JACK skipped these cycles for Jackbay (xruns): MIDI played in them never reached the monitor, so it is neither received nor lost"
+        >
+          <output data-testid="midi-missed">{counts.missedCycles}</output>{' '}
+          {counts.missedCycles === 1 ? 'cycle' : 'cycles'} missed (xruns): events in them are not
+          seen
+        </span>
+      )}
     </p>
   );
 }

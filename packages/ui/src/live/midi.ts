@@ -30,6 +30,8 @@ export interface MidiCounts {
   received: number;
   /** Of them, lost before reaching this page (a full ring or a slow link). */
   lost: number;
+  /** Cycles JACK skipped for the service (xruns): their events were never seen, not counted. */
+  missedCycles: number;
   /** Held in the log (the newest MIDI_LOG_CAPACITY). */
   held: number;
   /** Held and passing the filter. */
@@ -54,6 +56,7 @@ export class MidiChannel {
   readonly #hiddenByKind = new Int32Array(MIDI_KINDS.length);
   #received = 0;
   #lost = 0;
+  #missedCycles = 0;
   #skipped = 0;
   #paused = false;
   #changed = false;
@@ -79,6 +82,7 @@ export class MidiChannel {
     if (!frame || frame.generation !== this.#generation) return false;
     this.#received += frame.received;
     this.#lost += frame.lost;
+    this.#missedCycles += frame.missedCycles;
     const active = new Set<number>();
     for (const event of frame.events) {
       const number = this.#portNumbers[event.port];
@@ -126,6 +130,7 @@ export class MidiChannel {
     this.log.clear();
     this.#received = 0;
     this.#lost = 0;
+    this.#missedCycles = 0;
     this.#skipped = 0;
     this.#rebuild();
     this.#touch();
@@ -147,6 +152,7 @@ export class MidiChannel {
     return {
       received: this.#received,
       lost: this.#lost,
+      missedCycles: this.#missedCycles,
       held: this.log.length,
       shown: this.shownCount,
       hidden,
