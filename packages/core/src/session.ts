@@ -121,6 +121,13 @@ export class Session {
     return open ? readStatus(open.client, base, this.timebase) : downStatus(base, this.#downReason);
   }
 
+  /** Jackbay's count of xruns starts again from zero (JACK keeps none a client can reset). */
+  resetXruns(): void {
+    this.#xrunCount = 0;
+    this.#lastXrunDelayUs = null;
+    this.#listener.statusChanged();
+  }
+
   /** A call through the client failed because the session is gone: report 'down', retry. */
   failed(error: unknown): void {
     if (isSessionError(error)) this.lost(GONE);
