@@ -10,11 +10,16 @@ const SERVER_PROGRAMS = new Set(['jackd', 'jackdmp']);
  * driver (`-d`) count: after it `-n` is the ALSA driver's number of periods.
  * Without `-n`, jackd takes JACK_DEFAULT_SERVER from its environment, else 'default'.
  */
-export function serverNameOf(argv: readonly string[], env: Readonly<Record<string, string>>): string {
+export function serverNameOf(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+): string {
   for (let i = 1; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
-    if (arg === '-d' || arg === '--driver' || arg.startsWith('--driver=') || /^-d./.test(arg)) break;
-    if ((arg === '-n' || arg === '--name') && argv[i + 1] !== undefined) return argv[i + 1] as string;
+    if (arg === '-d' || arg === '--driver' || arg.startsWith('--driver=') || /^-d./.test(arg))
+      break;
+    if ((arg === '-n' || arg === '--name') && argv[i + 1] !== undefined)
+      return argv[i + 1] as string;
     if (arg.startsWith('--name=')) return arg.slice('--name='.length);
     if (/^-n./.test(arg)) return arg.slice(2);
   }

@@ -26,8 +26,11 @@ export interface StartedJackd extends PrivateServer {
   output(): string;
 }
 
-/** Why jackd did not start: not installed, exited at once (bad device, name in use), or too slow. */
-export type JackdFailure = 'missing' | 'exited' | 'timeout';
+/**
+ * Why jackd did not start: not installed, a server of that name already runs,
+ * exited at once (bad device, no free server slot …), or too slow.
+ */
+export type JackdFailure = 'missing' | 'running' | 'exited' | 'timeout';
 
 export class JackdStartError extends Error {
   override name = 'JackdStartError';
@@ -55,6 +58,10 @@ export interface JackdOptions {
 /** Starts jackd and resolves once it accepts clients; rejects with a JackdStartError. */
 export async function startJackd(options: JackdOptions): Promise<StartedJackd> {
   const { name, timeoutMs = 10000 } = options;
+  // A second jackd of a running server's name exits ("server already
+  // active"), but only after jack_wait below has seen the first one ready.
+  if ((await jackWait(['-s', name, '-c'])).stdout.trim() === 'running')
+    throw new JackdStartError('running', `a JACK server named '${name}' is already running`, '');
   // jackd's messages go to a file, never a pipe: our JS thread blocks in
   // synchronous libjack calls (jack_connect waits for the server), so it
   // cannot drain a pipe then, and a jackd blocked writing to a full pipe
@@ -151,6 +158,19 @@ export async function startJackd(options: JackdOptions): Promise<StartedJackd> {
     `jackd '${name}' exited at start${said ? `: ${said}` : ''}`,
     said,
   );
+}
+
+/** Runs jack_wait (of jackd2) in its own process; `missing` when it is not installed. */
+function jackWait(args: string[]): Promise<{ stdout: string; missing: boolean }> {
+  return new Promise((resolve) => {
+    const waiter = spawn('jack_wait', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    waiter.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    waiter.once('error', () => resolve({ stdout, missing: true }));
+    waiter.once('close', () => resolve({ stdout, missing: false }));
+  });
 }
 
 export interface PrivateServerOptions {

@@ -3,11 +3,12 @@
 // whether Jackbay started the server that runs. A server Jackbay started is
 // stopped when Jackbay stops; one it found is stopped only when the person
 // confirms it.
-import { JackbayRpcError } from './errors.js';
+
 import { listAudioDevices } from './audio-devices.js';
 import type { AudioDevice, RpcError, ServerControlState, ServerSettings } from './contract.js';
-import { findJackdProcess, processRuns } from './jackd-process.js';
+import { JackbayRpcError } from './errors.js';
 import { JackdStartError, type StartedJackd, startJackd } from './jackd.js';
+import { findJackdProcess, processRuns } from './jackd-process.js';
 import { loadServerSettings, saveServerSettings, serverSettingsPath } from './server-settings.js';
 
 /** What server control reads of the session. */
@@ -115,8 +116,9 @@ export class ServerControl {
       void server.exited.then(() => this.#exited(server));
     } catch (error) {
       if (!(error instanceof JackdStartError)) throw error;
-      this.#lastError = { code: 'server-start-failed', message: error.message };
-      throw new JackbayRpcError('server-start-failed', error.message);
+      const code = error.failure === 'running' ? 'server-running' : 'server-start-failed';
+      this.#lastError = { code, message: error.message };
+      throw new JackbayRpcError(code, error.message);
     } finally {
       this.#busy = false;
       this.#changed();
@@ -200,7 +202,10 @@ export class ServerControl {
 
   #refuseWhileBusy(): void {
     if (this.#busy)
-      throw new JackbayRpcError('server-running', 'a start or stop of the JACK server is under way');
+      throw new JackbayRpcError(
+        'server-running',
+        'a start or stop of the JACK server is under way',
+      );
   }
 
   #failStop(message: string): never {

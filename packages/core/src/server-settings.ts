@@ -2,6 +2,7 @@
 // config directory's server.json (written atomically; an unreadable file is
 // set aside and the defaults used, and that is reported).
 import { join } from 'node:path';
+import { z } from 'zod';
 import { configDir, parseJson, readConfigFile, writeFileAtomic } from './config-files.js';
 import { ServerSettings } from './contract.js';
 
@@ -28,7 +29,10 @@ export interface LoadedServerSettings {
 export function loadServerSettings(path = serverSettingsPath()): LoadedServerSettings {
   const outcome = readConfigFile(path, (text) => {
     const parsed = ServerSettings.safeParse(parseJson(text));
-    if (!parsed.success) throw new Error(`not valid server settings: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `not valid server settings: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`,
+      );
     return parsed.data;
   });
   if (outcome.kind === 'ok') return { settings: outcome.value, problem: null };
