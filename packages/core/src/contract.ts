@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
 import { MAX_METERED_PORTS } from './meter-frame.js';
 import { MAX_MONITORED_PORTS } from './midi-frame.js';
+import { BUFFER_SIZES, JACK_DRIVERS, PERIODS_RANGE, SAMPLE_RATES } from './server-options.js';
 
 // ---- The graph model
 
@@ -182,15 +183,10 @@ export type BridgeMeterInfo = z.infer<typeof BridgeMeterInfo>;
 
 // ---- Server control: starting and stopping jackd from the app (server-control.ts)
 
-/** Sample rates offered for a server Jackbay starts. */
-export const SAMPLE_RATES = [22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000] as const;
-/** Buffer sizes (frames per period) offered in the status bar and the server settings. */
-export const BUFFER_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
-
 /** The settings of a server Jackbay starts; remembered in the config directory's server.json. */
 export const ServerSettings = z
   .object({
-    driver: z.enum(['dummy', 'alsa']),
+    driver: z.enum(JACK_DRIVERS),
     /** ALSA's device, `hw:N,M` or `hw:NAME` (needed for 'alsa'; the dummy driver ignores it). */
     device: z
       .string()
@@ -210,7 +206,7 @@ export const ServerSettings = z
         message: `must be a power of two from ${BUFFER_SIZES[0]} to ${BUFFER_SIZES.at(-1)}`,
       }),
     /** ALSA's number of periods per buffer (the dummy driver has none). */
-    periods: z.number().int().min(2).max(8),
+    periods: z.number().int().min(PERIODS_RANGE.min).max(PERIODS_RANGE.max),
     /** jackd -R (realtime scheduling) or --no-realtime. */
     realtime: z.boolean(),
   })
