@@ -131,13 +131,13 @@ describe('the server dialog', () => {
     expect(calls('getServerControl')).toHaveLength(1);
     expect(select('Driver').value).toBe('dummy');
     expect(select('Sample rate').value).toBe('48000');
-    expect(select('Period').value).toBe('256');
-    expect(select('Periods').disabled).toBe(true);
+    expect(select('Frames per period').value).toBe('256');
+    expect(select('Periods per buffer').disabled).toBe(true);
     expect(select('Device').disabled).toBe(true);
     expect(within(dialog()).getByRole('checkbox', { name: 'Realtime scheduling' })).toBeTruthy();
     // Each period size shows its latency at the chosen rate.
     expect(
-      within(select('Period')).getByRole('option', { name: '256 frames (5.33 ms)' }),
+      within(select('Frames per period')).getByRole('option', { name: '256 (5.33 ms)' }),
     ).toBeTruthy();
 
     fireEvent.change(select('Driver'), { target: { value: 'alsa' } });
@@ -153,7 +153,7 @@ describe('the server dialog', () => {
       }),
     ).toBeTruthy();
     fireEvent.change(select('Device'), { target: { value: 'hw:1,0' } });
-    fireEvent.change(select('Periods'), { target: { value: '3' } });
+    fireEvent.change(select('Periods per buffer'), { target: { value: '3' } });
     await act(settle);
     expect(calls('setServerSettings').at(-1)?.params).toEqual({
       ...SETTINGS,

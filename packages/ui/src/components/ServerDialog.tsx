@@ -201,26 +201,26 @@ export function ServerDialog() {
                 </select>
               </label>
               <label>
-                <span>Period</span>
+                <span>Frames per period</span>
                 <select
-                  aria-label="Period"
+                  aria-label="Frames per period"
                   value={settings.period}
                   onChange={(e) => change({ period: Number(e.target.value) })}
                 >
                   {BUFFER_SIZES.map((frames) => (
                     <option key={frames} value={frames}>
-                      {frames} frames ({formatLatency(frames, settings.rate)})
+                      {frames} ({formatLatency(frames, settings.rate)})
                     </option>
                   ))}
                 </select>
               </label>
               <label>
-                <span>Periods</span>
+                <span>Periods per buffer</span>
                 <select
-                  aria-label="Periods"
+                  aria-label="Periods per buffer"
                   value={settings.periods}
                   disabled={!alsa}
-                  title={alsa ? 'Periods per buffer' : 'The dummy driver has no periods setting'}
+                  title={alsa ? undefined : 'The dummy driver has no periods setting'}
                   onChange={(e) => change({ periods: Number(e.target.value) })}
                 >
                   {PERIOD_COUNTS.map((n) => (
