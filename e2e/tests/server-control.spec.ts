@@ -4,7 +4,7 @@
 // changes the buffer size, and the dialog stops the server again.
 import { randomBytes } from 'node:crypto';
 import { jackServerNamed, jackTool } from '@jackbay/test-support';
-import { expect, keepScreenshot, portHandle, test } from '../support/fixtures.ts';
+import { expect, jackServer, keepScreenshot, portHandle, test } from '../support/fixtures.ts';
 import { startOwnWebHost } from './helpers/graph.ts';
 
 test('start a JACK server from the app, change its buffer size, stop it', async ({
@@ -73,4 +73,22 @@ test('start a JACK server from the app, change its buffer size, stop it', async 
   } finally {
     await own.stop();
   }
+});
+
+test('a server Jackbay found is stopped only after the confirm step', async ({ app }, testInfo) => {
+  testInfo.skip(testInfo.project.name !== 'web', 'the shared web host found its server');
+  await app.getByRole('button', { name: 'JACK server settings, start and stop' }).click();
+  const dialog = app.getByRole('dialog', { name: 'JACK server' });
+  await expect(dialog.getByTestId('server-dialog-state')).toContainText('started outside Jackbay');
+  await dialog.getByRole('button', { name: 'Stop' }).click();
+  const confirm = dialog.getByRole('group', { name: 'Stop a server Jackbay did not start?' });
+  await expect(confirm).toBeVisible();
+  await keepScreenshot(app, 'server-dialog-confirm');
+  await confirm.getByRole('button', { name: 'Keep it running' }).click();
+  await expect(confirm).toHaveCount(0);
+  await app.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Nothing was stopped.
+  await expect(app.getByTestId('server-state')).toHaveAttribute('data-state', 'up');
+  expect(jackTool(jackServer(), 'jack_wait', ['-c']).trim()).toBe('running');
 });

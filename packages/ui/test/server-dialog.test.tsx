@@ -202,8 +202,11 @@ describe('the server dialog', () => {
     const confirm = within(dialog()).getByRole('group', {
       name: 'Stop a server Jackbay did not start?',
     });
+    expect(document.activeElement?.textContent).toBe('Keep it running');
     fireEvent.click(within(confirm).getByRole('button', { name: 'Keep it running' }));
     expect(calls('stopServer')).toHaveLength(1);
+    // The focus stays in the dialog, on Stop.
+    expect(document.activeElement?.textContent).toBe('Stop');
     expect(within(dialog()).queryByRole('group', { name: /did not start/ })).toBeNull();
 
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Stop' }));

@@ -52,7 +52,18 @@ export function ServerDialog() {
   const [confirming, setConfirming] = useState(false);
   const [pending, setPending] = useState<'start' | 'stop' | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
   const titleId = useId();
+
+  // The confirm step takes the focus on its safe answer, and gives it back to
+  // Stop when it goes: the focus never falls out of the dialog onto the page.
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+    else if (wasConfirming.current) stopButton.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
 
   useEffect(() => {
     const returnTo = document.activeElement;
@@ -88,7 +99,7 @@ export function ServerDialog() {
   };
 
   const state = !running
-    ? 'No JACK server is running.'
+    ? `No JACK server${status?.serverName ? ` '${status.serverName}'` : ''} is running.`
     : control?.startedByJackbay
       ? `Running: started by Jackbay${status?.serverName ? ` as '${status.serverName}'` : ''}; it stops when Jackbay stops.`
       : `Running: started outside Jackbay${status?.serverName ? ` ('${status.serverName}')` : ''}; Jackbay leaves it running when it stops.`;
@@ -253,7 +264,12 @@ export function ServerDialog() {
                 uses it.
               </p>
               <div className="jb-server-actions">
-                <button type="button" className="jb-btn" onClick={() => setConfirming(false)}>
+                <button
+                  ref={keepButton}
+                  type="button"
+                  className="jb-btn"
+                  onClick={() => setConfirming(false)}
+                >
                   Keep it running
                 </button>
                 <button
@@ -268,6 +284,7 @@ export function ServerDialog() {
           ) : (
             <div className="jb-server-actions">
               <button
+                ref={stopButton}
                 type="button"
                 className="jb-btn"
                 disabled={busy || !running}
