@@ -94,7 +94,10 @@ export function NoServer({ host }: { host: Host }) {
       <div className="jb-server-gone" role="status" data-testid="server-gone">
         <strong>The JACK server stopped.</strong> The last graph stays greyed; when a server starts,
         Jackbay connects and makes its connections again.
-        {reason && <span className="jb-reason"> ({reason})</span>}
+        {reason && <span className="jb-reason"> ({reason})</span>}{' '}
+        <button type="button" className="jb-btn jb-btn-small" onClick={openServerDialog}>
+          Start JACK server…
+        </button>
       </div>
     );
   return (
