@@ -77,6 +77,7 @@ test('start a JACK server from the app, change its buffer size, stop it', async 
 
 test('a server Jackbay found is stopped only after the confirm step', async ({ app }, testInfo) => {
   testInfo.skip(testInfo.project.name !== 'web', 'the shared web host found its server');
+  test.setTimeout(90_000);
   await app.getByRole('button', { name: 'JACK server settings, start and stop' }).click();
   const dialog = app.getByRole('dialog', { name: 'JACK server' });
   await expect(dialog.getByTestId('server-dialog-state')).toContainText('started outside Jackbay');
