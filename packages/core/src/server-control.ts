@@ -15,6 +15,8 @@ import { loadServerSettings, saveServerSettings, serverSettingsPath } from './se
 export interface ServerControlHost {
   /** The service is connected to a server of its name. */
   readonly isUp: boolean;
+  /** Connect now: a server of its name has just started. */
+  retryNow(): void;
 }
 
 export interface ServerControlOptions {
@@ -114,6 +116,7 @@ export class ServerControl {
       this.#lastError = null;
       this.#options.log(`started the JACK server '${name}' (${settings.driver})`);
       void server.exited.then(() => this.#exited(server));
+      this.#host.retryNow();
     } catch (error) {
       if (!(error instanceof JackdStartError)) throw error;
       const code = error.failure === 'running' ? 'server-running' : 'server-start-failed';

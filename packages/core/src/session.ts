@@ -73,6 +73,13 @@ export class Session {
     return this.#open !== null;
   }
 
+  /** A server was just started: try to connect now rather than at the next retry. */
+  retryNow(): void {
+    if (this.#closed || this.#open || !this.#retryTimer) return;
+    clearTimeout(this.#retryTimer);
+    this.#connect();
+  }
+
   /** The open client, or a 'server-down' error for the caller. */
   client(): Client {
     const open = this.#open;
