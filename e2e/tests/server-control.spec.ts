@@ -57,6 +57,13 @@ test('start a JACK server from the app, change its buffer size, stop it', async 
     await expect(page.getByTestId('latency')).toHaveText('21.33 ms');
     await expect.poll(() => jackTool(server, 'jack_bufsize').trim()).toMatch(/1024/);
     await keepScreenshot(page, 'server-started');
+    // The status bar's server controls stay reachable in a small window.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expect(
+      page.getByRole('button', { name: 'JACK server settings, start and stop' }),
+    ).toBeInViewport({ ratio: 1 });
+    await keepScreenshot(page, 'server-started-800x600');
+    await page.setViewportSize({ width: 1400, height: 860 });
 
     await page.getByRole('button', { name: 'JACK server settings, start and stop' }).click();
     await expect(dialog).toBeVisible();
