@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -13,5 +16,10 @@ export default defineConfig({
       ),
     },
   },
-  test: { include: ['test/**/*.test.ts'], environment: 'node' },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // The services the tests make keep their config files here, never in the real home.
+    env: { JACKBAY_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'jackbay-desktop-tests-')) },
+  },
 });

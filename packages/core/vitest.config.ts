@@ -1,9 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // Every service a test makes reads (and may write) its config files here,
+    // never in the real home (server control's server.json, presets).
+    env: { JACKBAY_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'jackbay-core-tests-')) },
     // Each file starts its own jackd; two at a time suits a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

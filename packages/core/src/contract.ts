@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
 import { MAX_METERED_PORTS } from './meter-frame.js';
 import { MAX_MONITORED_PORTS } from './midi-frame.js';
+import { BUFFER_SIZES, JACK_DRIVERS, PERIODS_RANGE, SAMPLE_RATES } from './server-options.js';
 
 // ---- The graph model
 
@@ -180,6 +181,52 @@ export const BridgeMeterInfo = z.object({
 });
 export type BridgeMeterInfo = z.infer<typeof BridgeMeterInfo>;
 
+// ---- Server control: starting and stopping jackd from the app (server-control.ts)
+
+/** The settings of a server Jackbay starts; remembered in the config directory's server.json. */
+export const ServerSettings = z
+  .object({
+    driver: z.enum(JACK_DRIVERS),
+    /** ALSA's device, `hw:N,M` or `hw:NAME` (needed for 'alsa'; the dummy driver ignores it). */
+    device: z
+      .string()
+      .regex(/^hw:[A-Za-z0-9_]{1,32}(,\d{1,3}){0,2}$/, "must be an ALSA device like 'hw:0,0'")
+      .nullable(),
+    rate: z
+      .number()
+      .int()
+      .refine((n) => (SAMPLE_RATES as readonly number[]).includes(n), {
+        message: `must be one of ${SAMPLE_RATES.join(', ')}`,
+      }),
+    /** Frames per period. */
+    period: z
+      .number()
+      .int()
+      .refine((n) => (BUFFER_SIZES as readonly number[]).includes(n), {
+        message: `must be a power of two from ${BUFFER_SIZES[0]} to ${BUFFER_SIZES.at(-1)}`,
+      }),
+    /** ALSA's number of periods per buffer (the dummy driver has none). */
+    periods: z.number().int().min(PERIODS_RANGE.min).max(PERIODS_RANGE.max),
+    /** jackd -R (realtime scheduling) or --no-realtime. */
+    realtime: z.boolean(),
+  })
+  .strict();
+export type ServerSettings = z.infer<typeof ServerSettings>;
+
+/** A PCM device of a sound card, from /proc/asound. */
+export const AudioDevice = z.object({
+  /** What jackd's ALSA driver takes: `hw:card,device`. */
+  id: z.string(),
+  card: z.number().int(),
+  device: z.number().int(),
+  cardId: z.string(),
+  cardName: z.string(),
+  name: z.string(),
+  playback: z.boolean(),
+  capture: z.boolean(),
+});
+export type AudioDevice = z.infer<typeof AudioDevice>;
+
 // ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -188,6 +235,23 @@ export { isErrorCode } from './error-codes.js';
 
 export const RpcError = z.object({ code: ErrorCode, message: z.string() });
 export type RpcError = z.infer<typeof RpcError>;
+
+// The state of server control; after the errors, which it carries.
+export const ServerControlState = z.object({
+  settings: ServerSettings,
+  /** A jackd Jackbay started runs (it stops when Jackbay stops). */
+  startedByJackbay: z.boolean(),
+  /** Jackbay is connected to a server of its server name (started by it or found). */
+  running: z.boolean(),
+  /** A start or a stop is under way. */
+  busy: z.boolean(),
+  devices: z.array(AudioDevice),
+  /** The last start or stop that failed (jackd's own message included), or how Jackbay's server ended unasked. */
+  lastError: RpcError.nullable(),
+  /** The remembered settings could not be read: why, and where the file was set aside. */
+  settingsProblem: z.string().nullable(),
+});
+export type ServerControlState = z.infer<typeof ServerControlState>;
 
 // ---- Requests: name → params schema and result schema
 
@@ -395,6 +459,22 @@ export const requests = {
   },
   /** Turns off the notes the sender left on, then disconnects and frees its port. */
   stopMidiSend: { params: ToolId, result: z.null() },
+  /** Server control: the settings, whether Jackbay started the server, the sound cards. */
+  getServerControl: { params: z.object({}).strict(), result: ServerControlState },
+  /** Remembers the settings for the next start (a running server keeps its own). */
+  setServerSettings: { params: ServerSettings, result: ServerControlState },
+  /** Starts jackd with the settings under the service's server name. */
+  startServer: { params: z.object({}).strict(), result: ServerControlState },
+  /**
+   * Stops the server. One Jackbay did not start is stopped only with
+   * `confirm: true`; without it the answer is 'confirm-needed' and nothing changes.
+   */
+  stopServer: {
+    params: z.object({ confirm: z.boolean().optional() }).strict(),
+    result: ServerControlState,
+  },
+  /** Sets Jackbay's xrun count back to zero; JACK's own statistics (jackdbus's count) are not touched. */
+  resetXruns: { params: z.object({}).strict(), result: z.null() },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -413,6 +493,8 @@ export const events = {
   tools: ToolsState,
   /** Ghosts, remembered connections to them and the latest re-making, sent when they change. */
   restore: RestoreState,
+  /** Server control's state, sent when a server Jackbay controls starts, stops or fails. */
+  serverControl: ServerControlState,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'loudness-unavailable', // resetLoudness where libebur128 is missing
   'timebase-busy', // setTimebaseMaster while another client is timebase master
   'not-timebase-master', // setTempo while Jackbay is not timebase master
+  'server-running', // startServer while a server of that name runs (or a start or stop is under way)
+  'server-start-failed', // jackd did not start (bad device, name in use, …): the message carries jackd's own
+  'confirm-needed', // stopServer of a server Jackbay did not start, without confirm: true
+  'server-stop-failed', // stopServer could not find or stop the server's process
   'jack-error',
   'internal',
 ] as const;

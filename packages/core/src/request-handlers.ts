@@ -13,6 +13,7 @@ import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
 import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
+import type { ServerControl } from './server-control.js';
 import type { Session } from './session.js';
 
 /**
@@ -24,7 +25,7 @@ export type RequestHandlers = {
     params: RequestParams<M>,
     meters?: MeterPeer,
     midi?: MidiPeer,
-  ) => RequestResult<M>;
+  ) => RequestResult<M> | Promise<RequestResult<M>>;
 };
 
 function portNamed(client: Client, name: string): Port {
@@ -51,6 +52,7 @@ export function requestHandlers(
   tools: PortTools,
   memory: PatchMemory,
   bridge: MeterBridge,
+  control: ServerControl,
 ): RequestHandlers {
   // The page a bridge request comes from: its meter subscription stands for it.
   const bridgePage = (page: MeterPeer | undefined, method: string): MeterPeer => {
@@ -241,6 +243,14 @@ export function requestHandlers(
       return { id };
     },
     sendMidi: ({ id, bytes }) => tools.sendMidi(id, bytes),
+    getServerControl: () => control.state(),
+    setServerSettings: (settings) => control.setSettings(settings),
+    startServer: () => control.start(),
+    stopServer: ({ confirm }) => control.stop(confirm),
+    resetXruns: () => {
+      session.resetXruns();
+      return null;
+    },
     stopMidiSend: ({ id }) => {
       tools.stopMidiSend(id);
       events.scheduleRefresh();

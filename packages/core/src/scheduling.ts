@@ -6,6 +6,7 @@ import type {
   EventName,
   EventPayload,
   RestoreState,
+  ServerControlState,
   ServerStatus,
   ToolsState,
 } from './contract.js';
@@ -57,6 +58,7 @@ export class EventScheduler {
     status: new Set(),
     tools: new Set(),
     restore: new Set(),
+    serverControl: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -187,6 +189,11 @@ export class EventScheduler {
     if (!this.#closed) this.#emit('tools', tools);
   }
 
+  /** A server Jackbay controls started, stopped or failed (server-control.ts): sent at once. */
+  emitServerControl(state: ServerControlState): void {
+    if (!this.#closed) this.#emit('serverControl', state);
+  }
+
   close(): void {
     this.#closed = true;
     for (const timer of [this.#refreshTimer, this.#statusSoon]) if (timer) clearTimeout(timer);
@@ -195,6 +202,7 @@ export class EventScheduler {
     this.#listeners.status.clear();
     this.#listeners.tools.clear();
     this.#listeners.restore.clear();
+    this.#listeners.serverControl.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

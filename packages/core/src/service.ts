@@ -25,6 +25,7 @@ import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { PatchMemory } from './restore.js';
 import { readSavedMemory, type SavedMemory, SavedMemoryWriter } from './restore-file.js';
 import { EventScheduler, type Listener } from './scheduling.js';
+import { ServerControl } from './server-control.js';
 import { Session } from './session.js';
 
 export interface ServiceOptions {
@@ -57,6 +58,8 @@ export interface ServiceOptions {
   log?: (message: string) => void;
   /** Pass libjack's error and info messages to `log`. */
   verbose?: boolean;
+  /** Where server control remembers its settings (default: the config directory's server.json). */
+  serverSettingsPath?: string;
 }
 
 export class JackbayService implements JackbayApi, MeterHost, MidiHost {
@@ -71,6 +74,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #bridge: MeterBridge;
   readonly #memory: PatchMemory;
   readonly #memoryWriter: SavedMemoryWriter | null;
+  readonly #control: ServerControl;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -180,7 +184,14 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#memory = memory;
     this.#memoryWriter = memoryWriter;
     this.#bridge = bridge;
-    this.#handlers = requestHandlers(session, events, tools, memory, bridge);
+    const control = new ServerControl(session, {
+      serverName: this.serverName,
+      settingsPath: options.serverSettingsPath,
+      log,
+      changed: (state) => events.emitServerControl(state),
+    });
+    this.#control = control;
+    this.#handlers = requestHandlers(session, events, tools, memory, bridge, control);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -213,9 +224,9 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       p: RequestParams<M>,
       meters?: MeterPeer,
       midi?: MidiPeer,
-    ) => RequestResult<M>;
+    ) => RequestResult<M> | Promise<RequestResult<M>>;
     try {
-      return handler(params, meters, midi);
+      return await handler(params, meters, midi);
     } catch (error) {
       this.#session.failed(error);
       throw error;
@@ -268,6 +279,12 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#memoryWriter?.flush();
     this.#session.close();
     this.#events.close();
+    // A server Jackbay started stops with it; one it found is left alone.
+    try {
+      await this.#control.close();
+    } catch (error) {
+      this.#log(`while stopping the JACK server: ${(error as Error).message}`);
+    }
     for (const fn of this.#onClose.splice(0)) {
       try {
         await fn();

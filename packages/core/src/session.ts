@@ -73,6 +73,13 @@ export class Session {
     return this.#open !== null;
   }
 
+  /** A server was just started: try to connect now rather than at the next retry. */
+  retryNow(): void {
+    if (this.#closed || this.#open || !this.#retryTimer) return;
+    clearTimeout(this.#retryTimer);
+    this.#connect();
+  }
+
   /** The open client, or a 'server-down' error for the caller. */
   client(): Client {
     const open = this.#open;
@@ -119,6 +126,13 @@ export class Session {
     };
     const open = this.#open;
     return open ? readStatus(open.client, base, this.timebase) : downStatus(base, this.#downReason);
+  }
+
+  /** Jackbay's count of xruns starts again from zero (JACK keeps none a client can reset). */
+  resetXruns(): void {
+    this.#xrunCount = 0;
+    this.#lastXrunDelayUs = null;
+    this.#listener.statusChanged();
   }
 
   /** A call through the client failed because the session is gone: report 'down', retry. */

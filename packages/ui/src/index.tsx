@@ -2,6 +2,7 @@
 // exported for the desktop shell and for tests.
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
+import './styles/server.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { pickApi } from './api/pick';

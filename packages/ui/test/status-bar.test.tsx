@@ -28,7 +28,7 @@ describe('status bar', () => {
   it('shows the live values while the link and the server are up', async () => {
     await renderBars();
     expect(text('sample-rate')).toBe('48 kHz');
-    expect(text('buffer-size')).toBe('256');
+    expect((screen.getByTestId('buffer-size') as HTMLSelectElement).value).toBe('256');
     expect(text('dsp-load')).toBe('10.0%');
     expect(screen.getByTestId('transport-play').hasAttribute('disabled')).toBe(false);
   });

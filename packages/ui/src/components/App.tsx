@@ -12,6 +12,7 @@ import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { MidiSendPanel } from './MidiSendPanel';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
+import { ServerDialogWhenOpen } from './ServerDialog';
 import { StatusBar } from './StatusBar';
 import { ThruPicker } from './ThruPicker';
 import { Toasts } from './Toasts';
@@ -53,6 +54,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
         <ThruPicker />
         <TonePanel />
         <MidiSendPanel />
+        <ServerDialogWhenOpen />
         <Toasts />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>

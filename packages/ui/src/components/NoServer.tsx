@@ -76,12 +76,13 @@ function DesktopWays() {
  * one starts), while the service is unreachable, or when the page's token was refused.
  */
 export function NoServer({ host }: { host: Host }) {
-  const { down, reason, link, ghosts } = useJackbay(
+  const { down, reason, link, ghosts, openServerDialog } = useJackbay(
     useShallow((s) => ({
       down: s.status?.server === 'down',
       reason: s.status?.reason ?? null,
       link: s.link,
       ghosts: s.ghosts.clients.size,
+      openServerDialog: s.openServerDialog,
     })),
   );
   if (link === 'refused') return <TokenRefused />;
@@ -93,7 +94,10 @@ export function NoServer({ host }: { host: Host }) {
       <div className="jb-server-gone" role="status" data-testid="server-gone">
         <strong>The JACK server stopped.</strong> The last graph stays greyed; when a server starts,
         Jackbay connects and makes its connections again.
-        {reason && <span className="jb-reason"> ({reason})</span>}
+        {reason && <span className="jb-reason"> ({reason})</span>}{' '}
+        <button type="button" className="jb-btn jb-btn-small" onClick={openServerDialog}>
+          Start JACK server…
+        </button>
       </div>
     );
   return (
@@ -105,7 +109,12 @@ export function NoServer({ host }: { host: Host }) {
           <span className="jb-pulse" aria-hidden="true" />
           <span>Waiting for one to start: Jackbay connects by itself, nothing to reload.</span>
         </p>
-        <h2>Start one</h2>
+        <p>
+          <button type="button" className="jb-btn jb-btn-primary" onClick={openServerDialog}>
+            Start JACK server…
+          </button>
+        </p>
+        <h2>Or start one yourself</h2>
         {host === 'web' ? <WebHostWays /> : <DesktopWays />}
       </div>
     </section>

@@ -1,3 +1,4 @@
+import { BUFFER_SIZES } from '@jackbay/core/server-options';
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatLatency, formatRate } from '../format';
@@ -40,6 +41,74 @@ function XrunCounter({ live }: { live: boolean }) {
       <span className="jb-stat-label">Xruns</span>
       <span className="jb-stat-value">{live ? count : UNKNOWN}</span>
     </span>
+  );
+}
+
+/**
+ * The running server's buffer size, changed here (JACK2 changes it live); each
+ * choice shows the latency of one period at the server's rate.
+ */
+function BufferSize({ frames, rate }: { frames: number; rate: number }) {
+  const setBufferSize = useJackbay((s) => s.setBufferSize);
+  const sizes: readonly number[] = BUFFER_SIZES.includes(frames as (typeof BUFFER_SIZES)[number])
+    ? BUFFER_SIZES
+    : [...BUFFER_SIZES, frames].sort((a, b) => a - b);
+  return (
+    <select
+      className="jb-stat-value jb-bufsize"
+      aria-label="Buffer size"
+      data-testid="buffer-size"
+      value={frames}
+      onChange={(e) => void setBufferSize(Number(e.target.value))}
+    >
+      {sizes.map((size) => (
+        <option key={size} value={size}>
+          {size === frames ? size : `${size} (${formatLatency(size, rate)})`}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Jackbay's own count starts again; JACK itself keeps no count a client could reset. */
+function ResetXruns() {
+  const { count, live, resetXruns } = useJackbay(
+    useShallow((s) => ({
+      count: s.status?.xrunCount ?? 0,
+      live: selectLive(s),
+      resetXruns: s.resetXruns,
+    })),
+  );
+  if (!live || count === 0) return null;
+  return (
+    <button
+      type="button"
+      className="jb-btn jb-btn-small jb-xrun-reset"
+      aria-label="Reset xrun count"
+      title="Reset Jackbay's xrun count (JACK's own statistics, e.g. jackdbus's, are not touched)"
+      onClick={() => void resetXruns()}
+    >
+      Reset
+    </button>
+  );
+}
+
+/** Opens the "Server…" dialog: start, stop and the settings of a JACK server. */
+function ServerButton() {
+  const { open, enabled } = useJackbay(
+    useShallow((s) => ({ open: s.openServerDialog, enabled: s.link === 'open' })),
+  );
+  return (
+    <button
+      type="button"
+      className="jb-btn jb-btn-small"
+      aria-label="JACK server settings, start and stop"
+      aria-haspopup="dialog"
+      disabled={!enabled}
+      onClick={open}
+    >
+      Server…
+    </button>
   );
 }
 
@@ -111,9 +180,13 @@ export function StatusBar() {
         </span>
       </span>
       <span className="jb-stat" title="Buffer size (frames per period)">
-        <span className="jb-stat-value" data-testid="buffer-size">
-          {values ? values.bufferSize : UNKNOWN}
-        </span>
+        {values ? (
+          <BufferSize frames={values.bufferSize} rate={values.sampleRate} />
+        ) : (
+          <span className="jb-stat-value" data-testid="buffer-size">
+            {UNKNOWN}
+          </span>
+        )}
         <span className="jb-stat-label">frames</span>
       </span>
       <span className="jb-stat" title="Latency of one period">
@@ -127,7 +200,9 @@ export function StatusBar() {
       </span>
       <DspLoad live={live} />
       <XrunCounter live={live} />
+      <ResetXruns />
       <span className="jb-spacer" />
+      <ServerButton />
       <Restore />
       {live && <Counts />}
     </footer>

@@ -88,6 +88,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       api.subscribe('status', (s) => get().setStatus(s)),
       api.subscribe('tools', (t) => get().setTools(t)),
       api.subscribe('restore', (r) => get().setRestoreState(r)),
+      api.subscribe('serverControl', (c) => get().setServerControl(c)),
     ];
     if (api.onMeterFrame) {
       const meters = get().meters;

@@ -24,6 +24,7 @@ import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
 import { createRestoreSlice, type RestoreSlice } from './restore';
+import { createServerSlice, type ServerSlice } from './server';
 import { createToolsSlice, type ToolsSlice } from './tools';
 import { createViewSlice, type ViewSlice } from './view';
 
@@ -38,7 +39,8 @@ export type State = LinkSlice &
   ChromeSlice &
   ToolsSlice &
   RestoreSlice &
-  BridgeSlice;
+  BridgeSlice &
+  ServerSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -59,6 +61,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createToolsSlice(...a),
     ...createBridgeSlice(...a),
     ...createRestoreSlice(...a),
+    ...createServerSlice(...a),
   }));
 }
 
