@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'loudness-unavailable', // resetLoudness where libebur128 is missing
   'timebase-busy', // setTimebaseMaster while another client is timebase master
   'not-timebase-master', // setTempo while Jackbay is not timebase master
+  'preset-not-found', // a preset request names no saved preset
+  'bad-preset-file', // a preset or import file that is not well-formed or not of its format
+  'bad-regex', // a preset's client or port pattern is not a regular expression
+  'preset-too-large', // an import or preset file over the size or connection limit
   'jack-error',
   'internal',
 ] as const;
