@@ -6,15 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { graphFromSnapshot } from '../src/patch.js';
 import { compilePreset, diffPreset } from '../src/presets/diff.js';
 import { exportJson } from '../src/presets/export-json.js';
 import { exportQjackctl } from '../src/presets/export-qjackctl.js';
 import { detectFormat, importPreset } from '../src/presets/import.js';
 import { importQjackctl } from '../src/presets/import-qjackctl.js';
 import { emptyPreset, MAX_PRESET_BYTES, type Preset } from '../src/presets/model.js';
-import { graphFromSnapshot } from '../src/patch.js';
-import { CORE_DIR } from './helpers.js';
 import { inp, out } from './graph-fixtures.js';
+import { CORE_DIR } from './helpers.js';
 
 const FIXTURES = join(CORE_DIR, 'test', 'fixtures', 'presets');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -145,7 +145,12 @@ describe('malformed files: a clear error, nothing made', () => {
   const cases: Array<[string, 'auto' | 'qjackctl' | 'qpwgraph' | 'json', string, RegExp]> = [
     ['qjackctl-truncated.xml', 'auto', 'bad-preset-file', /not a QjackCtl patchbay file: line \d+/],
     ['qjackctl-bad-regex.xml', 'auto', 'bad-regex', /'synth-\[0-9' is not a regular expression/],
-    ['aj-snapshot-no-port.xml', 'auto', 'bad-preset-file', /<connection> of 'system:capture_1' has no port/],
+    [
+      'aj-snapshot-no-port.xml',
+      'auto',
+      'bad-preset-file',
+      /<connection> of 'system:capture_1' has no port/,
+    ],
     ['qpwgraph-no-input.qpwgraph', 'auto', 'bad-preset-file', /lacks its <output> or <input>/],
     ['jackpatch-no-to.xml', 'auto', 'bad-preset-file', /lacks its from or to/],
     ['wrong-root.xml', 'auto', 'bad-preset-file', /not a file Jackbay can import/],
@@ -162,12 +167,12 @@ describe('malformed files: a clear error, nothing made', () => {
     });
 
   it('a QjackCtl file imported as qpwgraph, and the other way round, says which it is', () => {
-    expect(rejects(() => importPreset('qpwgraph', fixture('qjackctl-snapshot.xml'), 'x')).message).toMatch(
-      /QjackCtl patchbay, not a qpwgraph one/,
-    );
-    expect(rejects(() => importPreset('qjackctl', fixture('studio.qpwgraph'), 'x')).message).toMatch(
-      /qpwgraph patchbay, not a QjackCtl one/,
-    );
+    expect(
+      rejects(() => importPreset('qpwgraph', fixture('qjackctl-snapshot.xml'), 'x')).message,
+    ).toMatch(/QjackCtl patchbay, not a qpwgraph one/);
+    expect(
+      rejects(() => importPreset('qjackctl', fixture('studio.qpwgraph'), 'x')).message,
+    ).toMatch(/qpwgraph patchbay, not a QjackCtl one/);
   });
 
   it('a huge file is refused by size before parsing, with its own code', () => {
