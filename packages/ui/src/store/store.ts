@@ -7,6 +7,7 @@
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
 //   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
 //   restore.ts    ghosts of clients that went away, and the service's re-making
+//   presets.ts    saved presets, the active one, and a load's difference shown first
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -23,6 +24,7 @@ import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
+import { createPresetsSlice, type PresetsSlice } from './presets';
 import { createRestoreSlice, type RestoreSlice } from './restore';
 import { createToolsSlice, type ToolsSlice } from './tools';
 import { createViewSlice, type ViewSlice } from './view';
@@ -38,7 +40,8 @@ export type State = LinkSlice &
   ChromeSlice &
   ToolsSlice &
   RestoreSlice &
-  BridgeSlice;
+  BridgeSlice &
+  PresetsSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -59,6 +62,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createToolsSlice(...a),
     ...createBridgeSlice(...a),
     ...createRestoreSlice(...a),
+    ...createPresetsSlice(...a),
   }));
 }
 
