@@ -1,9 +1,14 @@
 // Starts a private JACK server and the web host once for all specs, and
 // publishes their coordinates to the test workers through the environment.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startJackServer } from '@jackbay/test-support';
 import { startWebHost } from './web-host.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // Presets and other remembered files go to a directory of the run, never the real home.
+  process.env.JACKBAY_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'jackbay-e2e-config-'));
   const server = await startJackServer();
   const host = await startWebHost(server.name, 'shared');
   process.env.JACKBAY_URL = host.url;
