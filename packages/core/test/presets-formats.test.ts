@@ -155,8 +155,8 @@ describe('malformed files: a clear error, nothing made', () => {
     ['jackpatch-no-to.xml', 'auto', 'bad-preset-file', /lacks its from or to/],
     ['wrong-root.xml', 'auto', 'bad-preset-file', /not a file Jackbay can import/],
     ['wrong-root.xml', 'qjackctl', 'bad-preset-file', /root element is not <patchbay>/],
-    ['preset-truncated.json', 'auto', 'bad-preset-file', /not valid JSON/],
-    ['preset-wrong-version.json', 'json', 'bad-preset-file', /not a Jackbay preset/],
+    ['preset-truncated.json.txt', 'auto', 'bad-preset-file', /not valid JSON/],
+    ['preset-wrong-version.json.txt', 'json', 'bad-preset-file', /not a Jackbay preset/],
     ['not-utf8.xml', 'auto', 'bad-preset-file', /not a file Jackbay can import|not a QjackCtl/],
   ];
   for (const [file, format, code, message] of cases)

@@ -103,7 +103,7 @@ describe('the presets panel', () => {
     });
     const save = sent.find((s) => s.method === 'savePreset');
     expect(save?.params).toMatchObject({ name: 'Evening' });
-    const positions = (save?.params as { positions: Record<string, unknown> }).positions;
+    const { positions } = (save?.params ?? {}) as { positions: Record<string, unknown> };
     expect(Object.keys(positions).sort()).toEqual([...store.getState().positions.keys()].sort());
   });
 
@@ -163,7 +163,7 @@ describe('the presets panel', () => {
     const parts = sent.filter((s) => s.method === 'uploadPart');
     expect(parts).toHaveLength(3);
     expect(parts.map((p) => (p.params as { text: string }).text).join('')).toBe(text);
-    const upload = (parts[0]?.params as { upload: string }).upload;
+    const { upload } = (parts[0]?.params ?? {}) as { upload: string };
     expect(sent.find((s) => s.method === 'importPreset')?.params).toEqual({
       name: 'big',
       format: 'qpwgraph',
