@@ -143,7 +143,7 @@ describe('importers', () => {
 
 describe('malformed files: a clear error, nothing made', () => {
   const cases: Array<[string, 'auto' | 'qjackctl' | 'qpwgraph' | 'json', string, RegExp]> = [
-    ['qjackctl-truncated.xml', 'auto', 'bad-preset-file', /not a QjackCtl patchbay file: line \d+/],
+    ['qjackctl-truncated.xml', 'auto', 'bad-preset-file', /not a QjackCtl patchbay file: Unclosed root tag, Line: \d+/],
     ['qjackctl-bad-regex.xml', 'auto', 'bad-regex', /'synth-\[0-9' is not a regular expression/],
     [
       'aj-snapshot-no-port.xml',

@@ -15,6 +15,7 @@ interface Socket {
 }
 
 function escapeXml(text: string): string {
+  if (!/[&<>"]/.test(text)) return text;
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -31,6 +31,7 @@ function socketType(value: string): SocketType | 'unknown' {
 
 /** The name a pattern matches when it is a plain name (only escaped syntax characters), else null. */
 export function literalOf(pattern: string): string | null {
+  if (!/[\\^$.*+?()[\]{}|]/.test(pattern)) return pattern;
   let out = '';
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i] as string;
