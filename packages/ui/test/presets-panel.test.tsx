@@ -9,7 +9,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest';
 import { PresetsPanel } from '../src/components/PresetsPanel';
 import { StoreProvider } from '../src/store/context';
-import { UPLOAD_PART_CHARS } from '../src/store/presets';
+import { presetNameOfFile, UPLOAD_PART_CHARS } from '../src/store/presets';
 import { attached, recorder, settle } from './service';
 
 afterEach(cleanup);
@@ -90,6 +90,18 @@ describe('the presets panel', () => {
     const corrupt = screen.getByRole('region', { name: 'Presets that could not be read' });
     expect(corrupt.textContent).toContain('Old.json.corrupt-2026-12-04T22-00-00Z');
     expect(corrupt.textContent).toContain('not valid JSON');
+  });
+
+  it('says Replace for the name of a saved preset, and names an import apart from them', async () => {
+    await setup();
+    fireEvent.change(screen.getByLabelText('Save the current connections as'), {
+      target: { value: 'Live set' },
+    });
+    expect(screen.getByRole('button', { name: 'Replace' })).toBeTruthy();
+    expect(presetNameOfFile('Live set.xml', new Set(['Live set', 'Live set (2)']))).toBe(
+      'Live set (3)',
+    );
+    expect(presetNameOfFile('.hidden/x.qpwgraph')).toBe('hidden-x');
   });
 
   it('saves the current connections with the boxes’ positions', async () => {

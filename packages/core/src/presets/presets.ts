@@ -55,6 +55,9 @@ export class Presets {
 
   save(name: string, positions: Preset['positions'] = {}): PresetSummary {
     checkName(name);
+    // Without a server the graph is empty: saving it would replace a preset with nothing.
+    if (!this.#host.isUp)
+      throw new JackbayRpcError('server-down', 'no JACK server runs: there is nothing to save');
     const graph = this.#host.published();
     const own = this.#host.ownClient();
     const preset = emptyPreset(name);

@@ -176,8 +176,11 @@ function Row({ preset, active }: { preset: PresetSummary; active: boolean }) {
 }
 
 function SaveForm() {
-  const save = useJackbay((s) => s.savePreset);
+  const { save, presets } = useJackbay(
+    useShallow((s) => ({ save: s.savePreset, presets: s.presets.presets })),
+  );
   const [name, setName] = useState('');
+  const replaces = presets.some((p) => p.name === name.trim());
   const id = useId();
   return (
     <form
@@ -199,8 +202,13 @@ function SaveForm() {
           spellCheck={false}
           onChange={(e) => setName(e.target.value)}
         />
-        <button type="submit" className="jb-btn" disabled={name.trim() === ''}>
-          Save
+        <button
+          type="submit"
+          className="jb-btn"
+          disabled={name.trim() === ''}
+          title={replaces ? 'A preset of this name exists: saving replaces it' : undefined}
+        >
+          {replaces ? 'Replace' : 'Save'}
         </button>
       </div>
     </form>
@@ -208,7 +216,9 @@ function SaveForm() {
 }
 
 function ImportFile() {
-  const importPreset = useJackbay((s) => s.importPreset);
+  const { importPreset, presets } = useJackbay(
+    useShallow((s) => ({ importPreset: s.importPreset, presets: s.presets.presets })),
+  );
   const id = useId();
   return (
     <div className="jb-preset-import">
@@ -225,7 +235,8 @@ function ImportFile() {
           const file = input.files?.[0];
           if (!file) return;
           void file.text().then(async (text) => {
-            await importPreset(file.name, text, presetNameOfFile(file.name));
+            const taken = new Set(presets.map((p) => p.name));
+            await importPreset(file.name, text, presetNameOfFile(file.name, taken));
             input.value = '';
           });
         }}

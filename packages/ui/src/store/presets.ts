@@ -50,12 +50,17 @@ export function formatOfFile(fileName: string): ImportFormat {
 }
 
 /** A preset name from a file name: without its extension, within the service's rules. */
-export function presetNameOfFile(fileName: string): string {
-  const base = fileName
-    .replace(/\.[^.]*$/, '')
-    .replace(/[/\0]/g, '-')
-    .replace(/^\.+/, '');
-  return (base || 'Imported').slice(0, 100);
+export function presetNameOfFile(fileName: string, taken: ReadonlySet<string> = new Set()): string {
+  const base =
+    fileName
+      .replace(/\.[^.]*$/, '')
+      .replace(/[/\0]/g, '-')
+      .replace(/^\.+/, '')
+      .slice(0, 90) || 'Imported';
+  // An import never replaces a saved preset: "studio (2)" beside "studio".
+  let name = base;
+  for (let n = 2; taken.has(name); n += 1) name = `${base} (${n})`;
+  return name;
 }
 
 let uploads = 0;
