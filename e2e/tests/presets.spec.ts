@@ -14,6 +14,8 @@ import { startPeer, stopPeers } from './helpers/graph.ts';
 // preset to see what loading it would add and remove, load it "Exact", and
 // JACK (jack_lsp) has the saved patch again.
 test('save a preset, change the graph, preview the difference, load exact', async ({ app }) => {
+  // Two peers, jack_lsp polls and three screenshots: generous on a shared, loaded machine.
+  test.setTimeout(120_000);
   const src = await startPeer({ name: 'e2e_pr_src', audioOut: ['out_1', 'out_2'] });
   const sink = await startPeer({ name: 'e2e_pr_sink', audioIn: ['in_1', 'in_2'] });
   await expect(portHandle(app, 'e2e_pr_sink:in_2')).toBeVisible();
