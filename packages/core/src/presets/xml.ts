@@ -24,8 +24,9 @@ export function parseXml(text: string, root: string, format: string): XmlElement
     for (const [name, value] of Object.entries(tag.attributes))
       element[`@_${name}`] = typeof value === 'string' ? value : value.value;
     const parent = current();
-    const siblings = (parent[tag.name] ??= []) as Building[];
-    siblings.push(element);
+    const siblings = parent[tag.name];
+    if (Array.isArray(siblings)) siblings.push(element);
+    else parent[tag.name] = [element];
     stack.push(element);
   };
   parser.onclosetag = () => {
