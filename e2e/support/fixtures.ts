@@ -42,7 +42,11 @@ export const test = base.extend<{ app: Page }>({
       const app = await electron.launch({
         executablePath: binary ?? undefined,
         args: [DESKTOP_APP],
-        env: { ...jackServer().env, JACKBAY_USER_DATA: testInfo.outputPath('user-data') },
+        env: {
+          ...jackServer().env,
+          JACKBAY_USER_DATA: testInfo.outputPath('user-data'),
+          JACKBAY_CONFIG_DIR: testInfo.outputPath('config'),
+        },
       });
       const window = await app.firstWindow();
       await expect(window.getByTestId('server-state')).toHaveAttribute('data-state', 'up', {

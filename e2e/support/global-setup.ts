@@ -7,8 +7,8 @@ import { startJackServer } from '@jackbay/test-support';
 import { startWebHost } from './web-host.ts';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  // Every web host of the run (this one and those a spec starts) keeps its
-  // config files (server settings, presets) here, never in the real home.
+  // Config files (server settings, presets, the restore memory) never go to
+  // the real home; each web host gets a directory of its own (web-host.ts).
   process.env.JACKBAY_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'jackbay-e2e-config-'));
   const server = await startJackServer();
   const host = await startWebHost(server.name, 'shared');

@@ -72,6 +72,7 @@ describe('IPC channels', () => {
     expect(new Set(REQUEST_NAMES.map(requestChannel)).size).toBe(requestNames.length);
     expect(EVENT_NAMES.sort()).toEqual([
       'graphPatch',
+      'presets',
       'restore',
       'serverControl',
       'status',

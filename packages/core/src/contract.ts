@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
 import { MAX_METERED_PORTS } from './meter-frame.js';
 import { MAX_MONITORED_PORTS } from './midi-frame.js';
+import { MAX_PRESET_BYTES, Preset as PresetModel, PresetName } from './presets/model.js';
 import { BUFFER_SIZES, JACK_DRIVERS, PERIODS_RANGE, SAMPLE_RATES } from './server-options.js';
 
 // ---- The graph model
@@ -226,6 +227,42 @@ export const AudioDevice = z.object({
   capture: z.boolean(),
 });
 export type AudioDevice = z.infer<typeof AudioDevice>;
+// ---- Presets (presets/)
+
+export const PresetSummary = z.object({
+  name: z.string(),
+  savedAt: z.string(),
+  /** The format it was imported from, or null when saved here. */
+  importedFrom: z.string().nullable(),
+  connections: z.number().int(),
+  /** Rules matching clients and ports by regular expression (from QjackCtl). */
+  patterns: z.number().int(),
+  exclusive: z.number().int(),
+});
+export type PresetSummary = z.infer<typeof PresetSummary>;
+
+export const PresetsState = z.object({
+  presets: z.array(PresetSummary),
+  /** Files that could not be read, set aside as `<file>.corrupt-<date>` in the presets directory. */
+  corrupt: z.array(z.object({ name: z.string(), file: z.string(), reason: z.string().nullable() })),
+  /** The active preset: its connections are re-made whenever matching clients appear. */
+  active: z.string().nullable(),
+});
+export type PresetsState = z.infer<typeof PresetsState>;
+
+/** What loading a preset changes now. */
+export const PresetDiff = z.object({
+  /** Connections it would make. */
+  add: z.array(Connection),
+  /** Connections "exact" would remove (made now, not in the preset). */
+  remove: z.array(Connection),
+  /** Connections and rules whose ports do not exist now (a rule's ends as `client:port` patterns). */
+  missing: z.array(z.object({ source: z.string(), destination: z.string(), pattern: z.boolean() })),
+});
+export type PresetDiff = z.infer<typeof PresetDiff>;
+
+export const PresetFile = PresetModel;
+export type PresetFile = z.infer<typeof PresetModel>;
 
 // ---- Errors (the list of codes is in error-codes.ts, which renderers import without zod)
 
@@ -261,6 +298,19 @@ const NO_NUL = /^[^\0]*$/;
 const JackString = z.string().regex(NO_NUL, 'must not contain a NUL byte');
 const PortName = JackString.min(1).max(1024);
 const ToolId = z.object({ id: z.number().int().positive() }).strict();
+const PresetFormatName = z.enum(['json', 'qjackctl', 'aj-snapshot', 'qpwgraph', 'jackpatch']);
+/** A file's text, given whole (Electron) or as an upload of parts (the WebSocket's messages are small). */
+const ImportSource = {
+  format: z.union([PresetFormatName, z.literal('auto')]),
+  text: z.string().max(MAX_PRESET_BYTES).optional(),
+  upload: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+};
+const oneSource = (s: { text?: string; upload?: string }) =>
+  (s.text === undefined) !== (s.upload === undefined);
+const ONE_SOURCE = 'give either text or upload';
 const ToneSettings = {
   /** Hz; above half the sample rate is refused by the service. */
   frequency: z.number().min(1).max(96000),
@@ -475,6 +525,72 @@ export const requests = {
   },
   /** Sets Jackbay's xrun count back to zero; JACK's own statistics (jackdbus's count) are not touched. */
   resetXruns: { params: z.object({}).strict(), result: z.null() },
+  /** Saved presets, files set aside as corrupt, and the active preset (also the `presets` event). */
+  listPresets: { params: z.object({}).strict(), result: PresetsState },
+  /**
+   * Saves the current connections (not the service's own) and pretty names
+   * as a preset, with the page's box positions; replaces one of that name.
+   */
+  savePreset: {
+    params: z
+      .object({
+        name: PresetName,
+        positions: z
+          .record(
+            z.string().max(1100),
+            z.object({ x: z.number().finite(), y: z.number().finite() }),
+          )
+          .optional(),
+      })
+      .strict(),
+    result: PresetSummary,
+  },
+  /** The whole preset (its positions for the page, its connections and rules). */
+  getPreset: { params: z.object({ name: PresetName }).strict(), result: PresetModel },
+  /** What loading a saved preset, or a file not imported yet, would change now. */
+  previewPreset: {
+    params: z.union([
+      z.object({ name: PresetName }).strict(),
+      z.object(ImportSource).strict().refine(oneSource, ONE_SOURCE),
+    ]),
+    result: PresetDiff,
+  },
+  /**
+   * Makes the preset's connections whose ports exist; 'exact' also removes
+   * every other connection. Answers what was really done (an undo inverts it).
+   */
+  loadPreset: {
+    params: z.object({ name: PresetName, mode: z.enum(['add-only', 'exact']) }).strict(),
+    result: z.object({ added: z.array(Connection), removed: z.array(Connection) }),
+  },
+  deletePreset: { params: z.object({ name: PresetName }).strict(), result: z.null() },
+  /** Makes a preset active (null: none); it is remembered across restarts. */
+  setActivePreset: {
+    params: z.object({ name: PresetName.nullable() }).strict(),
+    result: z.null(),
+  },
+  /** Appends one part of a file to an upload (for importPreset and previewPreset). */
+  uploadPart: {
+    params: z
+      .object({
+        upload: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        text: z.string().max(1024 * 1024),
+      })
+      .strict(),
+    result: z.object({ received: z.number().int() }),
+  },
+  /** Imports a file of another patchbay (or a Jackbay preset) as a saved preset. */
+  importPreset: {
+    params: z
+      .object({ ...ImportSource, name: PresetName })
+      .strict()
+      .refine(oneSource, ONE_SOURCE),
+    result: z.object({ preset: PresetSummary, skipped: z.number().int() }),
+  },
+  exportPreset: {
+    params: z.object({ name: PresetName, format: z.enum(['json', 'qjackctl']) }).strict(),
+    result: z.object({ text: z.string(), fileName: z.string() }),
+  },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -495,6 +611,8 @@ export const events = {
   restore: RestoreState,
   /** Server control's state, sent when a server Jackbay controls starts, stops or fails. */
   serverControl: ServerControlState,
+  /** The saved presets or the active one changed. */
+  presets: PresetsState,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'server-start-failed', // jackd did not start (bad device, name in use, …): the message carries jackd's own
   'confirm-needed', // stopServer of a server Jackbay did not start, without confirm: true
   'server-stop-failed', // stopServer could not find or stop the server's process
+  'preset-not-found', // a preset request names no saved preset
+  'bad-preset-file', // a preset or import file that is not well-formed or not of its format
+  'bad-regex', // a preset's client or port pattern is not a regular expression
+  'preset-too-large', // an import or preset file over the size or connection limit
   'jack-error',
   'internal',
 ] as const;

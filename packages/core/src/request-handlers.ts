@@ -11,6 +11,7 @@ import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
+import type { Presets } from './presets/presets.js';
 import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
 import type { ServerControl } from './server-control.js';
@@ -53,6 +54,7 @@ export function requestHandlers(
   memory: PatchMemory,
   bridge: MeterBridge,
   control: ServerControl,
+  presets: Presets,
 ): RequestHandlers {
   // The page a bridge request comes from: its meter subscription stands for it.
   const bridgePage = (page: MeterPeer | undefined, method: string): MeterPeer => {
@@ -256,5 +258,21 @@ export function requestHandlers(
       events.scheduleRefresh();
       return null;
     },
+    listPresets: () => presets.state(),
+    savePreset: ({ name, positions }) => presets.save(name, positions),
+    getPreset: ({ name }) => presets.get(name),
+    previewPreset: (source) => presets.preview(source),
+    loadPreset: ({ name, mode }) => presets.load(name, mode),
+    deletePreset: ({ name }) => {
+      presets.delete(name);
+      return null;
+    },
+    setActivePreset: ({ name }) => {
+      presets.setActive(name);
+      return null;
+    },
+    uploadPart: ({ upload, text }) => ({ received: presets.uploads.append(upload, text) }),
+    importPreset: ({ name, ...source }) => presets.import(source, name),
+    exportPreset: ({ name, format }) => presets.export(name, format),
   };
 }

@@ -5,6 +5,7 @@
 import type {
   EventName,
   EventPayload,
+  PresetsState,
   RestoreState,
   ServerControlState,
   ServerStatus,
@@ -59,6 +60,7 @@ export class EventScheduler {
     tools: new Set(),
     restore: new Set(),
     serverControl: new Set(),
+    presets: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -184,6 +186,11 @@ export class EventScheduler {
     if (!this.#closed) this.#emit('restore', state);
   }
 
+  /** The saved presets or the active one changed (presets/): sent at once. */
+  emitPresets(state: PresetsState): void {
+    if (!this.#closed) this.#emit('presets', state);
+  }
+
   /** Tones and thru routes changed (port-tools.ts): sent at once, they are rare. */
   emitTools(tools: ToolsState): void {
     if (!this.#closed) this.#emit('tools', tools);
@@ -203,6 +210,7 @@ export class EventScheduler {
     this.#listeners.tools.clear();
     this.#listeners.restore.clear();
     this.#listeners.serverControl.clear();
+    this.#listeners.presets.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

@@ -21,6 +21,7 @@ import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
 import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-monitors.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { PortTools } from './port-tools.js';
+import { Presets } from './presets/presets.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { PatchMemory } from './restore.js';
 import { readSavedMemory, type SavedMemory, SavedMemoryWriter } from './restore-file.js';
@@ -75,6 +76,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
   readonly #memory: PatchMemory;
   readonly #memoryWriter: SavedMemoryWriter | null;
   readonly #control: ServerControl;
+  readonly #presets: Presets;
   #closed = false;
   #onClose: Array<() => Promise<void> | void> = [];
 
@@ -168,13 +170,31 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       intervalMs: options.bridgeIntervalMs ?? 1000 / 30,
       log,
     });
+    const presets = new Presets({
+      get isUp() {
+        return session.isUp;
+      },
+      client: () => session.client(),
+      ownClient: () => ownName,
+      published: () => events.published,
+      // What a preset made or removed is meant: the restore memory follows it.
+      applied: (added, removed) => {
+        for (const connection of added) memory.remember(connection);
+        memory.forget(removed);
+        events.scheduleRefresh();
+      },
+      changed: (state) => events.emitPresets(state),
+      log,
+    });
     // Ports come and go: taps and monitors follow the graph as published.
-    // Remembered connections come back as their ports do.
+    // Remembered connections come back as their ports do, and so do the
+    // active preset's.
     events.subscribe('graphPatch', () => {
       meters.sync();
       midi.sync();
       bridge.sync();
       memory.update(events.published);
+      presets.graphChanged();
     });
     this.#session = session;
     this.#events = events;
@@ -191,7 +211,8 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       changed: (state) => events.emitServerControl(state),
     });
     this.#control = control;
-    this.#handlers = requestHandlers(session, events, tools, memory, bridge, control);
+    this.#presets = presets;
+    this.#handlers = requestHandlers(session, events, tools, memory, bridge, control, presets);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
@@ -277,6 +298,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#bridge.close();
     this.#memory.close();
     this.#memoryWriter?.flush();
+    this.#presets.close();
     this.#session.close();
     this.#events.close();
     // A server Jackbay started stops with it; one it found is left alone.

@@ -12,6 +12,7 @@ import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { MidiSendPanel } from './MidiSendPanel';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
+import { PresetsPanel, usePresets } from './PresetsPanel';
 import { ServerDialogWhenOpen } from './ServerDialog';
 import { StatusBar } from './StatusBar';
 import { ThruPicker } from './ThruPicker';
@@ -27,6 +28,7 @@ function Attach({ api }: { api: JackbayTransport }) {
   useMidiSubscription();
   useMidiMonitorKey();
   useMeterBridge();
+  usePresets(api);
   return null;
 }
 
@@ -43,6 +45,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
             <GraphView />
             <MidiMonitor />
             <MeterBridge />
+            <PresetsPanel />
             <ToolsList />
             <NoServer host={api.host ?? 'desktop'} />
           </main>

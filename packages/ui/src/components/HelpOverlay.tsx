@@ -75,6 +75,7 @@ const KEYS: Array<[string, string]> = [
   ['In the filter field', 'text or /regex/ keeps matching clients and ports; Escape clears it'],
   ['M', 'open or close the MIDI monitor'],
   ['B', 'open or close the meter bridge'],
+  ['P', 'open or close the presets'],
   ['? or F1', 'this help; Escape closes it'],
 ];
 
@@ -83,6 +84,10 @@ const TOOLBAR: Array<[string, string]> = [
   [
     'MIDI monitor',
     'every MIDI event on the output ports, decoded; filters, pause, clear, Export CSV',
+  ],
+  [
+    'Presets',
+    'save the connections as a preset; load one after seeing what it adds and removes; make one active; import QjackCtl, qpwgraph, aj-snapshot and RaySession files; export',
   ],
   ['Arrange', 'lay out every box again, sources to sinks'],
   ['Fit', 'zoom to show the whole graph'],

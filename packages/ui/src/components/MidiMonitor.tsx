@@ -5,6 +5,7 @@
 // per animation frame while events arrive.
 import { type CSSProperties, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { download } from '../download';
 import type { MidiChannel } from '../live/midi';
 import { midiCsv } from '../midi/csv';
 import { decodeMidi, hexBytes, KIND_LABELS, MIDI_KINDS, type MidiKind } from '../midi/decode';
@@ -22,17 +23,6 @@ function useChannelRender(channel: MidiChannel): () => void {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => channel.onChange(bump), [channel]);
   return bump;
-}
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function Filters({
@@ -317,7 +307,7 @@ export function MidiMonitor() {
         <button
           type="button"
           className="jb-btn jb-btn-small"
-          onClick={() => download(midiCsv(channel.log, sampleRate), 'midi-monitor.csv')}
+          onClick={() => download(midiCsv(channel.log, sampleRate), 'midi-monitor.csv', 'text/csv')}
         >
           Export CSV
         </button>

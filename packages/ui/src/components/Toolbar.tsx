@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
 import { BridgeToggle } from './MeterBridge';
+import { PresetsToggle } from './PresetsPanel';
 import { TransportBar } from './TransportBar';
 
 function Search() {
@@ -97,6 +98,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         MIDI monitor
       </button>
       <BridgeToggle />
+      <PresetsToggle />
       <button
         type="button"
         className="jb-btn"

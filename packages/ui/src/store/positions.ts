@@ -56,6 +56,8 @@ export interface PositionsSlice {
 
   onNodesChange(changes: NodeChange<BoxNode>[]): void;
   arrange(): void;
+  /** Pins boxes at the given places (a loaded preset's), as if a person had dragged them there. */
+  pinBoxes(at: ReadonlyMap<string, XY>): void;
   /**
    * Where every box goes (for the view slice): the first graph gets a full
    * arrangement, later ones keep what is placed and place only what is new.
@@ -129,6 +131,20 @@ export const createPositionsSlice =
         for (const b of all) pinned.delete(b.id);
         savePinned(storage, pinned);
         set({ ...s.derive({ positions, pinned }), fitRequest: s.fitRequest + 1 });
+      },
+
+      pinBoxes(at) {
+        if (at.size === 0) return;
+        const s = get();
+        const pinned = new Map(s.pinned);
+        const positions = new Map(s.positions);
+        for (const [id, xy] of at) {
+          pinned.delete(id);
+          pinned.set(id, xy);
+          positions.set(id, xy);
+        }
+        savePinned(storage, pinned);
+        set(s.derive({ positions, pinned }));
       },
 
       placeBoxes(boxes, graph, current, pinned) {

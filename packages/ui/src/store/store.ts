@@ -1,4 +1,4 @@
-// The renderer's state: one zustand store made of seven slices, one job each.
+// The renderer's state: one zustand store made of slices, one job each.
 //   link.ts       the link to the service and the server's status (up, down, lost)
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
 //   view.ts       what React Flow draws, derived from graph, search and positions
@@ -7,6 +7,8 @@
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
 //   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
 //   restore.ts    ghosts of clients that went away, and the service's re-making
+//   server.ts     starting and stopping a JACK server, its remembered settings
+//   presets.ts    saved presets, the active one, and a load's difference shown first
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -23,6 +25,7 @@ import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
+import { createPresetsSlice, type PresetsSlice } from './presets';
 import { createRestoreSlice, type RestoreSlice } from './restore';
 import { createServerSlice, type ServerSlice } from './server';
 import { createToolsSlice, type ToolsSlice } from './tools';
@@ -40,7 +43,8 @@ export type State = LinkSlice &
   ToolsSlice &
   RestoreSlice &
   BridgeSlice &
-  ServerSlice;
+  ServerSlice &
+  PresetsSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -62,6 +66,7 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createBridgeSlice(...a),
     ...createRestoreSlice(...a),
     ...createServerSlice(...a),
+    ...createPresetsSlice(...a),
   }));
 }
 
