@@ -2,7 +2,7 @@
 // returns the result or throws (a JackbayRpcError, or the library's error,
 // which errors.ts maps). What a request changes goes out as events through
 // the scheduler, like any other change.
-import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
+import type { Client, Port } from '@jackbay/jack-native';
 import type { MeterBridge } from './bridge.js';
 import type { Connection, RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
@@ -11,6 +11,7 @@ import type { MeterPeer } from './meters.js';
 import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
+import type { PrettyNames } from './pretty-names.js';
 import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
 import type { Session } from './session.js';
@@ -51,6 +52,7 @@ export function requestHandlers(
   tools: PortTools,
   memory: PatchMemory,
   bridge: MeterBridge,
+  names: PrettyNames,
 ): RequestHandlers {
   // The page a bridge request comes from: its meter subscription stands for it.
   const bridgePage = (page: MeterPeer | undefined, method: string): MeterPeer => {
@@ -108,17 +110,12 @@ export function requestHandlers(
       session.renewIfStoreReplaced(true);
       const client = session.client();
       const uuid = kind === 'port' ? portNamed(client, name).uuid : clientUuid(client, name);
-      // An empty name would show as a blank label; it means "no pretty name".
-      if (prettyName === null || prettyName === '') {
-        if (getProperty(uuid, METADATA_PRETTY_NAME) !== null)
-          client.removeProperty(uuid, METADATA_PRETTY_NAME);
-      } else {
-        client.setProperty(uuid, METADATA_PRETTY_NAME, prettyName, 'text/plain');
-      }
+      names.write(client, kind, name, uuid, prettyName);
       session.metadataChanged();
       events.scheduleRefresh();
       return null;
     },
+    getPrettyNames: () => names.state(),
     transportStart: () => {
       session.client().transportStart();
       events.scheduleStatus();

@@ -5,6 +5,7 @@
 import type {
   EventName,
   EventPayload,
+  PrettyNamesState,
   RestoreState,
   ServerStatus,
   ToolsState,
@@ -57,6 +58,7 @@ export class EventScheduler {
     status: new Set(),
     tools: new Set(),
     restore: new Set(),
+    prettyNames: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -182,6 +184,11 @@ export class EventScheduler {
     if (!this.#closed) this.#emit('restore', state);
   }
 
+  /** Pretty names Jackbay set, or stale ones, changed (pretty-names.ts): sent at once. */
+  emitPrettyNames(state: PrettyNamesState): void {
+    if (!this.#closed) this.#emit('prettyNames', state);
+  }
+
   /** Tones and thru routes changed (port-tools.ts): sent at once, they are rare. */
   emitTools(tools: ToolsState): void {
     if (!this.#closed) this.#emit('tools', tools);
@@ -195,6 +202,7 @@ export class EventScheduler {
     this.#listeners.status.clear();
     this.#listeners.tools.clear();
     this.#listeners.restore.clear();
+    this.#listeners.prettyNames.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

@@ -3,7 +3,8 @@
 // server runs it reports 'down' and keeps trying, and connects by itself when
 // one appears. This class only wires its parts together: the session
 // (session.ts), the event scheduler (scheduling.ts) and the request handlers
-// (request-handlers.ts).
+// (request-handlers.ts); what it remembers lives in restore.ts (connections)
+// and pretty-names.ts (names it set).
 
 import { MeterBridge } from './bridge.js';
 import type {
@@ -21,6 +22,7 @@ import { type MeterHost, MeterHub, type MeterPeer } from './meters.js';
 import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-monitors.js';
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { PortTools } from './port-tools.js';
+import { PrettyNames } from './pretty-names.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { PatchMemory } from './restore.js';
 import { EventScheduler, type Listener } from './scheduling.js';
@@ -139,6 +141,21 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
         log,
       },
     );
+    const names = new PrettyNames(
+      {
+        get isUp() {
+          return session.isUp;
+        },
+        client: () => session.client(),
+        ownClient: () => ownName,
+        renewIfStoreReplaced: () => session.renewIfStoreReplaced(),
+        metadataChanged: () => {
+          session.metadataChanged();
+          events.scheduleRefresh();
+        },
+      },
+      { changed: (state) => events.emitPrettyNames(state), log },
+    );
     const tools = new PortTools(
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
@@ -154,6 +171,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       midi.sync();
       bridge.sync();
       memory.update(events.published);
+      names.update(events.published);
     });
     this.#session = session;
     this.#events = events;
@@ -162,7 +180,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     this.#tools = tools;
     this.#memory = memory;
     this.#bridge = bridge;
-    this.#handlers = requestHandlers(session, events, tools, memory, bridge);
+    this.#handlers = requestHandlers(session, events, tools, memory, bridge, names);
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */
