@@ -7,11 +7,13 @@ import { ConnectDialog } from './ConnectDialog';
 import { ContextMenu } from './ContextMenu';
 import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
+import { useHistoryKeys } from './HistoryControls';
 import { MeterBridge, useMeterBridge } from './MeterBridge';
 import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { MidiSendPanel } from './MidiSendPanel';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
+import { RenameDialog } from './RenameDialog';
 import { StatusBar } from './StatusBar';
 import { ThruPicker } from './ThruPicker';
 import { Toasts } from './Toasts';
@@ -26,6 +28,7 @@ function Attach({ api }: { api: JackbayTransport }) {
   useMidiSubscription();
   useMidiMonitorKey();
   useMeterBridge();
+  useHistoryKeys();
   return null;
 }
 
@@ -53,6 +56,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
         <ThruPicker />
         <TonePanel />
         <MidiSendPanel />
+        <RenameDialog />
         <Toasts />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>

@@ -148,7 +148,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
 }
 
 /** Whether a key press was typing into a field (where '?' is just a character). */
-function typing(target: EventTarget | null): boolean {
+export function typing(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLElement &&
     (target.isContentEditable || target.matches('input, textarea, select'))

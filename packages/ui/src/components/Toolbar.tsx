@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
+import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { TransportBar } from './TransportBar';
 
@@ -97,6 +98,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         MIDI monitor
       </button>
       <BridgeToggle />
+      <HistoryButtons />
       <button
         type="button"
         className="jb-btn"

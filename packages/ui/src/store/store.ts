@@ -1,4 +1,4 @@
-// The renderer's state: one zustand store made of seven slices, one job each.
+// The renderer's state: one zustand store made of slices, one job each.
 //   link.ts       the link to the service and the server's status (up, down, lost)
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
 //   view.ts       what React Flow draws, derived from graph, search and positions
@@ -7,6 +7,8 @@
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
 //   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
 //   restore.ts    ghosts of clients that went away, and the service's re-making
+//   history.ts    undo and redo of what this page changed
+//   names.ts      renaming (pretty names), the names the service set, stale ones
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -21,7 +23,9 @@ import { create, type StateCreator } from 'zustand';
 import { type BridgeSlice, createBridgeSlice } from './bridge';
 import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
+import { createHistorySlice, type HistorySlice } from './history';
 import { createLinkSlice, type LinkSlice } from './link';
+import { createNamesSlice, type NamesSlice } from './names';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
 import { createRestoreSlice, type RestoreSlice } from './restore';
 import { createToolsSlice, type ToolsSlice } from './tools';
@@ -38,7 +42,9 @@ export type State = LinkSlice &
   ChromeSlice &
   ToolsSlice &
   RestoreSlice &
-  BridgeSlice;
+  BridgeSlice &
+  HistorySlice &
+  NamesSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -59,6 +65,8 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createToolsSlice(...a),
     ...createBridgeSlice(...a),
     ...createRestoreSlice(...a),
+    ...createHistorySlice(...a),
+    ...createNamesSlice(...a),
   }));
 }
 
