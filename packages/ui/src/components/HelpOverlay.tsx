@@ -62,10 +62,7 @@ const KEYS: Array<[string, string]> = [
   ['Delete or Backspace', 'disconnect the selected connections'],
   ['Arrow keys', 'move the selected boxes'],
   ['Menu key or Shift+F10', 'the focused port’s, box’s or connection’s menu'],
-  [
-    'Ctrl+Z',
-    'undo the last connection change, rename, re-making or box move made in this window',
-  ],
+  ['Ctrl+Z', 'undo the last connection change, rename, re-making or box move made in this window'],
   ['Ctrl+Shift+Z or Ctrl+Y', 'redo what was undone'],
   [
     'F2 on a port or a selected box',

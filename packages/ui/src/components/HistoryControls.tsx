@@ -18,40 +18,52 @@ export function HistoryButtons() {
     })),
   );
   return (
-    <>
+    <fieldset className="jb-history" aria-label="History">
       <button
         type="button"
-        className="jb-btn"
+        className="jb-btn jb-btn-icon"
+        aria-label="Undo"
         disabled={undoLabel === null}
         aria-keyshortcuts="Control+Z"
         onClick={() => void undo()}
         title={undoLabel === null ? 'Nothing to undo' : `Undo: ${undoLabel} (Ctrl+Z)`}
       >
-        Undo
+        <svg viewBox="0 0 16 16" aria-hidden="true">
+          <path d="M5.5 3 2 6.5 5.5 10M2.5 6.5h7a4 4 0 0 1 0 8H7" />
+        </svg>
       </button>
       <button
         type="button"
-        className="jb-btn"
+        className="jb-btn jb-btn-icon"
+        aria-label="Redo"
         disabled={redoLabel === null}
         aria-keyshortcuts="Control+Shift+Z Control+Y"
         onClick={() => void redo()}
         title={redoLabel === null ? 'Nothing to redo' : `Redo: ${redoLabel} (Ctrl+Shift+Z)`}
       >
-        Redo
+        <svg viewBox="0 0 16 16" aria-hidden="true">
+          <path d="M10.5 3 14 6.5 10.5 10M13.5 6.5h-7a4 4 0 0 0 0 8H9" />
+        </svg>
       </button>
-    </>
+    </fieldset>
   );
 }
 
-/** What F2 renames: the focused port, else the focused or the one selected box's client. */
-function renameTarget(s: State): { kind: 'client' | 'port'; name: string } | null {
-  const el = document.activeElement;
-  const port = el instanceof HTMLElement ? el.closest<HTMLElement>('[data-port-name]') : null;
+/**
+ * What F2 renames: the port or box the person last pressed on or moved the
+ * focus to (pressing a box to drag it leaves the focus where it was), else
+ * the one selected box.
+ */
+function renameTarget(
+  s: State,
+  at: Element | null,
+): { kind: 'client' | 'port'; name: string } | null {
+  const port = at instanceof HTMLElement ? at.closest<HTMLElement>('[data-port-name]') : null;
   const portName = port ? handlePorts(port.dataset.handleid)[0] : undefined;
   if (portName && s.graph.ports.has(portName)) return { kind: 'port', name: portName };
   const nodeId =
-    el instanceof HTMLElement
-      ? el.closest<HTMLElement>('.react-flow__node')?.dataset.id
+    at instanceof HTMLElement
+      ? at.closest<HTMLElement>('.react-flow__node')?.dataset.id
       : undefined;
   const selected = s.nodes.filter((n) => n.selected);
   const node =
@@ -63,6 +75,11 @@ function renameTarget(s: State): { kind: 'client' | 'port'; name: string } | nul
 export function useHistoryKeys(): void {
   const store = useStoreApi();
   useEffect(() => {
+    // Where the person last pressed, or the focus last went.
+    let last: Element | null = null;
+    const onTouch = (e: Event) => {
+      last = e.target instanceof Element ? e.target : null;
+    };
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target) || e.altKey) return;
       const s = store.getState();
@@ -72,7 +89,7 @@ export function useHistoryKeys(): void {
         else if ((key === 'z' && e.shiftKey) || key === 'y') void s.redo();
         else return;
       } else if (e.key === 'F2') {
-        const target = renameTarget(s);
+        const target = renameTarget(s, last?.isConnected ? last : document.activeElement);
         if (!target) {
           s.notify('info', 'F2 renames the focused port or the selected box: select one first.');
           return;
@@ -81,7 +98,13 @@ export function useHistoryKeys(): void {
       } else return;
       e.preventDefault();
     };
+    window.addEventListener('pointerdown', onTouch, true);
+    window.addEventListener('focusin', onTouch, true);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('pointerdown', onTouch, true);
+      window.removeEventListener('focusin', onTouch, true);
+      window.removeEventListener('keydown', onKey);
+    };
   }, [store]);
 }
