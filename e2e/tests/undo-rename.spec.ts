@@ -1,8 +1,8 @@
 import { jackTool, type StartedJackServer, startJackServer } from '@jackbay/test-support';
 import type { Page } from '@playwright/test';
 import {
+  expect as baseExpect,
   dragBetween,
-  expect,
   expectJackConnection,
   jackServer,
   keepScreenshot,
@@ -16,6 +16,9 @@ import { startOwnWebHost, startPeer, stopPeers } from './helpers/graph.ts';
 // box, which JACK's own jack_property then lists; and the history outlives a
 // server that is killed and restarted with its clients.
 const WEB_ONLY = 'needs a JACK server and a web host of its own';
+// Many steps, each a round trip through JACK: generous on a loaded machine.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 const srcPeer = (name: string) => ({ name, audioOut: ['out'] });
 const fxPeer = (name: string) => ({ name, audioIn: ['in'] });
@@ -109,7 +112,6 @@ test('undo still works after the server is killed and restarted with its clients
   page,
 }, testInfo) => {
   testInfo.skip(testInfo.project.name !== 'web', WEB_ONLY);
-  test.setTimeout(120_000);
   const name = `e2e_hist_${process.pid}`;
   let server: StartedJackServer = await startJackServer({ name });
   const host = await startOwnWebHost(name);
@@ -143,8 +145,8 @@ test('undo still works after the server is killed and restarted with its clients
     peers = await startPeers();
     await expect(state).toHaveAttribute('data-state', 'up', { timeout: 15_000 });
     // Jackbay re-makes the connection and sets the pretty name again.
-    await expect.poll(connected, { timeout: 10_000 }).toBe(true);
-    await expect(portHandle(page, 'hist_fx:in')).toContainText('FX in', { timeout: 10_000 });
+    await expect.poll(connected, { timeout: 20_000 }).toBe(true);
+    await expect(portHandle(page, 'hist_fx:in')).toContainText('FX in', { timeout: 20_000 });
     expect(properties(server, 'hist_fx:in')).toContain('FX in');
     await expect(undoButton(page)).toHaveAttribute(
       'title',

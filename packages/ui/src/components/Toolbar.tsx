@@ -67,6 +67,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         Jackbay
       </span>
       <TransportBar />
+      <HistoryButtons />
       <span className="jb-spacer" />
       <Search />
       <button
@@ -98,7 +99,6 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         MIDI monitor
       </button>
       <BridgeToggle />
-      <HistoryButtons />
       <button
         type="button"
         className="jb-btn"
