@@ -70,7 +70,7 @@ describe('IPC channels', () => {
   it('has one channel per request of the contract and one per event', () => {
     expect([...REQUEST_NAMES].sort()).toEqual([...requestNames].sort());
     expect(new Set(REQUEST_NAMES.map(requestChannel)).size).toBe(requestNames.length);
-    expect(EVENT_NAMES.sort()).toEqual(['graphPatch', 'restore', 'status', 'tools']);
+    expect(EVENT_NAMES.sort()).toEqual(['graphPatch', 'prettyNames', 'restore', 'status', 'tools']);
     expect(eventChannel('status')).not.toBe(requestChannel('getStatus'));
   });
 
