@@ -222,7 +222,7 @@ export const createHistorySlice: Slice<HistorySlice> = (set, get) => {
         return;
       }
       if (restoreNoted?.id === last.id && restoreNoted.count === last.connections.length) return;
-      const extends_ = restoreNoted?.id === last.id;
+      const grown = restoreNoted?.id === last.id;
       restoreNoted = { id: last.id, count: last.connections.length };
       const who = last.clients.length > 0 ? ` for ${last.clients.join(', ')}` : '';
       const entry: HistoryEntry = {
@@ -234,7 +234,7 @@ export const createHistorySlice: Slice<HistorySlice> = (set, get) => {
       };
       const s = get();
       // The service extends its last re-making as more ports return: the same step, grown.
-      const at = extends_ ? s.undoStack.findIndex((e) => e.key === entry.key) : -1;
+      const at = grown ? s.undoStack.findIndex((e) => e.key === entry.key) : -1;
       if (at >= 0) set({ undoStack: s.undoStack.map((e, i) => (i === at ? entry : e)) });
       else get().record(entry);
     },
