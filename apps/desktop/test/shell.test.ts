@@ -73,6 +73,7 @@ describe('IPC channels', () => {
     expect(EVENT_NAMES.sort()).toEqual([
       'graphPatch',
       'presets',
+      'prettyNames',
       'restore',
       'serverControl',
       'status',

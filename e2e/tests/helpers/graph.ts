@@ -1,7 +1,7 @@
 // Helpers for the graph specs: peers with the ports a test asks for, a web
 // host of a test's own, and what the page shows of the graph (zoom, boxes,
 // port markers), read the way a person sees it — from the rendered page.
-import { type LongPeer, pythonPeer } from '@jackbay/test-support';
+import { type JackServer, type LongPeer, pythonPeer } from '@jackbay/test-support';
 import type { Page } from '@playwright/test';
 import { expect, jackServer, portHandle } from '../../support/fixtures.ts';
 import { startWebHost, type WebHost } from '../../support/web-host.ts';
@@ -33,9 +33,12 @@ client.deactivate()
 client.close()
 `;
 
-/** Starts a Python client with the given ports; resolves once it is active. */
-export async function startPeer(spec: PeerSpec): Promise<LongPeer> {
-  const peer = pythonPeer(jackServer(), PEER.replace('SPEC', JSON.stringify(JSON.stringify(spec))));
+/** Starts a Python client with the given ports (on the run's server unless told); resolves once it is active. */
+export async function startPeer(
+  spec: PeerSpec,
+  server: JackServer = jackServer(),
+): Promise<LongPeer> {
+  const peer = pythonPeer(server, PEER.replace('SPEC', JSON.stringify(JSON.stringify(spec))));
   await peer.line();
   return peer;
 }

@@ -147,6 +147,38 @@ export const RestoreState = z.object({
 });
 export type RestoreState = z.infer<typeof RestoreState>;
 
+// ---- Pretty names Jackbay set, and names that look stale (pretty-names.ts)
+
+const NamedKind = z.enum(['port', 'client']);
+
+/** A pretty name Jackbay set, kept by JACK name and set again when that client or port returns. */
+export const RememberedPrettyName = z.object({
+  kind: NamedKind,
+  name: z.string(),
+  prettyName: z.string(),
+});
+
+/**
+ * A pretty name that most likely belongs to another client or port: JACK2
+ * keeps metadata per UUID and reuses UUIDs, so after a restart a newcomer can
+ * carry what was set for the one that held its UUID before.
+ */
+export const StalePrettyName = z.object({
+  kind: NamedKind,
+  /** Who shows it now. */
+  name: z.string(),
+  uuid: z.string(),
+  prettyName: z.string(),
+  /** The client or port it was set for (or seen on) under the same UUID. */
+  setFor: z.string(),
+});
+
+export const PrettyNamesState = z.object({
+  remembered: z.array(RememberedPrettyName),
+  stale: z.array(StalePrettyName),
+});
+export type PrettyNamesState = z.infer<typeof PrettyNamesState>;
+
 // ---- Tools on a port: test tones and thru routes (port-tools.ts)
 
 export const ToneInfo = z.object({
@@ -342,6 +374,8 @@ export const requests = {
       .strict(),
     result: z.null(),
   },
+  /** Pretty names Jackbay set (re-applied when their client returns) and stale ones (also the `prettyNames` event). */
+  getPrettyNames: { params: z.object({}).strict(), result: PrettyNamesState },
   transportStart: { params: z.object({}).strict(), result: z.null() },
   transportStop: { params: z.object({}).strict(), result: z.null() },
   transportLocate: {
@@ -613,6 +647,8 @@ export const events = {
   serverControl: ServerControlState,
   /** The saved presets or the active one changed. */
   presets: PresetsState,
+  /** Pretty names Jackbay set and the stale ones, sent when they change. */
+  prettyNames: PrettyNamesState,
 } as const;
 
 export type EventName = keyof typeof events;

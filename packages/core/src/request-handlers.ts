@@ -2,7 +2,7 @@
 // returns the result or throws (a JackbayRpcError, or the library's error,
 // which errors.ts maps). What a request changes goes out as events through
 // the scheduler, like any other change.
-import { type Client, getProperty, METADATA_PRETTY_NAME, type Port } from '@jackbay/jack-native';
+import type { Client, Port } from '@jackbay/jack-native';
 import type { MeterBridge } from './bridge.js';
 import type { Connection, RequestName, RequestParams, RequestResult } from './contract.js';
 import { JackbayRpcError } from './errors.js';
@@ -12,6 +12,7 @@ import type { MidiPeer } from './midi-monitors.js';
 import { snapshotFromGraph } from './patch.js';
 import type { PortTools } from './port-tools.js';
 import type { Presets } from './presets/presets.js';
+import type { PrettyNames } from './pretty-names.js';
 import type { PatchMemory } from './restore.js';
 import type { EventScheduler } from './scheduling.js';
 import type { ServerControl } from './server-control.js';
@@ -47,15 +48,28 @@ function clientUuid(client: Client, name: string): string {
   }
 }
 
-export function requestHandlers(
-  session: Session,
-  events: EventScheduler,
-  tools: PortTools,
-  memory: PatchMemory,
-  bridge: MeterBridge,
-  control: ServerControl,
-  presets: Presets,
-): RequestHandlers {
+/** The parts of the service that requests act on. */
+export interface HandledParts {
+  session: Session;
+  events: EventScheduler;
+  tools: PortTools;
+  memory: PatchMemory;
+  bridge: MeterBridge;
+  control: ServerControl;
+  presets: Presets;
+  names: PrettyNames;
+}
+
+export function requestHandlers({
+  session,
+  events,
+  tools,
+  memory,
+  bridge,
+  control,
+  presets,
+  names,
+}: HandledParts): RequestHandlers {
   // The page a bridge request comes from: its meter subscription stands for it.
   const bridgePage = (page: MeterPeer | undefined, method: string): MeterPeer => {
     if (!page)
@@ -112,17 +126,12 @@ export function requestHandlers(
       session.renewIfStoreReplaced(true);
       const client = session.client();
       const uuid = kind === 'port' ? portNamed(client, name).uuid : clientUuid(client, name);
-      // An empty name would show as a blank label; it means "no pretty name".
-      if (prettyName === null || prettyName === '') {
-        if (getProperty(uuid, METADATA_PRETTY_NAME) !== null)
-          client.removeProperty(uuid, METADATA_PRETTY_NAME);
-      } else {
-        client.setProperty(uuid, METADATA_PRETTY_NAME, prettyName, 'text/plain');
-      }
+      names.write(client, kind, name, uuid, prettyName);
       session.metadataChanged();
       events.scheduleRefresh();
       return null;
     },
+    getPrettyNames: () => names.state(),
     transportStart: () => {
       session.client().transportStart();
       events.scheduleStatus();

@@ -6,6 +6,7 @@ import type {
   EventName,
   EventPayload,
   PresetsState,
+  PrettyNamesState,
   RestoreState,
   ServerControlState,
   ServerStatus,
@@ -61,6 +62,7 @@ export class EventScheduler {
     restore: new Set(),
     serverControl: new Set(),
     presets: new Set(),
+    prettyNames: new Set(),
   };
 
   constructor(options: SchedulerOptions, source: EventSource) {
@@ -191,6 +193,11 @@ export class EventScheduler {
     if (!this.#closed) this.#emit('presets', state);
   }
 
+  /** Pretty names Jackbay set, or stale ones, changed (pretty-names.ts): sent at once. */
+  emitPrettyNames(state: PrettyNamesState): void {
+    if (!this.#closed) this.#emit('prettyNames', state);
+  }
+
   /** Tones and thru routes changed (port-tools.ts): sent at once, they are rare. */
   emitTools(tools: ToolsState): void {
     if (!this.#closed) this.#emit('tools', tools);
@@ -211,6 +218,7 @@ export class EventScheduler {
     this.#listeners.restore.clear();
     this.#listeners.serverControl.clear();
     this.#listeners.presets.clear();
+    this.#listeners.prettyNames.clear();
   }
 
   #emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

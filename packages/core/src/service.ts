@@ -3,7 +3,8 @@
 // server runs it reports 'down' and keeps trying, and connects by itself when
 // one appears. This class only wires its parts together: the session
 // (session.ts), the event scheduler (scheduling.ts) and the request handlers
-// (request-handlers.ts).
+// (request-handlers.ts); what it remembers lives in restore.ts (connections)
+// and pretty-names.ts (names it set).
 
 import { MeterBridge } from './bridge.js';
 import type {
@@ -22,6 +23,7 @@ import { type MidiHost, MidiHub, type MidiPeer, type MidiSink } from './midi-mon
 import { emptyGraph, snapshotFromGraph } from './patch.js';
 import { PortTools } from './port-tools.js';
 import { Presets } from './presets/presets.js';
+import { PrettyNames } from './pretty-names.js';
 import { type RequestHandlers, requestHandlers } from './request-handlers.js';
 import { PatchMemory } from './restore.js';
 import { readSavedMemory, type SavedMemory, SavedMemoryWriter } from './restore-file.js';
@@ -162,6 +164,21 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
         log(`the restore memory's merge rules are unusable: ${(error as Error).message}`);
       }
     }
+    const names = new PrettyNames(
+      {
+        get isUp() {
+          return session.isUp;
+        },
+        client: () => session.client(),
+        ownClient: () => ownName,
+        renewIfStoreReplaced: () => session.renewIfStoreReplaced(),
+        metadataChanged: () => {
+          session.metadataChanged();
+          events.scheduleRefresh();
+        },
+      },
+      { changed: (state) => events.emitPrettyNames(state), log },
+    );
     const tools = new PortTools(
       { client: () => session.client() },
       { changed: (state) => events.emitTools(state), log },
@@ -195,6 +212,7 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
       bridge.sync();
       memory.update(events.published);
       presets.graphChanged();
+      names.update(events.published);
     });
     this.#session = session;
     this.#events = events;
@@ -212,7 +230,16 @@ export class JackbayService implements JackbayApi, MeterHost, MidiHost {
     });
     this.#control = control;
     this.#presets = presets;
-    this.#handlers = requestHandlers(session, events, tools, memory, bridge, control, presets);
+    this.#handlers = requestHandlers({
+      session,
+      events,
+      tools,
+      memory,
+      bridge,
+      control,
+      presets,
+      names,
+    });
   }
 
   /** Makes the first connection attempt; later ones follow by themselves. */

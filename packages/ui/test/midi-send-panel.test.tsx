@@ -76,11 +76,23 @@ describe('context menu MIDI items', () => {
   it('offers Send MIDI… on a MIDI input, the MIDI monitor on outputs and on fed inputs', async () => {
     const { store } = await mounted();
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:midi_in'] }, 10, 10));
-    expect(itemNames()).toEqual(['Send MIDI…', 'Details']);
+    expect(itemNames()).toEqual(['Send MIDI…', 'Rename…', 'Details']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['keys:midi_out'] }, 10, 10));
-    expect(itemNames()).toEqual(['Thru to…', 'MIDI monitor', 'Disconnect all', 'Details']);
+    expect(itemNames()).toEqual([
+      'Thru to…',
+      'MIDI monitor',
+      'Disconnect all',
+      'Rename…',
+      'Details',
+    ]);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['drums:midi_in'] }, 10, 10));
-    expect(itemNames()).toEqual(['Send MIDI…', 'MIDI monitor', 'Disconnect all', 'Details']);
+    expect(itemNames()).toEqual([
+      'Send MIDI…',
+      'MIDI monitor',
+      'Disconnect all',
+      'Rename…',
+      'Details',
+    ]);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['amp:in'] }, 10, 10));
     expect(itemNames()).not.toContain('Send MIDI…');
     expect(itemNames()).not.toContain('MIDI monitor');

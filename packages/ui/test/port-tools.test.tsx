@@ -39,11 +39,17 @@ describe('context menu', () => {
   it('offers what fits each port, and the canvas its own items', async () => {
     const { store } = await mounted();
     act(() => store.getState().openMenu({ kind: 'port', ports: ['amp:in'] }, 10, 10));
-    expect(itemNames()).toEqual(['Test tone…', 'Meter (add to bridge)', 'Details']);
+    expect(itemNames()).toEqual(['Test tone…', 'Meter (add to bridge)', 'Rename…', 'Details']);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:out'] }, 10, 10));
-    expect(itemNames()).toEqual(['Thru to…', 'Meter (add to bridge)', 'Disconnect all', 'Details']);
+    expect(itemNames()).toEqual([
+      'Thru to…',
+      'Meter (add to bridge)',
+      'Disconnect all',
+      'Rename…',
+      'Details',
+    ]);
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:midi'] }, 10, 10));
-    expect(itemNames()).toEqual(['Thru to…', 'MIDI monitor', 'Details']);
+    expect(itemNames()).toEqual(['Thru to…', 'MIDI monitor', 'Rename…', 'Details']);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
     expect(itemNames()).toEqual(['Fit view', 'Arrange']);
   });
@@ -59,6 +65,7 @@ describe('context menu', () => {
       'Test tone…',
       'Meter (add to bridge)',
       'Remove thru synth:out → amp:in',
+      'Rename…',
       'Details',
     ]);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
@@ -71,7 +78,7 @@ describe('context menu', () => {
     before.focus();
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:out'] }, 10, 10));
     const menu = screen.getByRole('menu', { name: 'Actions for synth:out' });
-    const [thru, bridge, , details] = screen.getAllByRole('menuitem');
+    const [thru, bridge, , , details] = screen.getAllByRole('menuitem');
     expect(document.activeElement).toBe(thru);
     fireEvent.keyDown(menu, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(bridge);

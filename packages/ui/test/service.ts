@@ -10,6 +10,7 @@ import type {
   ServerStatus,
 } from '@jackbay/core/contract';
 import type { JackbayTransport, LinkState } from '../src/api/ws';
+import { emptyPrettyNames } from '../src/store/names';
 import { emptyRestore } from '../src/store/restore';
 import { createJackbayStore } from '../src/store/store';
 import { studio } from './fixtures';
@@ -33,7 +34,7 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
 }
 
 export interface RecorderOptions {
-  /** Every request but getStatus, getSnapshot, getTools and getRestore fails with this. */
+  /** Every request but getStatus, getSnapshot, getTools, getRestore and getPrettyNames fails with this. */
   failWith?: { code: string; message: string };
   /** Report link changes, as the WebSocket transport does (the Electron one does not). */
   withLink?: boolean;
@@ -52,6 +53,7 @@ export function recorder(snapshot: GraphSnapshot = studio(), options: RecorderOp
       if (method === 'getSnapshot') return snapshot as never;
       if (method === 'getTools') return { tones: [], thrus: [] } as never;
       if (method === 'getRestore') return emptyRestore as never;
+      if (method === 'getPrettyNames') return emptyPrettyNames as never;
       if (options.failWith) throw options.failWith;
       return null as never;
     },

@@ -212,7 +212,7 @@ describe('store', () => {
     expect(store.getState().dspHistory).toEqual([]);
     const count = sent.length;
     expect(await store.getState().connect(['system:capture_1'], ['fx:in_1'])).toBe(false);
-    expect(await store.getState().disconnectAll('fx:in_1')).toBe(false);
+    expect(await store.getState().disconnectAll(['fx:in_1'])).toBe(false);
     await store.getState().transport('play');
     expect(sent.length).toBe(count);
     expect(store.getState().toasts.at(-1)?.text).toBe('Not connected to the Jackbay service.');
@@ -223,6 +223,7 @@ describe('store', () => {
       'getSnapshot',
       'getTools',
       'getRestore',
+      'getPrettyNames',
     ]);
     expect(store.getState().status?.sampleRate).toBe(48000);
   });

@@ -7,12 +7,14 @@ import { ConnectDialog } from './ConnectDialog';
 import { ContextMenu } from './ContextMenu';
 import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
+import { useHistoryKeys } from './HistoryControls';
 import { MeterBridge, useMeterBridge } from './MeterBridge';
 import { MidiMonitor, useMidiMonitorKey } from './MidiMonitor';
 import { MidiSendPanel } from './MidiSendPanel';
 import { NoServer } from './NoServer';
 import { PortDetails } from './PortDetails';
 import { PresetsPanel, usePresets } from './PresetsPanel';
+import { RenameDialog } from './RenameDialog';
 import { ServerDialogWhenOpen } from './ServerDialog';
 import { StatusBar } from './StatusBar';
 import { ThruPicker } from './ThruPicker';
@@ -29,6 +31,7 @@ function Attach({ api }: { api: JackbayTransport }) {
   useMidiMonitorKey();
   useMeterBridge();
   usePresets(api);
+  useHistoryKeys();
   return null;
 }
 
@@ -58,6 +61,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
         <TonePanel />
         <MidiSendPanel />
         <ServerDialogWhenOpen />
+        <RenameDialog />
         <Toasts />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
       </ReactFlowProvider>

@@ -3,6 +3,7 @@ import { type CSSProperties, memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Box } from '../graph/boxes';
 import { pairHandleId, portHandleId } from '../graph/ids';
+import { nameOrigin } from '../graph/names';
 import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
 import { useJackbay } from '../store/context';
@@ -63,14 +64,16 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
     : box.client.name;
   const empty = box.inputs.length === 0 && box.outputs.length === 0;
   const client = box.client.name;
-  const { metersOn, clientOn, setClientMeters, dismissGhost } = useJackbay(
+  const { metersOn, clientOn, setClientMeters, dismissGhost, names } = useJackbay(
     useShallow((s) => ({
       metersOn: s.metersOn,
       clientOn: !s.metersOff.has(client),
       setClientMeters: s.setClientMeters,
       dismissGhost: s.dismissGhost,
+      names: s.prettyNames,
     })),
   );
+  const origin = useMemo(() => nameOrigin('client', box.client, names), [box.client, names]);
   const metered = metersOn && clientOn && !ghost;
   const hasAudio = useMemo(() => [...box.inputs, ...box.outputs].some(isAudioRow), [box]);
   return (
@@ -84,12 +87,21 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
     >
       <header
         className="jb-box-header"
-        title={ghost ? `${fullName}: gone; its connections come back when it returns` : fullName}
+        title={
+          ghost
+            ? `${fullName}: gone; its connections come back when it returns`
+            : `${fullName}\n${origin.source}${origin.setByJackbay ? ' (set by Jackbay)' : ''}${origin.stale ? `\n⚠ ${origin.stale}; F2 to fix` : ''}`
+        }
       >
         <span className="jb-box-glyph" aria-hidden="true">
           {glyph(box)}
         </span>
         <span className="jb-box-title">{box.title}</span>
+        {origin.stale && !ghost && (
+          <span className="jb-box-stale" role="img" aria-label="pretty name probably stale">
+            ⚠
+          </span>
+        )}
         {box.subtitle && <span className="jb-box-sub">{box.subtitle}</span>}
         {ghost && (
           <button

@@ -40,7 +40,7 @@ export function ConnectDialog() {
           disabled={!live}
           onClick={() => {
             close();
-            for (const p of from) void disconnectAll(p);
+            void disconnectAll(from);
           }}
         >
           Disconnect all

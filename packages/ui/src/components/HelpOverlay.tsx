@@ -2,7 +2,7 @@
 // follow the real bindings: GraphView (React Flow's own gestures and the
 // Delete keys), the port handles (ports.tsx), the connect list
 // (ConnectDialog), the context menu (ContextMenu, TonePanel, MidiSendPanel), the filter
-// field and the toolbar.
+// field, the toolbar and the history keys (HistoryControls).
 import { useEffect, useId, useRef } from 'react';
 
 const MOUSE: Array<[string, string]> = [
@@ -19,7 +19,7 @@ const MOUSE: Array<[string, string]> = [
   ['Click a red clip mark', 'reset that port’s clip indicator'],
   [
     'Right-click a port, box, connection or the background',
-    'its menu: Test tone…, Send MIDI…, Thru to…, Meter (add to bridge), MIDI monitor, Disconnect all, Details',
+    'its menu: Test tone…, Send MIDI…, Thru to…, Meter (add to bridge), MIDI monitor, Disconnect all, Rename…, Remove pretty name, Details',
   ],
   [
     'Send MIDI… (a MIDI input’s menu)',
@@ -62,6 +62,12 @@ const KEYS: Array<[string, string]> = [
   ['Delete or Backspace', 'disconnect the selected connections'],
   ['Arrow keys', 'move the selected boxes'],
   ['Menu key or Shift+F10', 'the focused port’s, box’s or connection’s menu'],
+  ['Ctrl+Z', 'undo the last connection change, rename, re-making or box move made in this window'],
+  ['Ctrl+Shift+Z or Ctrl+Y', 'redo what was undone'],
+  [
+    'F2 on a port or a selected box',
+    'rename it: the JACK pretty name other programs show; empty removes it',
+  ],
   ['In a menu: ↑ ↓, Home, End', 'choose; Enter runs it, Escape closes it'],
   ['Escape in the test tone panel', 'close it and stop its tone'],
   [
@@ -89,6 +95,7 @@ const TOOLBAR: Array<[string, string]> = [
     'Presets',
     'save the connections as a preset; load one after seeing what it adds and removes; make one active; import QjackCtl, qpwgraph, aj-snapshot and RaySession files; export',
   ],
+  ['Undo, Redo', 'their titles name the step they take back or make again'],
   ['Arrange', 'lay out every box again, sources to sinks'],
   ['Fit', 'zoom to show the whole graph'],
 ];
@@ -153,7 +160,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
 }
 
 /** Whether a key press was typing into a field (where '?' is just a character). */
-function typing(target: EventTarget | null): boolean {
+export function typing(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLElement &&
     (target.isContentEditable || target.matches('input, textarea, select'))

@@ -1,6 +1,7 @@
 import { peersOf } from '@jackbay/core/patch';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { formatLatencyRange } from '../format';
+import { nameOrigin } from '../graph/names';
 import { useJackbay } from '../store/context';
 
 /** Everything JACK knows about the port under the pointer or the keyboard focus. */
@@ -9,6 +10,7 @@ export function PortDetails() {
   const port = useJackbay((s) => (s.details ? s.graph.ports.get(s.details.port) : undefined));
   const graph = useJackbay((s) => s.graph);
   const rate = useJackbay((s) => s.status?.sampleRate ?? 0);
+  const names = useJackbay((s) => s.prettyNames);
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
 
@@ -29,6 +31,7 @@ export function PortDetails() {
 
   if (!details || !port) return null;
   const peers = peersOf(graph, port.name);
+  const origin = nameOrigin('port', port, names);
   const flags = [
     port.isPhysical && 'physical',
     port.isTerminal && 'terminal',
@@ -46,7 +49,16 @@ export function PortDetails() {
       <div className="jb-details-name">{port.name}</div>
       <dl>
         <dt>Pretty name</dt>
-        <dd>{port.prettyName ?? <span className="jb-muted">none</span>}</dd>
+        <dd data-testid="port-name-origin">
+          {port.prettyName ?? <span className="jb-muted">none: the label is the JACK name</span>}
+          {port.prettyName !== null && (
+            <div className="jb-muted">
+              {origin.source}
+              {origin.setByJackbay && ' (set by Jackbay)'}
+            </div>
+          )}
+          {origin.stale && <div className="jb-details-stale">⚠ {origin.stale}; F2 to fix</div>}
+        </dd>
         <dt>Type</dt>
         <dd>
           <span className={`jb-type jb-${port.type}`}>
@@ -92,7 +104,7 @@ export function PortDetails() {
           )}
         </dd>
       </dl>
-      <div className="jb-details-hint">Enter: connect from the keyboard</div>
+      <div className="jb-details-hint">Enter: connect from the keyboard · F2: rename</div>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
+import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { PresetsToggle } from './PresetsPanel';
 import { TransportBar } from './TransportBar';
@@ -67,6 +68,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         Jackbay
       </span>
       <TransportBar />
+      <HistoryButtons />
       <span className="jb-spacer" />
       <Search />
       <button

@@ -69,13 +69,13 @@ function portItems(s: State, names: readonly string[], anchor: Anchor): MenuItem
   if (ports.some((p) => peersOf(s.graph, p.name).length > 0))
     items.push({
       label: 'Disconnect all',
-      run: () => {
-        for (const p of ports) void s.disconnectAll(p.name);
-      },
+      run: () => void s.disconnectAll(ports.map((p) => p.name)),
     });
   items.push(...thruItems(s, names));
-  if (ports.length === 1)
+  if (ports.length === 1) {
+    items.push(...renameItems(s, 'port', first.name, first.prettyName));
     items.push({ label: 'Details', run: () => s.showDetails(first.name, anchor) });
+  }
   return items;
 }
 
@@ -89,15 +89,29 @@ function clientItems(s: State, client: string): MenuItem[] {
   const ports = [...s.graph.ports.values()].filter(
     (p) => p.client === client && peersOf(s.graph, p.name).length > 0,
   );
-  if (ports.length === 0) return [];
+  const info = s.graph.clients.get(client);
   return [
-    {
-      label: 'Disconnect all',
-      run: () => {
-        for (const p of ports) void s.disconnectAll(p.name);
-      },
-    },
+    ...(ports.length > 0
+      ? [{ label: 'Disconnect all', run: () => void s.disconnectAll(ports.map((p) => p.name)) }]
+      : []),
+    ...(info ? renameItems(s, 'client', client, info.prettyName) : []),
   ];
+}
+
+/** "Rename…" (the JACK pretty name), and "Remove pretty name" when there is one. */
+function renameItems(
+  s: State,
+  kind: 'client' | 'port',
+  name: string,
+  prettyName: string | null,
+): MenuItem[] {
+  const items: MenuItem[] = [{ label: 'Rename…', run: () => s.startRename(kind, name) }];
+  if (prettyName !== null)
+    items.push({
+      label: 'Remove pretty name',
+      run: () => void s.rename(kind, name, ''),
+    });
+  return items;
 }
 
 /** "Remove thru" for Jackbay's routes that touch `ports` (every route when null). */

@@ -96,7 +96,15 @@ export const PortHandle = memo(function PortHandle({
     ) : (
       <span className="jb-marker" aria-hidden="true" />
     );
-  const text = <span className="jb-port-label">{label}</span>;
+  // A pretty name left on a reused UUID (names.ts): marked, explained in the details.
+  const stale = useJackbay((s) =>
+    s.prettyNames.stale.some((n) => n.kind === 'port' && n.name === port.name),
+  );
+  const text = (
+    <span className="jb-port-label" data-stale={stale ? '' : undefined}>
+      {label}
+    </span>
+  );
   const withMeter = metered && port.type === 'audio';
   // Jackbay's tools act through its own hidden ports: their effect shows here.
   const toned = useJackbay((s) => s.tonedPorts.has(port.name));

@@ -2,11 +2,19 @@
 // the requests that change it. A request's success changes nothing here: the
 // patch the service sends when JACK has made the change does.
 import type { Connection, GraphPatch, GraphSnapshot } from '@jackbay/core/contract';
-import { applyPatch, emptyGraph, type Graph, graphFromSnapshot } from '@jackbay/core/patch';
+import {
+  applyPatch,
+  connectionKey,
+  emptyGraph,
+  type Graph,
+  graphFromSnapshot,
+  peersOf,
+} from '@jackbay/core/patch';
 import { toRequestError } from '../api/errors';
 import { onlyTouches, withoutClient } from '../graph/own';
 import { planConnect, planDisconnect } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
+import { connectionsEntry } from './history';
 import { attempt, mayRequest } from './link';
 import type { Slice } from './store';
 
@@ -26,28 +34,32 @@ export interface GraphSlice {
   unloadGraph(): void;
   connect(from: readonly string[], to: readonly string[]): Promise<boolean>;
   disconnect(connections: readonly Connection[]): Promise<boolean>;
-  /** Removes every connection of one port. */
-  disconnectAll(port: string): Promise<boolean>;
+  /** Removes every connection of these ports (one undo step). */
+  disconnectAll(ports: readonly string[]): Promise<boolean>;
   /** Connects, or if every connection exists already, disconnects (the dialog's Enter). */
   toggle(from: readonly string[], to: readonly string[]): Promise<boolean>;
 }
 
 export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
+  // Sends them all; what was done is one step of the history.
   const sendAll = async (method: 'connect' | 'disconnect', list: readonly Connection[]) => {
     const api = get().api;
     if (!mayRequest(get) || !api) return false;
     const results = await Promise.allSettled(list.map((c) => api.request(method, c)));
-    let ok = true;
+    const done: Connection[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') return;
-      ok = false;
       const c = list[i] as Connection;
+      if (r.status === 'fulfilled') {
+        done.push(c);
+        return;
+      }
       get().notify(
         'error',
         `Could not ${method} ${edgeLabel(c)}: ${toRequestError(r.reason).message}`,
       );
     });
-    return ok;
+    if (done.length > 0) get().record(connectionsEntry(method, done));
+    return done.length === list.length;
   };
 
   return {
@@ -112,13 +124,29 @@ export const createGraphSlice: Slice<GraphSlice> = (set, get) => {
       return sendAll('disconnect', connections);
     },
 
-    async disconnectAll(port) {
+    async disconnectAll(ports) {
       const api = get().api;
       if (!mayRequest(get) || !api) return false;
-      const done = await attempt(get, `Could not disconnect ${port}`, () =>
-        api.request('disconnectAll', { port }).then(() => true),
+      // What undo makes again: the connections drawn now (Jackbay's own probes are not).
+      const graph = get().graph;
+      const removed = new Map<string, Connection>();
+      const results = await Promise.all(
+        ports.map(async (port) => {
+          const info = graph.ports.get(port);
+          const connections = peersOf(graph, port).map((peer) =>
+            info?.direction === 'input'
+              ? { source: peer, destination: port }
+              : { source: port, destination: peer },
+          );
+          const done = await attempt(get, `Could not disconnect ${port}`, () =>
+            api.request('disconnectAll', { port }).then(() => true),
+          );
+          if (done) for (const c of connections) removed.set(connectionKey(c), c);
+          return done === true;
+        }),
       );
-      return done === true;
+      if (removed.size > 0) get().record(connectionsEntry('disconnect', [...removed.values()]));
+      return results.every(Boolean);
     },
 
     async toggle(from, to) {

@@ -89,6 +89,7 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
       api.subscribe('tools', (t) => get().setTools(t)),
       api.subscribe('restore', (r) => get().setRestoreState(r)),
       api.subscribe('serverControl', (c) => get().setServerControl(c)),
+      api.subscribe('prettyNames', (n) => get().setPrettyNamesState(n)),
     ];
     if (api.onMeterFrame) {
       const meters = get().meters;
@@ -134,8 +135,9 @@ export const createLinkSlice: Slice<LinkSlice> = (set, get) => ({
         get().loadSnapshot(await api.request('getSnapshot', {}));
         get().setTools(await api.request('getTools', {}));
       }
-      // Ghosts are the service's, with or without a server.
+      // Ghosts are the service's, with or without a server; so are the names it set.
       get().setRestoreState(await api.request('getRestore', {}));
+      get().setPrettyNamesState(await api.request('getPrettyNames', {}));
     } catch (e) {
       const err = toRequestError(e);
       // The server went away between the two requests: the status event says so.

@@ -8,6 +8,7 @@ import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import { type Box, buildBoxes } from '../graph/boxes';
 import { arrange as arrangeAll, place, type XY } from '../graph/layout';
 import type { BoxNode } from '../graph/view';
+import type { BoxPlace } from './history';
 import type { Slice } from './store';
 
 export const POSITIONS_KEY = 'jackbay.positions.v1';
@@ -58,6 +59,8 @@ export interface PositionsSlice {
   arrange(): void;
   /** Pins boxes at the given places (a loaded preset's), as if a person had dragged them there. */
   pinBoxes(at: ReadonlyMap<string, XY>): void;
+  /** Puts boxes where they were (undo and redo of moves). */
+  placeBoxesAt(places: readonly BoxPlace[]): void;
   /**
    * Where every box goes (for the view slice): the first graph gets a full
    * arrangement, later ones keep what is placed and place only what is new.
@@ -84,6 +87,17 @@ export const createPositionsSlice =
       positions: ReadonlyMap<string, XY>;
       pinned: ReadonlyMap<string, XY>;
     } | null = null;
+    // Where each box being dragged (or moved by the arrow keys) was before.
+    const movedFrom = new Map<string, BoxPlace>();
+    const placeOf = (
+      id: string,
+      positions: ReadonlyMap<string, XY>,
+      pinned: ReadonlyMap<string, XY>,
+    ) => {
+      const at = positions.get(id);
+      return at ? { id, at, pinned: pinned.has(id) } : null;
+    };
+    const boxTitle = (id: string) => get().nodes.find((n) => n.id === id)?.data.box.title ?? id;
 
     return {
       positions: new Map(),
@@ -95,6 +109,10 @@ export const createPositionsSlice =
         const dropped: string[] = [];
         for (const c of changes) {
           if (c.type !== 'position') continue;
+          if (!movedFrom.has(c.id)) {
+            const from = placeOf(c.id, s.positions, s.pinned);
+            if (from) movedFrom.set(c.id, from);
+          }
           if (c.position) {
             positions ??= new Map(s.positions);
             positions.set(c.id, { x: c.position.x, y: c.position.y });
@@ -121,6 +139,16 @@ export const createPositionsSlice =
         savePinned(storage, pinned);
         set({ nodes });
         set(get().derive({ positions: current, pinned }));
+        const before = dropped.flatMap((id) => movedFrom.get(id) ?? []);
+        for (const id of dropped) movedFrom.delete(id);
+        const after = dropped.flatMap((id) => placeOf(id, current, pinned) ?? []);
+        if (before.length > 0)
+          get().record({
+            label: `move ${before.length === 1 ? boxTitle(before[0]?.id ?? '') : `${before.length} boxes`}`,
+            undo: [{ kind: 'move', boxes: before }],
+            redo: [{ kind: 'move', boxes: after }],
+            key: `move:${dropped.join('\n')}`,
+          });
       },
 
       arrange() {
@@ -130,7 +158,27 @@ export const createPositionsSlice =
         const pinned = new Map(s.pinned);
         for (const b of all) pinned.delete(b.id);
         savePinned(storage, pinned);
+        const before = all.flatMap((b) => placeOf(b.id, s.positions, s.pinned) ?? []);
         set({ ...s.derive({ positions, pinned }), fitRequest: s.fitRequest + 1 });
+        const after = all.flatMap((b) => placeOf(b.id, positions, pinned) ?? []);
+        get().record({
+          label: 'arrange',
+          undo: [{ kind: 'move', boxes: before }],
+          redo: [{ kind: 'move', boxes: after }],
+        });
+      },
+
+      placeBoxesAt(places) {
+        const s = get();
+        const positions = new Map(s.positions);
+        const pinned = new Map(s.pinned);
+        for (const { id, at, pinned: pin } of places) {
+          positions.set(id, at);
+          pinned.delete(id);
+          if (pin) pinned.set(id, at);
+        }
+        savePinned(storage, pinned);
+        set(s.derive({ positions, pinned }));
       },
 
       pinBoxes(at) {

@@ -3,6 +3,7 @@
 // then "add only" or "exact". Positions travel with a preset: the page sends
 // where its boxes are when saving and pins them there when loading.
 import type { PresetDiff, PresetsState } from '@jackbay/core/contract';
+import { connectionChange } from './history';
 import { attempt } from './link';
 import type { Slice } from './store';
 
@@ -135,6 +136,8 @@ export const createPresetsSlice: Slice<PresetsSlice> = (set, get) => {
       get().pinBoxes(new Map(Object.entries(result.positions)));
       set({ presetPreview: null });
       const { added, removed } = result.done;
+      if (added.length + removed.length > 0)
+        get().record(connectionChange(`load preset ${name}`, result.done));
       get().notify(
         'info',
         `Loaded ${name}: ${added.length} connection${added.length === 1 ? '' : 's'} made, ${removed.length} removed`,

@@ -54,6 +54,7 @@ export const createRestoreSlice: Slice<RestoreSlice> = (set, get) => {
               connections: state.connections,
             });
       set({ restore: state, ...get().derive({ ghosts }) });
+      get().noteRestore(state);
     },
 
     async setMergeRules(rules) {

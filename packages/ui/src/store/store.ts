@@ -9,6 +9,8 @@
 //   restore.ts    ghosts of clients that went away, and the service's re-making
 //   server.ts     starting and stopping a JACK server, its remembered settings
 //   presets.ts    saved presets, the active one, and a load's difference shown first
+//   history.ts    undo and redo of what this page changed
+//   names.ts      renaming (pretty names), the names the service set, stale ones
 // Actions live in the slices, so components only select and call.
 //
 // High-rate data does NOT go into this store: level meters and MIDI activity
@@ -23,7 +25,9 @@ import { create, type StateCreator } from 'zustand';
 import { type BridgeSlice, createBridgeSlice } from './bridge';
 import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
+import { createHistorySlice, type HistorySlice } from './history';
 import { createLinkSlice, type LinkSlice } from './link';
+import { createNamesSlice, type NamesSlice } from './names';
 import { createPositionsSlice, type KeyValueStorage, type PositionsSlice } from './positions';
 import { createPresetsSlice, type PresetsSlice } from './presets';
 import { createRestoreSlice, type RestoreSlice } from './restore';
@@ -44,7 +48,9 @@ export type State = LinkSlice &
   RestoreSlice &
   BridgeSlice &
   ServerSlice &
-  PresetsSlice;
+  PresetsSlice &
+  HistorySlice &
+  NamesSlice;
 
 /** One slice of the store: it sees the whole state, and returns its own part. */
 export type Slice<T> = StateCreator<State, [], [], T>;
@@ -67,6 +73,8 @@ export function createJackbayStore(options: StoreOptions = {}) {
     ...createRestoreSlice(...a),
     ...createServerSlice(...a),
     ...createPresetsSlice(...a),
+    ...createHistorySlice(...a),
+    ...createNamesSlice(...a),
   }));
 }
 

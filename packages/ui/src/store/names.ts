@@ -1,0 +1,76 @@
+// Pretty names: renaming a client or a port (the JACK metadata pretty name,
+// as QjackCtl writes it), the names the service set and re-applies, and the
+// ones it judges stale (JACK2 reuses UUIDs, and their metadata with them).
+import type { PrettyNamesState } from '@jackbay/core/contract';
+import { toRequestError } from '../api/errors';
+import { mayRequest } from './link';
+import type { Slice } from './store';
+
+export type NamedKind = 'client' | 'port';
+
+export const emptyPrettyNames: PrettyNamesState = { remembered: [], stale: [] };
+
+export interface NamesSlice {
+  prettyNames: PrettyNamesState;
+  /** The client or port whose rename box is open. */
+  renaming: { kind: NamedKind; name: string } | null;
+
+  setPrettyNamesState(state: PrettyNamesState): void;
+  startRename(kind: NamedKind, name: string): void;
+  cancelRename(): void;
+  /**
+   * Sets the pretty name ('' or blank removes it); one undo step. Resolves
+   * with null when done, or why not (the rename box shows it).
+   */
+  rename(kind: NamedKind, name: string, text: string): Promise<string | null>;
+}
+
+export const createNamesSlice: Slice<NamesSlice> = (set, get) => ({
+  prettyNames: emptyPrettyNames,
+  renaming: null,
+
+  setPrettyNamesState(state) {
+    set({ prettyNames: state });
+  },
+
+  startRename(kind, name) {
+    set({ renaming: { kind, name }, details: null, menu: null });
+  },
+
+  cancelRename() {
+    set({ renaming: null });
+  },
+
+  async rename(kind, name, text) {
+    const s = get();
+    const info = kind === 'client' ? s.graph.clients.get(name) : s.graph.ports.get(name);
+    if (!info) return `${name} is not there any more.`;
+    const api = s.api;
+    if (!mayRequest(get) || !api) return 'Not connected to a running JACK server.';
+    const prettyName = text.trim() === '' ? null : text.trim();
+    const before = info.prettyName;
+    if (prettyName !== before) {
+      try {
+        await api.request('setPrettyName', { kind, name, prettyName });
+      } catch (error) {
+        return toRequestError(error).message;
+      }
+      const op = (value: string | null) => ({
+        kind: 'rename' as const,
+        target: kind,
+        name,
+        prettyName: value,
+      });
+      get().record({
+        label:
+          prettyName === null
+            ? `remove the pretty name of ${name}`
+            : `rename ${name} to “${prettyName}”`,
+        undo: [op(before)],
+        redo: [op(prettyName)],
+      });
+    }
+    if (get().renaming?.name === name) set({ renaming: null });
+    return null;
+  },
+});
