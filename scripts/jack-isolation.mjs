@@ -7,9 +7,14 @@ import { spawnSync } from 'node:child_process';
 const ISOLATED = 'JACKBAY_TEST_ISOLATED';
 
 /** `unshare` arguments that run a command in a mount namespace with a /dev/shm of its own. */
-function withPrivateShm(...command) {
+export function withPrivateShm(...command) {
   const mount = 'mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec "$@"';
   return ['-m', '--propagation', 'private', 'sh', '-c', mount, 'sh', ...command];
+}
+
+/** This process runs in a private /dev/shm (isolateJack re-ran it there). */
+export function isIsolated() {
+  return process.env[ISOLATED] !== undefined;
 }
 
 /** Why the run cannot have a private /dev/shm, or null when it can. */

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isolateJack } from './jack-isolation.mjs';
+import { isIsolated, isolateJack, withPrivateShm } from './jack-isolation.mjs';
 
 isolateJack();
 
@@ -88,7 +88,7 @@ const retriesEnv = (report) => ({ JACKBAY_RETRIES_FILE: `${report}.retried` });
 /** Resolves with the report files and the worst exit status. */
 async function runVitest(suite, report) {
   const cwd = join(root, suite.dir);
-  if (!suite.jack || process.env[ISOLATED] === undefined) {
+  if (!suite.jack || !isIsolated()) {
     const status = await run('pnpm', vitestArgs(report), { cwd, env: retriesEnv(report) });
     return { reports: [report], status };
   }
