@@ -286,6 +286,7 @@ describe('MIDI frames', () => {
       server,
       'sleepy',
       `sleeping = False
+out = c.midi_outports.register('out')
 def process(frames):
     if sleeping:
         time.sleep(0.03)
@@ -294,6 +295,11 @@ c.set_process_callback(process)`,
     try {
       await page.set(['sender:a']);
       await waitFor(async () => (await monitorProbes()).length === 1, 5000, 'one monitor');
+      // The sleeper feeds the probe too, so the service runs after it in the
+      // graph and misses the cycles it overruns (unconnected, the service could
+      // run first and finish every cycle on an idle machine).
+      const [probe] = await monitorProbes();
+      await sleepy.run(`c.connect(out, ${JSON.stringify(probe)})`);
       const missed = () => page.frames.reduce((sum, f) => sum + f.missedCycles, 0);
       const before = missed();
       // 30 ms in every 5.3 ms cycle: the server skips cycles, with no MIDI played at all.

@@ -435,15 +435,19 @@ describe('MIDI monitor', () => {
     const monitor = client.addMidiMonitor(input);
     await sleep(300);
     const before = monitor.missedCycles;
-    // A peer that sleeps 30 ms in every 5.3 ms cycle: the server skips cycles.
+    // A peer that sleeps 30 ms in every 5.3 ms cycle, feeding our input: we
+    // run after it in the graph, so the cycles it overruns are ours to miss
+    // (unconnected, we could run first and finish every cycle on an idle machine).
     const sleepy = pythonPeer(
       server,
       `
 c = jack.Client('${unique('sleepy')}', no_start_server=True)
+out = c.midi_outports.register('out')
 @c.set_process_callback
 def process(frames):
     time.sleep(0.03)
 c.activate()
+c.connect(out, ${JSON.stringify(input.name)})
 print('ready')
 sys.stdin.readline()
 `,
