@@ -119,7 +119,7 @@ test('a test tone from the menu plays −12 dBFS at 1000 Hz into a peer, and sto
   await rightClickDot(app, 'measure:in_2');
   await expect(menu(app)).toHaveAccessibleName('Actions for measure:in_2');
   const items = menu(app).getByRole('menuitem');
-  await expect(items).toHaveText(['Test tone…', 'Meter (add to bridge)', 'Details']);
+  await expect(items).toHaveText(['Test tone…', 'Meter (add to bridge)', 'Rename…', 'Details']);
   await keepScreenshot(app, 'port-tools-menu');
   await items.filter({ hasText: 'Test tone…' }).click();
   await expect(menu(app)).toHaveCount(0);
@@ -157,6 +157,8 @@ test('the keyboard opens the same menu, and closing the panel stops its tone', a
   await expect(first).toBeFocused();
   await app.keyboard.press('ArrowDown');
   await expect(menu(app).getByRole('menuitem', { name: 'Meter (add to bridge)' })).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(menu(app).getByRole('menuitem', { name: 'Rename…' })).toBeFocused();
   await app.keyboard.press('ArrowDown');
   await expect(menu(app).getByRole('menuitem', { name: 'Details' })).toBeFocused();
   await app.keyboard.press('ArrowDown');

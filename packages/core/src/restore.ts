@@ -26,8 +26,11 @@ const GRACE_MS = 300;
 /** A ghost that came back this recently is the one a re-making is for. */
 const RETURN_MS = 5000;
 /** Tries of a re-making JACK refuses, this far apart. */
-const MAX_TRIES = 4;
+// Spaced out (250 ms, doubling to 2 s: about 10 s in all), since a loaded
+// machine can keep refusing for seconds.
+const MAX_TRIES = 8;
 const RETRY_MS = 250;
+const MAX_RETRY_MS = 2000;
 
 export interface RestoreSource {
   readonly isUp: boolean;
@@ -406,14 +409,14 @@ export class PatchMemory {
     this.#settleTimer.unref();
   }
 
-  #retrySoon(): void {
+  #retrySoon(tries: number): void {
     if (this.#retryTimer) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       if (!this.#enabled || !this.#source.isUp) return;
       this.#remake(this.#last, this.#last);
       this.#emitIfChanged();
-    }, RETRY_MS);
+    }, Math.min(RETRY_MS * 2 ** (tries - 1), MAX_RETRY_MS));
     this.#retryTimer.unref();
   }
 
@@ -447,7 +450,7 @@ export class PatchMemory {
         if ((error as JackError).kind === 'already-connected') continue;
         const tries = (this.#failed.get(key) ?? 0) + 1;
         this.#failed.set(key, tries);
-        if (tries < MAX_TRIES) this.#retrySoon();
+        if (tries < MAX_TRIES) this.#retrySoon(tries);
         else this.#events.log(`could not re-make ${src} → ${dst}: ${(error as Error).message}`);
         continue;
       }
