@@ -411,12 +411,15 @@ export class PatchMemory {
 
   #retrySoon(tries: number): void {
     if (this.#retryTimer) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      if (!this.#enabled || !this.#source.isUp) return;
-      this.#remake(this.#last, this.#last);
-      this.#emitIfChanged();
-    }, Math.min(RETRY_MS * 2 ** (tries - 1), MAX_RETRY_MS));
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = null;
+        if (!this.#enabled || !this.#source.isUp) return;
+        this.#remake(this.#last, this.#last);
+        this.#emitIfChanged();
+      },
+      Math.min(RETRY_MS * 2 ** (tries - 1), MAX_RETRY_MS),
+    );
     this.#retryTimer.unref();
   }
 
