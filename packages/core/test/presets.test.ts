@@ -335,3 +335,45 @@ describe('bad input changes nothing', () => {
     ).not.toContain('Partial');
   });
 });
+
+describe('a big file', () => {
+  it('is read off the service thread: a QjackCtl file of 100,000 connections imports while other requests are answered', async () => {
+    const cables: string[] = [];
+    for (let i = 0; i < 100_000; i += 1)
+      cables.push(
+        `<cable output="c${i % 100}:out_${i}" input="s${i % 50}:in_${i}" type="jack-audio"/>`,
+      );
+    const sockets = (side: 'output' | 'input', client: string, port: string) =>
+      Array.from(
+        { length: 100_000 },
+        (_, i) =>
+          `<socket name="${client}${i % (side === 'output' ? 100 : 50)}:${port}_${i}" client="${client}${i % (side === 'output' ? 100 : 50)}" type="jack-audio"><plug>${port}_${i}</plug></socket>`,
+      ).join('');
+    const xml = `<?xml version="1.0"?><!DOCTYPE patchbay><patchbay name="big" version="0.9.9"><output-sockets>${sockets('output', 'c', 'out')}</output-sockets><input-sockets>${sockets('input', 's', 'in')}</input-sockets><cables>${cables.join('')}</cables></patchbay>`;
+    for (let at = 0; at < xml.length; at += 1024 * 1024)
+      await request('uploadPart', { upload: 'big', text: xml.slice(at, at + 1024 * 1024) });
+    const order: string[] = [];
+    const imported = request('importPreset', {
+      upload: 'big',
+      format: 'qjackctl',
+      name: 'Big',
+    }).then((result) => {
+      order.push('import');
+      return result as { preset: { connections: number } };
+    });
+    // Asked after the import began, answered before it ends: nothing waits for the parse.
+    await request('getStatus', {});
+    order.push('status');
+    await request('listPresets', {});
+    order.push('list');
+    expect((await imported).preset.connections).toBe(100_000);
+    expect(order).toEqual(['status', 'list', 'import']);
+    const bad = await refused('importPreset', {
+      format: 'qjackctl',
+      text: '<patchbay><cables>',
+      name: 'Bad',
+    });
+    expect(bad.code).toBe('bad-preset-file');
+    await request('deletePreset', { name: 'Big' });
+  }, 120_000);
+});

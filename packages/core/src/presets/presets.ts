@@ -7,9 +7,9 @@ import { type ActiveHost, ActivePreset } from './active.js';
 import { applyChange } from './apply.js';
 import { compilePreset, diffPreset, type PresetDiff } from './diff.js';
 import { exportJson } from './export-json.js';
-import { exportQjackctl } from './export-qjackctl.js';
-import { type ImportFormat, importPreset } from './import.js';
+import type { ImportFormat } from './import.js';
 import { emptyPreset, type Preset } from './model.js';
+import { exportQjackctlOffThread, importOffThread } from './off-thread.js';
 import { type CorruptPreset, checkName, PresetStore, type PresetSummary } from './store.js';
 import { Uploads } from './uploads.js';
 
@@ -90,9 +90,9 @@ export class Presets {
     }
   }
 
-  preview(source: { name: string } | ImportSource): PresetDiff {
+  async preview(source: { name: string } | ImportSource): Promise<PresetDiff> {
     const preset =
-      'name' in source ? this.get(source.name) : this.#imported(source, 'preview').preset;
+      'name' in source ? this.get(source.name) : (await this.#imported(source, 'preview')).preset;
     return diffPreset(compilePreset(preset), this.#host.published(), this.#host.ownClient());
   }
 
@@ -125,16 +125,22 @@ export class Presets {
     this.#emit();
   }
 
-  import(source: ImportSource, name: string): { preset: PresetSummary; skipped: number } {
+  async import(
+    source: ImportSource,
+    name: string,
+  ): Promise<{ preset: PresetSummary; skipped: number }> {
     checkName(name);
-    const { preset, skipped } = this.#imported(source, name);
+    const { preset, skipped } = await this.#imported(source, name);
     compilePreset(preset);
     const summary = this.#store.write(preset);
     this.#emit();
     return { preset: summary, skipped };
   }
 
-  export(name: string, format: 'json' | 'qjackctl'): { text: string; fileName: string } {
+  async export(
+    name: string,
+    format: 'json' | 'qjackctl',
+  ): Promise<{ text: string; fileName: string }> {
     const preset = this.get(name);
     if (format === 'json') return { text: exportJson(preset), fileName: `${name}.json` };
     // QjackCtl needs each socket's type: the live graph knows those the preset does not.
@@ -147,7 +153,7 @@ export class Presets {
         return type === 'audio' || type === 'midi' ? { ...connection, type } : connection;
       }),
     };
-    return { text: exportQjackctl(typed), fileName: `${name}.xml` };
+    return { text: await exportQjackctlOffThread(typed), fileName: `${name}.xml` };
   }
 
   /** The published graph changed: the active preset follows it. */
@@ -163,7 +169,7 @@ export class Presets {
     if ((source.text === undefined) === (source.upload === undefined))
       throw new JackbayRpcError('bad-request', 'give either the text or an upload');
     const text = source.text ?? this.uploads.take(source.upload as string);
-    return importPreset(source.format, text, name);
+    return importOffThread(source.format, text, name);
   }
 
   #emit(): void {
