@@ -53,7 +53,14 @@ async function setup() {
     if (method === 'listPresets') return listed;
     if (method === 'previewPreset') return diff;
     if (method === 'loadPreset') return { added: [], removed: diff.remove };
-    if (method === 'getPreset') return { positions: { 'src|out': { x: 5, y: 7 } } };
+    if (method === 'getPreset')
+      return {
+        positions: { 'src|out': { x: 5, y: 7 }, 'synth': { x: 900, y: 40 } },
+        prettyNames: {
+          clients: { synth: 'Pad', gone: 'Not here' },
+          ports: { 'fx:in_1': 'Left in' },
+        },
+      };
     if (method === 'importPreset')
       return { preset: { ...listed.presets[0], name: 'big' }, skipped: 0 };
     if (method === 'uploadPart') return { received: 0 };
@@ -147,6 +154,41 @@ describe('the presets panel', () => {
     });
     expect(store.getState().pinned.get('src|out')).toEqual({ x: 5, y: 7 });
     expect(screen.queryByRole('region', { name: 'Load Live set' })).toBeNull();
+  });
+
+  it('writes the preset’s pretty names, and one Undo takes back its connections, names and box places', async () => {
+    const { store, sent } = await setup();
+    const s = () => store.getState();
+    const before = s().positions.get('synth');
+    expect(before).toBeDefined();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Load Live set…' }));
+      await settle();
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Exact' }));
+      await settle();
+      await settle();
+    });
+    const renames = () => sent.filter((m) => m.method === 'setPrettyName').map((m) => m.params);
+    // Names for what is here now; the client not here is left alone.
+    expect(renames()).toEqual([
+      { kind: 'client', name: 'synth', prettyName: 'Pad' },
+      { kind: 'port', name: 'fx:in_1', prettyName: 'Left in' },
+    ]);
+    expect(s().positions.get('synth')).toEqual({ x: 900, y: 40 });
+    expect(s().undoStack.map((e) => e.label)).toEqual(['load preset Live set']);
+    const count = sent.length;
+    await act(async () => {
+      expect(await s().undo()).toBe(true);
+    });
+    expect(sent.slice(count).map((m) => [m.method, m.params])).toEqual([
+      ['connect', { source: 'src:out_1', destination: 'sink:in_2' }],
+      ['setPrettyName', { kind: 'client', name: 'synth', prettyName: null }],
+      ['setPrettyName', { kind: 'port', name: 'fx:in_1', prettyName: null }],
+    ]);
+    expect(s().positions.get('synth')).toEqual(before);
+    expect(s().pinned.has('synth')).toBe(false);
   });
 
   it('activates and deactivates', async () => {

@@ -3,8 +3,10 @@
 // ones it judges stale (JACK2 reuses UUIDs, and their metadata with them).
 import type { PrettyNamesState } from '@jackbay/core/contract';
 import { toRequestError } from '../api/errors';
+import type { JackbayTransport } from '../api/ws';
+import type { HistoryOp } from './history';
 import { mayRequest } from './link';
-import type { Slice } from './store';
+import type { Slice, State } from './store';
 
 export type NamedKind = 'client' | 'port';
 
@@ -74,3 +76,31 @@ export const createNamesSlice: Slice<NamesSlice> = (set, get) => ({
     return null;
   },
 });
+
+/**
+ * Writes a preset's pretty names onto the clients and ports here now whose
+ * name differs, and gives the ops that take them back and set them again. A
+ * name for a client or port not here is left for when the preset is loaded
+ * with it present.
+ */
+export async function applyPrettyNames(
+  get: () => State,
+  api: JackbayTransport,
+  names: { clients: Record<string, string>; ports: Record<string, string> },
+): Promise<{ undo: HistoryOp[]; redo: HistoryOp[] }> {
+  const undo: HistoryOp[] = [];
+  const redo: HistoryOp[] = [];
+  const { graph } = get();
+  const wanted = [
+    ...Object.entries(names.clients).map(([name, pretty]) => ['client', name, pretty] as const),
+    ...Object.entries(names.ports).map(([name, pretty]) => ['port', name, pretty] as const),
+  ];
+  for (const [target, name, prettyName] of wanted) {
+    const info = target === 'client' ? graph.clients.get(name) : graph.ports.get(name);
+    if (!info || info.prettyName === prettyName) continue;
+    await api.request('setPrettyName', { kind: target, name, prettyName });
+    undo.push({ kind: 'rename', target, name, prettyName: info.prettyName ?? null });
+    redo.push({ kind: 'rename', target, name, prettyName });
+  }
+  return { undo, redo };
+}

@@ -57,8 +57,11 @@ export interface PositionsSlice {
 
   onNodesChange(changes: NodeChange<BoxNode>[]): void;
   arrange(): void;
-  /** Pins boxes at the given places (a loaded preset's), as if a person had dragged them there. */
-  pinBoxes(at: ReadonlyMap<string, XY>): void;
+  /**
+   * Pins boxes at the given places (a loaded preset's), as if a person had
+   * dragged them there; gives where the boxes shown were and now are (for undo).
+   */
+  pinBoxes(at: ReadonlyMap<string, XY>): { before: BoxPlace[]; after: BoxPlace[] };
   /** Puts boxes where they were (undo and redo of moves). */
   placeBoxesAt(places: readonly BoxPlace[]): void;
   /**
@@ -182,8 +185,9 @@ export const createPositionsSlice =
       },
 
       pinBoxes(at) {
-        if (at.size === 0) return;
         const s = get();
+        const before = [...at.keys()].flatMap((id) => placeOf(id, s.positions, s.pinned) ?? []);
+        if (at.size === 0) return { before, after: [] };
         const pinned = new Map(s.pinned);
         const positions = new Map(s.positions);
         for (const [id, xy] of at) {
@@ -193,6 +197,8 @@ export const createPositionsSlice =
         }
         savePinned(storage, pinned);
         set(s.derive({ positions, pinned }));
+        const after = before.flatMap(({ id }) => placeOf(id, positions, pinned) ?? []);
+        return { before, after };
       },
 
       placeBoxes(boxes, graph, current, pinned) {

@@ -5,6 +5,7 @@
 import type { PresetDiff, PresetsState } from '@jackbay/core/contract';
 import { connectionChange } from './history';
 import { attempt } from './link';
+import { applyPrettyNames } from './names';
 import type { Slice } from './store';
 
 /** Parts of a file sent per message: the web host takes messages of 64 KiB. */
@@ -130,17 +131,32 @@ export const createPresetsSlice: Slice<PresetsSlice> = (set, get) => {
       const result = await attempt(get, `Could not load ${name}`, async () => {
         const done = await a.request('loadPreset', { name, mode });
         const preset = await a.request('getPreset', { name });
-        return { done, positions: preset.positions };
+        const renames = await applyPrettyNames(get, a, preset.prettyNames);
+        return { done, renames, positions: preset.positions };
       });
       if (!result) return;
-      get().pinBoxes(new Map(Object.entries(result.positions)));
+      const moved = get().pinBoxes(new Map(Object.entries(result.positions)));
       set({ presetPreview: null });
       const { added, removed } = result.done;
-      if (added.length + removed.length > 0)
-        get().record(connectionChange(`load preset ${name}`, result.done));
+      // One step takes it all back: connections, names and where the boxes were.
+      const change = connectionChange(`load preset ${name}`, result.done);
+      get().record({
+        label: change.label,
+        undo: [
+          ...change.undo,
+          ...result.renames.undo,
+          ...(moved.before.length > 0 ? [{ kind: 'move' as const, boxes: moved.before }] : []),
+        ],
+        redo: [
+          ...change.redo,
+          ...result.renames.redo,
+          ...(moved.after.length > 0 ? [{ kind: 'move' as const, boxes: moved.after }] : []),
+        ],
+      });
+      const renamed = result.renames.redo.length;
       get().notify(
         'info',
-        `Loaded ${name}: ${added.length} connection${added.length === 1 ? '' : 's'} made, ${removed.length} removed`,
+        `Loaded ${name}: ${added.length} connection${added.length === 1 ? '' : 's'} made, ${removed.length} removed${renamed > 0 ? `, ${renamed} name${renamed === 1 ? '' : 's'} set` : ''}`,
       );
     },
 
