@@ -8,20 +8,20 @@ import { answer } from '../src/answer.js';
 import { type BridgeReading, decodeBridgeFrame } from '../src/bridge-frame.js';
 import { BridgeMeterInfo } from '../src/contract.js';
 import type { MeterPeer } from '../src/meters.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
-  type ExecPeer,
-  execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
-let player: ExecPeer;
+let stage: Stage;
 
 // Tech 3341 case 1 on 'player:out_l' and 'player:out_r': 1 kHz is 48 samples
 // at 48 kHz, so a table of 768 (a multiple of 48 and of the period) loops
@@ -44,23 +44,15 @@ c.midi_outports.register('midi')`;
 const PAIR = ['player:out_l', 'player:out_r'];
 
 beforeAll(async () => {
-  server = await startServer({ period: 256 });
-  service = new JackbayService({ serverName: server.name });
-  service.start();
-  await waitFor(() => service.isUp, 5000, 'service up');
-  player = await execPeer(server, 'player', PLAYER_SETUP);
-  await waitFor(
-    () => JSON.stringify(service.snapshot()).includes('player:midi'),
-    5000,
-    'peer ports',
-  );
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    period: 256,
+    peers: [['player', PLAYER_SETUP]],
+    ready: 'player:midi',
+  });
+  ({ server, service } = stage);
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await player?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 interface Page {
   peer: MeterPeer;

@@ -12,6 +12,7 @@ import {
   pythonPeer,
   type StartedJackServer,
   startJackServer,
+  waitFor,
 } from '@jackbay/test-support';
 import { GraphPatch, GraphSnapshot, ServerStatus } from '../src/contract.js';
 import {
@@ -21,7 +22,7 @@ import {
   graphFromSnapshot,
   snapshotFromGraph,
 } from '../src/patch.js';
-import type { JackbayService } from '../src/service.js';
+import { JackbayService, type ServiceOptions } from '../src/service.js';
 
 export {
   type JackServer,
@@ -99,6 +100,74 @@ for line in sys.stdin:
     },
     stop: () => peer.stop(),
   };
+}
+
+/** A test file's stage: a server of its own, a service on it, and Python peers. */
+export interface Stage {
+  server: StartedJackServer;
+  service: JackbayService;
+  peers: ExecPeer[];
+  /** The peer of that client name. */
+  peer(client: string): ExecPeer;
+}
+
+/** How long a file's beforeAll may take to set its stage (a server slot may be a wait). */
+export const STAGE_WAIT_MS = SERVER_WAIT_MS + 20000;
+
+/**
+ * Sets a test file's stage: a fresh server, a service on it (`subscribe` runs
+ * before it starts, to catch its first events), up; then the peers, started
+ * in order; resolves once the service has seen the port `ready`, if given.
+ * What started is stopped again if a later step fails.
+ */
+export async function startStage(options: {
+  period?: number;
+  service?: Omit<ServiceOptions, 'serverName'>;
+  subscribe?: (service: JackbayService) => void;
+  peers?: ReadonlyArray<readonly [client: string, setup: string]>;
+  ready?: string;
+}): Promise<Stage> {
+  const server = await startServer(options.period ? { period: options.period } : {});
+  const named = new Map<string, ExecPeer>();
+  const stage: Partial<Stage> & { peers: ExecPeer[] } = {
+    server,
+    peers: [],
+    peer: (client) => {
+      const found = named.get(client);
+      if (!found) throw new Error(`no peer '${client}' on this stage`);
+      return found;
+    },
+  };
+  try {
+    const service = new JackbayService({ serverName: server.name, ...options.service });
+    stage.service = service;
+    options.subscribe?.(service);
+    service.start();
+    await waitFor(() => service.isUp, 10000, 'service up');
+    for (const [client, setup] of options.peers ?? []) {
+      const peer = await execPeer(server, client, setup);
+      stage.peers.push(peer);
+      named.set(client, peer);
+    }
+    const ready = options.ready;
+    if (ready)
+      await waitFor(
+        () => service.snapshot().ports.some((port) => port.name === ready),
+        10000,
+        `the service sees ${ready}`,
+      );
+    return stage as Stage;
+  } catch (error) {
+    await stopStage(stage);
+    throw error;
+  }
+}
+
+/** Stops a stage, peers first; what never started is skipped. */
+export async function stopStage(stage: Partial<Stage> | undefined): Promise<void> {
+  for (const peer of stage?.peers ?? []) await peer.stop();
+  await stage?.service?.close();
+  await stage?.server?.stop();
 }
 
 /**

@@ -6,20 +6,23 @@ import { answer } from '../src/answer.js';
 import type { ErrorCode } from '../src/contract.js';
 import { decodeMeterFrame, MAX_METERED_PORTS, METER_FLOOR_DB } from '../src/meter-frame.js';
 import type { MeterPeer } from '../src/meters.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
   connectedPortsOf,
   type ExecPeer,
   execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
+let stage: Stage;
 let player: ExecPeer;
 let listener: ExecPeer;
 
@@ -56,25 +59,21 @@ c.set_process_callback(process)
 c.inports.register('in')`;
 
 beforeAll(async () => {
-  server = await startServer({ period: 256 });
-  service = new JackbayService({ serverName: server.name, meterIntervalMs: 20 });
-  service.start();
-  await waitFor(() => service.isUp, 5000, 'service up');
-  player = await execPeer(server, 'player', SINE_SETUP);
-  listener = await execPeer(server, 'listener', LISTEN_SETUP);
-  await waitFor(
-    () => JSON.stringify(service.snapshot()).includes('listener:in'),
-    5000,
-    'peer ports',
-  );
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    period: 256,
+    service: { meterIntervalMs: 20 },
+    peers: [
+      ['player', SINE_SETUP],
+      ['listener', LISTEN_SETUP],
+    ],
+    ready: 'listener:in',
+  });
+  ({ server, service } = stage);
+  player = stage.peer('player');
+  listener = stage.peer('listener');
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await player?.stop();
-  await listener?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 interface Page {
   peer: MeterPeer;

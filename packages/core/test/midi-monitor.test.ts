@@ -7,20 +7,23 @@ import { answer } from '../src/answer.js';
 import type { ErrorCode } from '../src/contract.js';
 import { decodeMidiFrame, type MidiFrame } from '../src/midi-frame.js';
 import type { MidiPeer } from '../src/midi-monitors.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
   connectedPortsOf,
   type ExecPeer,
   execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
+let stage: Stage;
 let sender: ExecPeer;
 
 // Sends what it is given, in order, a few events per cycle on its ports.
@@ -44,19 +47,17 @@ def send(name, events):
         queue.append((0 if name == 'a' else 1, data))`;
 
 beforeAll(async () => {
-  server = await startServer({ period: 256 });
-  service = new JackbayService({ serverName: server.name, midiIntervalMs: 20 });
-  service.start();
-  await waitFor(() => service.isUp, 5000, 'service up');
-  sender = await execPeer(server, 'sender', SENDER_SETUP);
-  await waitFor(() => JSON.stringify(service.snapshot()).includes('sender:b'), 5000, 'peer ports');
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    period: 256,
+    service: { midiIntervalMs: 20 },
+    peers: [['sender', SENDER_SETUP]],
+    ready: 'sender:b',
+  });
+  ({ server, service } = stage);
+  sender = stage.peer('sender');
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await sender?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 interface Page {
   peer: MidiPeer;

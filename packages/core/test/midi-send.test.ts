@@ -6,20 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import type { MeterPeer } from '../src/meters.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
   connectedPortsOf,
   type ExecPeer,
-  execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
+let stage: Stage;
 let keys: ExecPeer;
 
 // 'keys:midi_in' records every event as hex; 'keys:in' is audio, 'keys:midi_out' an output.
@@ -34,23 +36,16 @@ c.inports.register('in')
 c.midi_outports.register('midi_out')`;
 
 beforeAll(async () => {
-  server = await startServer({ period: 256 });
-  service = new JackbayService({ serverName: server.name });
-  service.start();
-  await waitFor(() => service.isUp, 5000, 'service up');
-  keys = await execPeer(server, 'keys', KEYS_SETUP);
-  await waitFor(
-    () => JSON.stringify(service.snapshot()).includes('keys:midi_out'),
-    5000,
-    'peer ports',
-  );
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    period: 256,
+    peers: [['keys', KEYS_SETUP]],
+    ready: 'keys:midi_out',
+  });
+  ({ server, service } = stage);
+  keys = stage.peer('keys');
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await keys?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 function openPage(): MeterPeer {
   return service.openMeters(() => {});

@@ -7,19 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import { ToolsState } from '../src/contract.js';
 import type { MeterPeer } from '../src/meters.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
   type ExecPeer,
-  execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
+let stage: Stage;
 let listener: ExecPeer;
 let player: ExecPeer;
 const toolEvents: ToolsState[] = [];
@@ -39,26 +41,21 @@ c.outports.register('out')
 c.midi_outports.register('midi')`;
 
 beforeAll(async () => {
-  server = await startServer({ period: 256 });
-  service = new JackbayService({ serverName: server.name });
-  service.subscribe('tools', (state) => toolEvents.push(ToolsState.parse(state)));
-  service.start();
-  await waitFor(() => service.isUp, 5000, 'service up');
-  listener = await execPeer(server, 'listener', MEASURE_SETUP);
-  player = await execPeer(server, 'player', PLAYER_SETUP);
-  await waitFor(
-    () => JSON.stringify(service.snapshot()).includes('player:midi'),
-    5000,
-    'peer ports',
-  );
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    period: 256,
+    subscribe: (s) => s.subscribe('tools', (state) => toolEvents.push(ToolsState.parse(state))),
+    peers: [
+      ['listener', MEASURE_SETUP],
+      ['player', PLAYER_SETUP],
+    ],
+    ready: 'player:midi',
+  });
+  ({ server, service } = stage);
+  listener = stage.peer('listener');
+  player = stage.peer('player');
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await listener?.stop();
-  await player?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 interface Measured {
   peakDb: number | null;

@@ -6,19 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import type { RestoreState } from '../src/contract.js';
-import { JackbayService } from '../src/service.js';
+import type { JackbayService } from '../src/service.js';
 import {
   type ExecPeer,
   execPeer,
   type JackServer,
   lsp,
-  SERVER_WAIT_MS,
-  startServer,
+  STAGE_WAIT_MS,
+  type Stage,
+  startStage,
+  stopStage,
   waitFor,
 } from './helpers.js';
 
 let server: JackServer;
 let service: JackbayService;
+let stage: Stage;
 let source: ExecPeer;
 const states: RestoreState[] = [];
 const last = () => states.at(-1);
@@ -27,19 +30,16 @@ const FX_PORTS = `for n in ('in_1', 'in_2'): c.inports.register(n)
 for n in ('out_1', 'out_2'): c.outports.register(n)`;
 
 beforeAll(async () => {
-  server = await startServer();
-  service = new JackbayService({ serverName: server.name, retryIntervalMs: 200 });
-  service.subscribe('restore', (state) => states.push(state));
-  service.start();
-  await waitFor(() => service.isUp, 10000, 'service up');
-  source = await execPeer(server, 'src', `for n in ('out_1', 'out_2'): c.outports.register(n)`);
-}, SERVER_WAIT_MS + 20000);
+  stage = await startStage({
+    service: { retryIntervalMs: 200 },
+    subscribe: (s) => s.subscribe('restore', (state) => states.push(state)),
+    peers: [['src', `for n in ('out_1', 'out_2'): c.outports.register(n)`]],
+  });
+  ({ server, service } = stage);
+  source = stage.peer('src');
+}, STAGE_WAIT_MS);
 
-afterAll(async () => {
-  await source?.stop();
-  await service?.close();
-  await server?.stop();
-});
+afterAll(() => stopStage(stage));
 
 /** The connections jack_lsp lists, as "source -> destination". */
 async function connections(): Promise<string[]> {
