@@ -55,7 +55,7 @@ async function setup() {
     if (method === 'loadPreset') return { added: [], removed: diff.remove };
     if (method === 'getPreset')
       return {
-        positions: { 'src|out': { x: 5, y: 7 }, 'synth': { x: 900, y: 40 } },
+        positions: { 'src|out': { x: 5, y: 7 }, synth: { x: 900, y: 40 } },
         prettyNames: {
           clients: { synth: 'Pad', gone: 'Not here' },
           ports: { 'fx:in_1': 'Left in' },
