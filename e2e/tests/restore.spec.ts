@@ -24,6 +24,8 @@ test('a client that quits stays as a ghost and gets its connections back when it
   jackConnect('e2e_rs_src:out_2', 'e2e_rs_fx:in_2');
   const edge = app.getByLabel('e2e_rs_src:out_1 → e2e_rs_fx:in_1', { exact: true });
   await expect(edge).toHaveCount(1);
+  // Both seen before the client quits: Jackbay remembers what it has seen.
+  await expect(app.getByLabel('e2e_rs_src:out_2 → e2e_rs_fx:in_2', { exact: true })).toHaveCount(1);
 
   await fx.stop();
   const ghost = app.locator('[data-client="e2e_rs_fx"][data-ghost]');
