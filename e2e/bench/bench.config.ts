@@ -5,7 +5,7 @@ import { defineConfig } from '@playwright/test';
 // prints a table.
 export default defineConfig({
   testDir: '.',
-  testMatch: ['graph-bench.ts', 'monitor-bench.ts'],
+  testMatch: ['graph-bench.ts', 'monitor-bench.ts', 'memory-bench.ts'],
   outputDir: '../test-results/bench',
   workers: 1,
   timeout: 300_000,

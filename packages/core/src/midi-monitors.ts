@@ -56,6 +56,12 @@ class Watched implements PortNode {
   }
 }
 
+// A page watches every MIDI output at once: 200 of them with the library's
+// default ring (1 MiB, every page touched up front) held 200 MB. Drained every
+// 50 ms, 128 KiB still holds over 300 ms of one port sending 20,000 events a
+// second; what does not fit is counted as lost and shown.
+const MONITOR_RING_BYTES = 128 * 1024;
+
 const monitorKind: PortNodeKind<Watched> = {
   noun: 'MIDI monitor',
   check(port, name) {
@@ -68,7 +74,8 @@ const monitorKind: PortNodeKind<Watched> = {
       );
   },
   fits: (port) => port.type === 'midi' && port.direction === 'output',
-  make: (client, name) => new Watched(client.addMidiMonitor(name)),
+  make: (client, name) =>
+    new Watched(client.addMidiMonitor(name, { bufferBytes: MONITOR_RING_BYTES })),
 };
 
 export class MidiHub {
