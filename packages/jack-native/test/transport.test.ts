@@ -12,6 +12,7 @@ import {
 } from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CallbackExit,
   Client,
   JackError,
   JackErrorCode,
@@ -318,6 +319,43 @@ def sync(state, pos):
 
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '1000', null])
       expect(() => client.setSyncTimeout(bad as number)).toThrow(TypeError);
+  });
+
+  it('our clients never hold the transport in STARTING: a JS callback ended by CallbackExit, one slower than a period, one deactivated and activated again', async () => {
+    // Seen in a long walk-through: transportStart() stayed STARTING for
+    // seconds. JACK2 rolls once every active client with a process callback
+    // has run a cycle since the start; a client whose process thread is stuck
+    // (a Python peer under SIGSTOP) held it for over 4 s on a server with the
+    // default 2 s sync timeout, and it rolled within a cycle of the peer
+    // running again. None of ours may be such a client.
+    const ours: Client[] = [];
+    const open = (name: string, callback: () => void) => {
+      const own = new Client(name, { serverName: server.name });
+      ours.push(own);
+      own.outports.register('out');
+      own.setProcessCallback(callback);
+      own.activate();
+      return own;
+    };
+    try {
+      open('tp-exited', () => {
+        throw new CallbackExit();
+      });
+      open('tp-slow-js', () => {
+        const until = performance.now() + 15;
+        while (performance.now() < until);
+      });
+      const cycled = open('tp-cycled', () => {});
+      cycled.deactivate();
+      cycled.activate();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      client.transportStart();
+      await waitFor(() => client.transportState === ROLLING, WAIT, 'rolling with our clients');
+      client.transportStop();
+      await waitFor(() => client.transportState === STOPPED, WAIT, 'stopped');
+    } finally {
+      for (const own of ours) own.close();
+    }
   });
 
   it('setFreewheel is seen by a Python peer', async () => {
