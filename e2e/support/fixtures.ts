@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type JackServer, jackServerNamed, jackTool } from '@jackbay/test-support';
 import { test as base, _electron as electron, expect, type Page } from '@playwright/test';
 import { DESKTOP_APP, ELECTRON_SKIP_REASON, electronBinary } from './electron.ts';
+import { forgetGhosts } from './forget-ghosts.ts';
 
 export { expect };
 
@@ -63,6 +64,7 @@ export const test = base.extend<{ app: Page }>({
       timeout: 10_000,
     });
     await use(page);
+    await forgetGhosts(url);
   },
 });
 
