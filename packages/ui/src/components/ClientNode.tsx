@@ -153,7 +153,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
           title={collapsed ? 'Show the ports' : 'Collapse to the title'}
           onClick={() => setCollapsed(id, !collapsed)}
         >
-          <svg viewBox="0 0 10 10" aria-hidden="true">
+          <svg viewBox="0 0 10 10" aria-hidden="true" className="jb-collapse-icon">
             <path d={collapsed ? 'M3 1.5 7 5 3 8.5' : 'M1.5 3 5 7 8.5 3'} />
           </svg>
         </button>

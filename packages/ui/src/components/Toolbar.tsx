@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
+import { HiddenIndicator } from './HiddenIndicator';
 import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { PresetsToggle } from './PresetsPanel';
@@ -71,6 +72,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       <HistoryButtons />
       <span className="jb-spacer" />
       <Search />
+      <HiddenIndicator />
       <button
         type="button"
         className="jb-btn jb-toggle"
@@ -89,18 +91,31 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       >
         Probes
       </button>
-      <button
-        type="button"
-        className="jb-btn jb-toggle"
-        aria-pressed={midiMonitorOpen}
-        aria-keyshortcuts="M"
-        onClick={() => setMidiMonitorOpen(!midiMonitorOpen)}
-        title="Every MIDI event on the MIDI output ports, decoded (M)"
-      >
-        MIDI monitor
-      </button>
-      <BridgeToggle />
-      <PresetsToggle />
+      <fieldset className="jb-toolgroup" aria-label="Panels">
+        <button
+          type="button"
+          className="jb-btn jb-btn-icon jb-toggle"
+          aria-pressed={midiMonitorOpen}
+          aria-label="MIDI monitor"
+          aria-keyshortcuts="M"
+          onClick={() => setMidiMonitorOpen(!midiMonitorOpen)}
+          title="MIDI monitor: every MIDI event on the MIDI output ports, decoded (M)"
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <circle cx="8" cy="8" r="6.2" />
+            <g className="jb-icon-fill">
+              <circle cx="4.7" cy="8.4" r="1" />
+              <circle cx="5.7" cy="5.5" r="1" />
+              <circle cx="8" cy="4.4" r="1" />
+              <circle cx="10.3" cy="5.5" r="1" />
+              <circle cx="11.3" cy="8.4" r="1" />
+            </g>
+            <path d="M6.6 11.8h2.8" />
+          </svg>
+        </button>
+        <BridgeToggle />
+        <PresetsToggle />
+      </fieldset>
       <button
         type="button"
         className="jb-btn"
