@@ -111,12 +111,30 @@ test('a collapsed box shows its title and connection count, its connection drawn
   await stopPeers(running);
 });
 
-test('at 1400 px the toolbar is one row', async ({ app }) => {
+/** The toolbar is one row, with room left for one more control of `room` px (a Graph|Matrix switch). */
+async function oneRowWithRoom(app: Page, room: number) {
+  const toolbar = await app.locator('.jb-toolbar').boundingBox();
+  expect(toolbar?.height ?? 99).toBeLessThan(48);
+  const spacer = await app.locator('.jb-toolbar > .jb-spacer').boundingBox();
+  const search = await app.locator('.jb-search').boundingBox();
+  // The filter field grows from 170 px into what the row leaves, like the spacer.
+  const left = (spacer?.width ?? 0) + (search?.width ?? 0) - 170;
+  console.log(`toolbar at ${app.viewportSize()?.width} px: ${Math.round(left)} px left in the row`);
+  expect(left).toBeGreaterThanOrEqual(room);
+}
+
+test('at 1400 px the toolbar is one row, with room for a view switch, also while something is hidden', async ({
+  app,
+}) => {
   await app.setViewportSize({ width: 1400, height: 900 });
-  const toolbar = app.locator('.jb-toolbar');
-  const height = (await toolbar.boundingBox())?.height ?? 0;
-  expect(height).toBeLessThan(48);
+  await oneRowWithRoom(app, 125);
+  const running = await peers();
+  await ready(app);
+  await hideFromMenu(app, SRC);
+  await expect(app.getByRole('button', { name: '1 hidden' })).toBeVisible();
+  await oneRowWithRoom(app, 125);
   await keepScreenshot(app, 'toolbar-1400');
+  await stopPeers(running);
 });
 
 test('at 800×600 the hidden indicator and its list stay on screen', async ({ app }) => {

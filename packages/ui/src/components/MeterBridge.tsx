@@ -492,7 +492,7 @@ export function BridgeToggle() {
       title="Meter bridge: large meters and loudness for the ports you drag onto it or add from their menu (B)"
     >
       <svg viewBox="0 0 16 16" aria-hidden="true">
-        <path d="M2 14V6M5.5 14V2M9 14V8M12.5 14V4" />
+        <path d="M2 12a6 6 0 0 1 12 0M8 12l3-4.5M2 14.5h12" />
       </svg>
     </button>
   );
