@@ -94,7 +94,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
   const signature = useMemo(
     () =>
       collapsed
-        ? 'collapsed'
+        ? `collapsed ${box.inputs.length > 0} ${box.outputs.length > 0}`
         : [...handleIds(box.inputs), '|', ...handleIds(box.outputs)].join('\n'),
     [box, collapsed],
   );
