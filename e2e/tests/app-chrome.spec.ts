@@ -87,6 +87,8 @@ test('the no-server card of the web host suggests only what works there', async 
 test('in an 800×600 window nothing runs off screen, and every toolbar control can be used', async ({
   app,
 }) => {
+  // A trial click per control: over 30 s on the shared machine when it is loaded.
+  test.setTimeout(60_000);
   await app.setViewportSize({ width: 800, height: 600 });
   const widths = await app.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,

@@ -51,7 +51,7 @@ describe('context menu', () => {
     act(() => store.getState().openMenu({ kind: 'port', ports: ['synth:midi'] }, 10, 10));
     expect(itemNames()).toEqual(['Thru to…', 'MIDI monitor', 'Rename…', 'Details']);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
-    expect(itemNames()).toEqual(['Fit view', 'Arrange']);
+    expect(itemNames()).toEqual(['Fit view', 'Arrange', 'Hide audio ports', 'Hide MIDI ports']);
   });
 
   it('offers to remove Jackbay’s thru routes where they touch', async () => {
@@ -69,7 +69,13 @@ describe('context menu', () => {
       'Details',
     ]);
     act(() => store.getState().openMenu({ kind: 'canvas' }, 10, 10));
-    expect(itemNames()).toEqual(['Fit view', 'Arrange', 'Remove thru synth:out → amp:in']);
+    expect(itemNames()).toEqual([
+      'Fit view',
+      'Arrange',
+      'Hide audio ports',
+      'Hide MIDI ports',
+      'Remove thru synth:out → amp:in',
+    ]);
   });
 
   it('moves with the arrows, closes with Escape and gives the focus back', async () => {

@@ -88,8 +88,9 @@ describe('the rename dialog', () => {
       'Disconnect all',
       'Rename…',
       'Remove pretty name',
+      'Hide',
     ]);
-    expect(labels({ kind: 'client', name: 'keys' })).toEqual(['Disconnect all', 'Rename…']);
+    expect(labels({ kind: 'client', name: 'keys' })).toEqual(['Disconnect all', 'Rename…', 'Hide']);
     expect(labels({ kind: 'port', ports: ['fx:in_1'] })).toContain('Rename…');
     menuItems(store.getState(), { kind: 'port', ports: ['fx:in_1'] }, anchor)
       .find((item) => item.label === 'Rename…')

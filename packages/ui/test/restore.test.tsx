@@ -73,10 +73,11 @@ describe('ghosts in the graph', () => {
       method: 'forgetConnection',
       params: conn('src:out_1', 'hoFx:in_1'),
     });
-    // Their menus offer to forget them, and nothing that needs the client running.
+    // Their menus offer to forget (or hide) them, and nothing that needs the client running.
     const anchor = { x: 0, y: 0 } as never;
     expect(menuItems(s, { kind: 'client', name: 'hoFx' }, anchor).map((i) => i.label)).toEqual([
       'Forget hoFx',
+      'Hide',
     ]);
     expect(
       menuItems(s, { kind: 'edge', connection: conn('src:out_1', 'hoFx:in_1') }, anchor).map(

@@ -1,8 +1,9 @@
-import { type NodeProps, useUpdateNodeInternals } from '@xyflow/react';
+import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { type CSSProperties, memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Box } from '../graph/boxes';
-import { pairHandleId, portHandleId } from '../graph/ids';
+import type { HiddenLinks } from '../graph/hidden';
+import { collapsedHandleId, pairHandleId, portHandleId } from '../graph/ids';
 import { nameOrigin } from '../graph/names';
 import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
@@ -40,14 +41,62 @@ function glyph(box: Box): string {
   return box.role === 'source' ? '▸' : box.role === 'sink' ? '▹' : '◆';
 }
 
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** On a box's side: its connections there that lead to hidden clients or port types. */
+function HiddenHint({ side, links }: { side: 'in' | 'out'; links: HiddenLinks }) {
+  const text = `${plural(links.count, 'connection')} to hidden ${links.clients.join(', ')}`;
+  return (
+    <span
+      className={`jb-hidden-hint jb-hidden-hint-${side}`}
+      role="img"
+      aria-label={text}
+      title={text}
+    >
+      {links.count}
+    </span>
+  );
+}
+
+/** Where a collapsed box's connections meet: one handle per side that has ports. */
+function HeaderHandles({ box }: { box: Box }) {
+  return (
+    <>
+      {box.inputs.length > 0 && (
+        <Handle
+          type="target"
+          position={Position.Left}
+          id={collapsedHandleId('in')}
+          className="jb-header-handle"
+          isConnectable={false}
+        />
+      )}
+      {box.outputs.length > 0 && (
+        <Handle
+          type="source"
+          position={Position.Right}
+          id={collapsedHandleId('out')}
+          className="jb-header-handle"
+          isConnectable={false}
+        />
+      )}
+    </>
+  );
+}
+
 function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
-  const { box, connected, ghost } = data;
+  const { box, connected, ghost, collapsed, connections, hidden } = data;
   const handlers = usePortHandlers();
   const updateNodeInternals = useUpdateNodeInternals();
-  // Ports come and go: React Flow must re-measure handles when they do.
+  // Ports come and go, and a box collapses: React Flow must re-measure handles when they do.
   const signature = useMemo(
-    () => [...handleIds(box.inputs), '|', ...handleIds(box.outputs)].join('\n'),
-    [box],
+    () =>
+      collapsed
+        ? `collapsed ${box.inputs.length > 0} ${box.outputs.length > 0}`
+        : [...handleIds(box.inputs), '|', ...handleIds(box.outputs)].join('\n'),
+    [box, collapsed],
   );
   // Not on mount: React Flow measures new nodes itself, in one batch, and a
   // call per node there costs a store update and a re-layout each (seconds
@@ -64,24 +113,27 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
     : box.client.name;
   const empty = box.inputs.length === 0 && box.outputs.length === 0;
   const client = box.client.name;
-  const { metersOn, clientOn, setClientMeters, dismissGhost, names } = useJackbay(
+  const { metersOn, clientOn, setClientMeters, dismissGhost, setCollapsed, names } = useJackbay(
     useShallow((s) => ({
       metersOn: s.metersOn,
       clientOn: !s.metersOff.has(client),
       setClientMeters: s.setClientMeters,
       dismissGhost: s.dismissGhost,
+      setCollapsed: s.setCollapsed,
       names: s.prettyNames,
     })),
   );
+  const label = box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name;
   const origin = useMemo(() => nameOrigin('client', box.client, names), [box.client, names]);
   const metered = metersOn && clientOn && !ghost;
   const hasAudio = useMemo(() => [...box.inputs, ...box.outputs].some(isAudioRow), [box]);
   return (
     <section
-      className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}${ghost ? ' jb-ghost' : ''}`}
-      aria-label={`${box.subtitle ? `${box.client.name} ${box.subtitle}` : box.client.name}${ghost ? ' (gone)' : ''}`}
+      className={`jb-box jb-box-${box.side} jb-role-${box.role}${box.physical ? ' jb-hw' : ''}${ghost ? ' jb-ghost' : ''}${collapsed ? ' jb-collapsed' : ''}`}
+      aria-label={`${label}${ghost ? ' (gone)' : ''}`}
       data-client={box.client.name}
       data-ghost={ghost ? '' : undefined}
+      data-collapsed={collapsed ? '' : undefined}
       data-side={box.side}
       style={fitStyle(box)}
     >
@@ -93,10 +145,32 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             : `${fullName}\n${origin.source}${origin.setByJackbay ? ' (set by Jackbay)' : ''}${origin.stale ? `\n⚠ ${origin.stale}; F2 to fix` : ''}`
         }
       >
+        <button
+          type="button"
+          className="jb-box-collapse nodrag"
+          aria-expanded={!collapsed}
+          aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${label}`}
+          title={collapsed ? 'Show the ports' : 'Collapse to the title'}
+          onClick={() => setCollapsed(id, !collapsed)}
+        >
+          <svg viewBox="0 0 10 10" aria-hidden="true" className="jb-collapse-icon">
+            <path d={collapsed ? 'M3 1.5 7 5 3 8.5' : 'M1.5 3 5 7 8.5 3'} />
+          </svg>
+        </button>
         <span className="jb-box-glyph" aria-hidden="true">
           {glyph(box)}
         </span>
         <span className="jb-box-title">{box.title}</span>
+        {collapsed && (
+          <span
+            className="jb-box-count"
+            role="img"
+            aria-label={plural(connections, 'connection')}
+            title={plural(connections, 'connection')}
+          >
+            {connections}
+          </span>
+        )}
         {origin.stale && !ghost && (
           <span className="jb-box-stale" role="img" aria-label="pretty name probably stale">
             ⚠
@@ -114,7 +188,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             ×
           </button>
         )}
-        {metersOn && hasAudio && !ghost && (
+        {metersOn && hasAudio && !ghost && !collapsed && (
           <button
             type="button"
             className={`jb-box-meters nodrag${clientOn ? ' is-on' : ''}`}
@@ -130,36 +204,41 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             </svg>
           </button>
         )}
+        {collapsed && <HeaderHandles box={box} />}
       </header>
-      <BoxBody metered={metered && hasAudio}>
-        {empty && <div className="jb-box-empty">no ports</div>}
-        {box.inputs.length > 0 && (
-          <div className="jb-col jb-col-in">
-            {box.inputs.map((r) => (
-              <RowView
-                key={r.kind === 'port' ? r.port.name : r.left.name}
-                row={r}
-                connected={connected}
-                handlers={handlers}
-                metered={metered}
-              />
-            ))}
-          </div>
-        )}
-        {box.outputs.length > 0 && (
-          <div className="jb-col jb-col-out">
-            {box.outputs.map((r) => (
-              <RowView
-                key={r.kind === 'port' ? r.port.name : r.left.name}
-                row={r}
-                connected={connected}
-                handlers={handlers}
-                metered={metered}
-              />
-            ))}
-          </div>
-        )}
-      </BoxBody>
+      {hidden?.in && <HiddenHint side="in" links={hidden.in} />}
+      {hidden?.out && <HiddenHint side="out" links={hidden.out} />}
+      {!collapsed && (
+        <BoxBody metered={metered && hasAudio}>
+          {empty && <div className="jb-box-empty">no ports</div>}
+          {box.inputs.length > 0 && (
+            <div className="jb-col jb-col-in">
+              {box.inputs.map((r) => (
+                <RowView
+                  key={r.kind === 'port' ? r.port.name : r.left.name}
+                  row={r}
+                  connected={connected}
+                  handlers={handlers}
+                  metered={metered}
+                />
+              ))}
+            </div>
+          )}
+          {box.outputs.length > 0 && (
+            <div className="jb-col jb-col-out">
+              {box.outputs.map((r) => (
+                <RowView
+                  key={r.kind === 'port' ? r.port.name : r.left.name}
+                  row={r}
+                  connected={connected}
+                  handlers={handlers}
+                  metered={metered}
+                />
+              ))}
+            </div>
+          )}
+        </BoxBody>
+      )}
     </section>
   );
 }

@@ -131,17 +131,18 @@ function menuTargetOf(s: State, el: Element): MenuTarget {
   if (thru) return { kind: 'route', thru };
   const nodeId = el.closest<HTMLElement>('.react-flow__node')?.dataset.id;
   const box = nodeId ? s.nodes.find((n) => n.id === nodeId)?.data.box : undefined;
-  if (box) return { kind: 'client', name: box.client.name };
+  if (box) return { kind: 'client', name: box.client.name, box: box.id };
   return { kind: 'canvas' };
 }
 
 export function GraphView() {
   const store = useStoreApi();
-  const { nodes, edges, thrus, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
+  const { nodes, edges, thrus, collapsed, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
       thrus: s.tools.thrus,
+      collapsed: s.collapsed,
       onNodesChange: s.onNodesChange,
       onEdgesChange: s.onEdgesChange,
       fitRequest: s.fitRequest,
@@ -160,9 +161,10 @@ export function GraphView() {
             ...routeEdges(
               nodes.map((n) => n.data.box),
               thrus,
+              collapsed,
             ),
           ],
-    [nodes, edges, thrus],
+    [nodes, edges, thrus, collapsed],
   );
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);

@@ -31,7 +31,12 @@ const MOUSE: Array<[string, string]> = [
   ],
   ['Click a lit CLIP on the bridge', 'reset that channel’s clip indicator'],
   ['Meters (toolbar), bars icon (box title)', 'level meters on or off, for all or for one client'],
-  ['Probes (toolbar)', 'show Jackbay’s own metering client and its connections'],
+  ['Probes (toolbar, magnifier icon)', 'show Jackbay’s own metering client and its connections'],
+  ['Chevron (box title)', 'collapse the box to its title and connection count, or expand it'],
+  [
+    'Right-click a box: Hide',
+    'hide the client; the background’s menu hides audio, MIDI or other ports; N hidden (toolbar) lists them to show again',
+  ],
   [
     'A MIDI port’s square marker lights',
     'MIDI events pass through that port (or reach that input)',
@@ -88,11 +93,12 @@ const KEYS: Array<[string, string]> = [
 const TOOLBAR: Array<[string, string]> = [
   ['Play, Stop, Rewind', "JACK's transport"],
   [
-    'MIDI monitor',
+    'MIDI monitor (keyboard icon)',
     'every MIDI event on the output ports, decoded; filters, pause, clear, Export CSV',
   ],
+  ['Bridge (gauge icon)', 'large meters and loudness for the ports you add to it'],
   [
-    'Presets',
+    'Presets (bookmark icon)',
     'save the connections as a preset; load one after seeing what it adds and removes; make one active; import QjackCtl, qpwgraph, aj-snapshot and RaySession files; export',
   ],
   ['Undo, Redo', 'their titles name the step they take back or make again'],

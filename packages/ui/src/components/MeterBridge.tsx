@@ -484,13 +484,16 @@ export function BridgeToggle() {
   return (
     <button
       type="button"
-      className="jb-btn jb-toggle"
+      className="jb-btn jb-btn-icon jb-toggle"
       aria-pressed={open}
+      aria-label="Bridge"
       aria-keyshortcuts="B"
       onClick={() => setOpen(!open)}
-      title="Large meters and loudness for the ports you drag onto it or add from their menu (B)"
+      title="Meter bridge: large meters and loudness for the ports you drag onto it or add from their menu (B)"
     >
-      Bridge
+      <svg viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M2 12a6 6 0 0 1 12 0M8 12l3-4.5M2 14.5h12" />
+      </svg>
     </button>
   );
 }

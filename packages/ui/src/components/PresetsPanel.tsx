@@ -333,13 +333,16 @@ export function PresetsToggle() {
   return (
     <button
       type="button"
-      className="jb-btn jb-toggle"
+      className="jb-btn jb-btn-icon jb-toggle"
       aria-pressed={open}
+      aria-label="Presets"
       aria-keyshortcuts="P"
       onClick={() => setOpen(!open)}
-      title="Save, load, activate, import and export presets (P)"
+      title="Presets: save, load, activate, import and export (P)"
     >
-      Presets
+      <svg viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M4 2h8v12l-4-3-4 3z" />
+      </svg>
     </button>
   );
 }

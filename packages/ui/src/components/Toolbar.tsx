@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import { useJackbay } from '../store/context';
 import { fitOptions } from './GraphView';
+import { HiddenIndicator } from './HiddenIndicator';
 import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { PresetsToggle } from './PresetsPanel';
@@ -71,36 +72,53 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       <HistoryButtons />
       <span className="jb-spacer" />
       <Search />
-      <button
-        type="button"
-        className="jb-btn jb-toggle"
-        aria-pressed={metersOn}
-        onClick={() => setMetersOn(!metersOn)}
-        title="Level meters beside every audio port"
-      >
-        Meters
-      </button>
-      <button
-        type="button"
-        className="jb-btn jb-toggle"
-        aria-pressed={showOwnClient}
-        onClick={() => setShowOwnClient(!showOwnClient)}
-        title="Show Jackbay’s own client: the probes its meters listen through"
-      >
-        Probes
-      </button>
-      <button
-        type="button"
-        className="jb-btn jb-toggle"
-        aria-pressed={midiMonitorOpen}
-        aria-keyshortcuts="M"
-        onClick={() => setMidiMonitorOpen(!midiMonitorOpen)}
-        title="Every MIDI event on the MIDI output ports, decoded (M)"
-      >
-        MIDI monitor
-      </button>
-      <BridgeToggle />
-      <PresetsToggle />
+      <HiddenIndicator />
+      <fieldset className="jb-toolgroup" aria-label="Show in the graph">
+        <button
+          type="button"
+          className="jb-btn jb-btn-icon jb-toggle"
+          aria-pressed={metersOn}
+          aria-label="Meters"
+          onClick={() => setMetersOn(!metersOn)}
+          title="Meters: level meters beside every audio port"
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M3 13.5v-4M8 13.5v-8M13 13.5V2.5" />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="jb-btn jb-btn-icon jb-toggle"
+          aria-pressed={showOwnClient}
+          aria-label="Probes"
+          onClick={() => setShowOwnClient(!showOwnClient)}
+          title="Probes: show Jackbay’s own client, the probes its meters listen through"
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <circle cx="6.5" cy="6.5" r="4" />
+            <path d="M9.5 9.5 14 14" />
+          </svg>
+        </button>
+      </fieldset>
+      <fieldset className="jb-toolgroup" aria-label="Panels">
+        <button
+          type="button"
+          className="jb-btn jb-btn-icon jb-toggle"
+          aria-pressed={midiMonitorOpen}
+          aria-label="MIDI monitor"
+          aria-keyshortcuts="M"
+          onClick={() => setMidiMonitorOpen(!midiMonitorOpen)}
+          title="MIDI monitor: every MIDI event on the MIDI output ports, decoded (M)"
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <rect x="1.5" y="2.5" width="13" height="11" rx="1" />
+            <path d="M6 9v4.5M10 9v4.5" />
+            <path className="jb-icon-fill" d="M4.6 2.5h2.4V9H4.6zM9 2.5h2.4V9H9z" />
+          </svg>
+        </button>
+        <BridgeToggle />
+        <PresetsToggle />
+      </fieldset>
       <button
         type="button"
         className="jb-btn"
@@ -121,13 +139,14 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       </button>
       <button
         type="button"
-        className="jb-btn"
+        className="jb-btn jb-btn-icon jb-help"
         onClick={onHelp}
         aria-haspopup="dialog"
+        aria-label="Help"
         aria-keyshortcuts="? F1"
-        title="Every mouse gesture and key (? or F1)"
+        title="Help: every mouse gesture and key (? or F1)"
       >
-        Help
+        ?
       </button>
     </header>
   );

@@ -1,8 +1,9 @@
 // What a context menu offers for what it was opened on. Each item says what it
 // does and runs it through the store; items that cannot work on this target
 // are left out rather than shown disabled, so the menu stays short.
-import type { PortInfo } from '@jackbay/core/contract';
+import type { PortInfo, PortType } from '@jackbay/core/contract';
 import { connectionKey, peersOf } from '@jackbay/core/patch';
+import { PORT_TYPES, TYPE_NAMES } from '../graph/hidden';
 import type { Anchor, State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
 
@@ -16,7 +17,7 @@ export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuIte
     case 'port':
       return portItems(s, target.ports, anchor);
     case 'client':
-      return clientItems(s, target.name);
+      return [...clientItems(s, target.name), ...boxItems(s, target.name, target.box)];
     case 'edge':
       // A remembered connection to a client that went away: only forgetting it makes sense.
       if (!s.graph.connections.has(connectionKey(target.connection)))
@@ -43,6 +44,7 @@ export function menuItems(s: State, target: MenuTarget, anchor: Anchor): MenuIte
       return [
         { label: 'Fit view', run: () => s.requestFit() },
         { label: 'Arrange', run: () => s.arrange() },
+        ...typeItems(s),
         ...thruItems(s, null),
       ];
   }
@@ -96,6 +98,32 @@ function clientItems(s: State, client: string): MenuItem[] {
       : []),
     ...(info ? renameItems(s, 'client', client, info.prettyName) : []),
   ];
+}
+
+/** Hiding the client, and collapsing (or expanding) the box the menu was opened on. */
+function boxItems(s: State, client: string, box: string | undefined): MenuItem[] {
+  const items: MenuItem[] = [{ label: 'Hide', run: () => s.setClientHidden(client, true) }];
+  if (box !== undefined) {
+    const collapsed = s.collapsed.has(box);
+    items.push({
+      label: collapsed ? 'Expand' : 'Collapse',
+      run: () => s.setCollapsed(box, !collapsed),
+    });
+  }
+  return items;
+}
+
+/** "Hide MIDI ports" and the like, for the types the graph has; "Show …" for hidden ones. */
+function typeItems(s: State): MenuItem[] {
+  const present = new Set<PortType>();
+  for (const p of s.graph.ports.values()) present.add(p.type);
+  return PORT_TYPES.filter((t) => present.has(t)).map((t) => {
+    const hidden = s.hiddenTypes.has(t);
+    return {
+      label: `${hidden ? 'Show' : 'Hide'} ${TYPE_NAMES[t]} ports`,
+      run: () => s.setTypeHidden(t, !hidden),
+    };
+  });
 }
 
 /** "Rename…" (the JACK pretty name), and "Remove pretty name" when there is one. */

@@ -8,6 +8,7 @@ import {
   BORDER,
   BOX_MAX,
   BOX_MIN,
+  COLLAPSE_TOGGLE_SPACE,
   COLUMN_MAX,
   COLUMN_MIN,
   clamp,
@@ -110,7 +111,11 @@ export function boxSize(
   const audio = [...inputs, ...outputs].some(
     (r) => (r.kind === 'port' ? r.port.type : r.left.type) === 'audio',
   );
-  const chrome = (subtitle ? textWidth(subtitle) + 10 : 0) + 44 + (audio ? METER_TOGGLE_SPACE : 0);
+  const chrome =
+    (subtitle ? textWidth(subtitle) + 10 : 0) +
+    44 +
+    COLLAPSE_TOGGLE_SPACE +
+    (audio ? METER_TOGGLE_SPACE : 0);
   const width = clamp(Math.max(columns, textWidth(title, true) + chrome), BOX_MIN, BOX_MAX);
   return {
     width,

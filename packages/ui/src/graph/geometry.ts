@@ -14,6 +14,8 @@ export const BOX_MAX = 420;
 export const MARKER_SPACE = 24;
 /** The meters toggle in the header of a box with audio ports, and its gap. */
 export const METER_TOGGLE_SPACE = 24;
+/** The collapse toggle at the start of every box's header (16 px, pulled 4 px into the padding) and its gap. */
+export const COLLAPSE_TOGGLE_SPACE = 18;
 /** Width of the sub-label column (e.g. 'L', '1') of a stereo pair. */
 export const PAIR_LABEL = 30;
 

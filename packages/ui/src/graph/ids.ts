@@ -24,6 +24,11 @@ export function portHandleId(port: string): string {
   return escapeId(port);
 }
 
+/** The handle on a collapsed box's header where its connections meet ('%' and a letter: no port's). */
+export function collapsedHandleId(side: 'in' | 'out'): string {
+  return `%box-${side}`;
+}
+
 const PAIR = '%pair%';
 const AND = '%+';
 

@@ -5,7 +5,9 @@ import type { Connection, PortInfo, ThruInfo } from '@jackbay/core/contract';
 import { connectionKey, type Graph } from '@jackbay/core/patch';
 import type { Edge, Node } from '@xyflow/react';
 import { type Box, portIndex } from './boxes';
-import { portHandleId } from './ids';
+import { BORDER, HEADER } from './geometry';
+import { type BoxHiddenLinks, hiddenLinksSig } from './hidden';
+import { collapsedHandleId, portHandleId } from './ids';
 import type { XY } from './layout';
 
 export interface BoxData extends Record<string, unknown> {
@@ -14,6 +16,12 @@ export interface BoxData extends Record<string, unknown> {
   connected: ReadonlySet<string>;
   /** A client that went away, drawn as it was (the service remembers it). */
   ghost: boolean;
+  /** Drawn as its title only; its connections meet at the header. */
+  collapsed: boolean;
+  /** Connections of the box's ports (counted while collapsed, else 0). */
+  connections: number;
+  /** Per side, the connections that lead to hidden ports (null: none). */
+  hidden: BoxHiddenLinks | null;
 }
 export type BoxNode = Node<BoxData, 'client'>;
 
@@ -43,6 +51,39 @@ export interface ViewCache {
   data: Map<string, { box: Box; sig: string; data: BoxData }>;
 }
 
+/** How a box is drawn beyond its ports (all optional: none of them by default). */
+export interface BoxMarks {
+  /** Ghost clients (by name). */
+  ghosts?: ReadonlySet<string>;
+  /** Collapsed boxes (by id). */
+  collapsed?: ReadonlySet<string>;
+  /** Connections to hidden ports, per box id. */
+  hidden?: ReadonlyMap<string, BoxHiddenLinks>;
+}
+
+const none: ReadonlySet<string> = new Set();
+
+/** The height of a box drawn as its title only. */
+export const COLLAPSED_HEIGHT = HEADER + 2 * BORDER;
+
+// How many connections touch each collapsed box (one between two of its own ports counts once).
+function collapsedCounts(
+  boxes: readonly Box[],
+  graph: Graph,
+  collapsed: ReadonlySet<string>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (collapsed.size === 0) return counts;
+  const index = portIndex(boxes.filter((b) => collapsed.has(b.id)));
+  for (const c of graph.connections.values()) {
+    const from = index.get(c.source)?.box.id;
+    const to = index.get(c.destination)?.box.id;
+    if (from) counts.set(from, (counts.get(from) ?? 0) + 1);
+    if (to && to !== from) counts.set(to, (counts.get(to) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export function newViewCache(): ViewCache {
   return { data: new Map() };
 }
@@ -53,8 +94,10 @@ export function buildNodes(
   graph: Graph,
   previous: readonly BoxNode[],
   cache: ViewCache,
-  ghosts: ReadonlySet<string> = new Set(),
+  marks: BoxMarks = {},
 ): BoxNode[] {
+  const { ghosts = none, collapsed = none, hidden } = marks;
+  const counts = collapsedCounts(boxes, graph, collapsed);
   const connected = new Set<string>();
   for (const c of graph.connections.values()) {
     connected.add(c.source);
@@ -65,15 +108,36 @@ export function buildNodes(
   const nodes: BoxNode[] = [];
   for (const box of boxes) {
     seen.add(box.id);
-    const sig = connectedSig(box, connected);
+    const links = hidden?.get(box.id);
+    const sig = `${connectedSig(box, connected)}\u0002${hiddenLinksSig(links)}`;
     const ghost = ghosts.has(box.client.name);
+    const folded = collapsed.has(box.id);
+    const count = counts.get(box.id) ?? 0;
     let entry = cache.data.get(box.id);
-    if (!entry || entry.box !== box || entry.sig !== sig || entry.data.ghost !== ghost) {
+    if (
+      !entry ||
+      entry.box !== box ||
+      entry.sig !== sig ||
+      entry.data.ghost !== ghost ||
+      entry.data.collapsed !== folded ||
+      entry.data.connections !== count
+    ) {
       const mine = new Set<string>();
       for (const r of [...box.inputs, ...box.outputs])
         for (const p of r.kind === 'port' ? [r.port] : [r.left, r.right])
           if (connected.has(p.name)) mine.add(p.name);
-      entry = { box, sig, data: { box, connected: mine, ghost } };
+      entry = {
+        box,
+        sig,
+        data: {
+          box,
+          connected: mine,
+          ghost,
+          collapsed: folded,
+          connections: count,
+          hidden: links ?? null,
+        },
+      };
       cache.data.set(box.id, entry);
     }
     const position = positions.get(box.id) ?? { x: 0, y: 0 };
@@ -97,7 +161,7 @@ export function buildNodes(
       ...(old?.measured ? { measured: old.measured } : {}),
       ...(old?.selected ? { selected: true } : {}),
       width: box.width,
-      height: box.height,
+      height: folded ? COLLAPSED_HEIGHT : box.height,
     });
   }
   for (const id of cache.data.keys()) if (!seen.has(id)) cache.data.delete(id);
@@ -108,11 +172,25 @@ export function edgeLabel(c: Connection): string {
   return `${c.source} → ${c.destination}`;
 }
 
+/**
+ * The handle an edge meets at a port: the port's own, or while its box is
+ * collapsed the header's (outputs on the right, inputs on the left).
+ */
+export function handleOf(
+  box: Box,
+  port: string,
+  side: 'in' | 'out',
+  collapsed: ReadonlySet<string>,
+): string {
+  return collapsed.has(box.id) ? collapsedHandleId(side) : portHandleId(port);
+}
+
 export function buildEdges(
   boxes: readonly Box[],
   graph: Graph,
   previous: readonly PortEdge[],
-  ghosts: ReadonlySet<string> = new Set(),
+  ghosts: ReadonlySet<string> = none,
+  collapsed: ReadonlySet<string> = none,
 ): PortEdge[] {
   const index = portIndex(boxes);
   const prev = new Map(previous.map((e) => [e.id, e]));
@@ -123,11 +201,15 @@ export function buildEdges(
     if (!from || !to) continue;
     const id = connectionKey(c);
     const ghost = ghosts.has(id);
+    const sourceHandle = handleOf(from.box, c.source, 'out', collapsed);
+    const targetHandle = handleOf(to.box, c.destination, 'in', collapsed);
     const old = prev.get(id);
     if (
       old &&
       old.source === from.box.id &&
       old.target === to.box.id &&
+      old.sourceHandle === sourceHandle &&
+      old.targetHandle === targetHandle &&
       (old.data?.ghost ?? false) === ghost
     ) {
       edges.push(old);
@@ -138,8 +220,8 @@ export function buildEdges(
       id,
       source: from.box.id,
       target: to.box.id,
-      sourceHandle: portHandleId(c.source),
-      targetHandle: portHandleId(c.destination),
+      sourceHandle,
+      targetHandle,
       ariaLabel: ghost ? `Remembered ${edgeLabel(c)}` : edgeLabel(c),
       className: `jb-edge jb-edge-${type}${ghost ? ' jb-edge-ghost' : ''}`,
       data: ghost ? { connection: c, type, ghost } : { connection: c, type },
@@ -157,7 +239,11 @@ export function buildEdges(
  * Jackbay's thru routes as edges from their source to their destination (the
  * own ports between are hidden), where both ends are shown.
  */
-export function routeEdges(boxes: readonly Box[], thrus: readonly ThruInfo[]): PortEdge[] {
+export function routeEdges(
+  boxes: readonly Box[],
+  thrus: readonly ThruInfo[],
+  collapsed: ReadonlySet<string> = none,
+): PortEdge[] {
   if (thrus.length === 0) return [];
   const index = portIndex(boxes);
   return thrus.flatMap((t): PortEdge[] => {
@@ -170,8 +256,8 @@ export function routeEdges(boxes: readonly Box[], thrus: readonly ThruInfo[]): P
         id: `route:${t.id}`,
         source: from.box.id,
         target: to.box.id,
-        sourceHandle: portHandleId(t.source),
-        targetHandle: portHandleId(t.destination),
+        sourceHandle: handleOf(from.box, t.source, 'out', collapsed),
+        targetHandle: handleOf(to.box, t.destination, 'in', collapsed),
         ariaLabel: `Jackbay thru ${edgeLabel(connection)}`,
         className: `jb-edge jb-edge-route jb-edge-${t.type}`,
         data: { connection, type: t.type, route: t.id },

@@ -3,6 +3,7 @@
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
 //   view.ts       what React Flow draws, derived from graph, search and positions
 //   positions.ts  where boxes are, and the pins a person set by dragging
+//   hiding.ts     clients and port types hidden from the graph, boxes collapsed
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog
 //   tools.ts      the context menu, test tones, thru routes and the signal trace
 //   bridge.ts     the meter bridge's ports and scale (its readings live in live/bridge.ts)
@@ -25,6 +26,7 @@ import { create, type StateCreator } from 'zustand';
 import { type BridgeSlice, createBridgeSlice } from './bridge';
 import { type ChromeSlice, createChromeSlice } from './chrome';
 import { createGraphSlice, type GraphSlice } from './graph';
+import { createHidingSlice, type HidingSlice } from './hiding';
 import { createHistorySlice, type HistorySlice } from './history';
 import { createLinkSlice, type LinkSlice } from './link';
 import { createNamesSlice, type NamesSlice } from './names';
@@ -43,6 +45,7 @@ export type State = LinkSlice &
   GraphSlice &
   ViewSlice &
   PositionsSlice &
+  HidingSlice &
   ChromeSlice &
   ToolsSlice &
   RestoreSlice &
@@ -56,17 +59,22 @@ export type State = LinkSlice &
 export type Slice<T> = StateCreator<State, [], [], T>;
 
 export interface StoreOptions {
-  /** Where moved positions persist (localStorage in the app); null keeps them in memory. */
+  /**
+   * Where moved positions, hidden clients and collapsed boxes persist
+   * (localStorage in the app); null keeps them in memory.
+   */
   storage?: KeyValueStorage | null;
 }
 
 export function createJackbayStore(options: StoreOptions = {}) {
   const createPositions = createPositionsSlice(options.storage ?? null);
+  const createHiding = createHidingSlice(options.storage ?? null);
   return create<State>()((...a) => ({
     ...createLinkSlice(...a),
     ...createGraphSlice(...a),
     ...createViewSlice(...a),
     ...createPositions(...a),
+    ...createHiding(...a),
     ...createChromeSlice(...a),
     ...createToolsSlice(...a),
     ...createBridgeSlice(...a),

@@ -17,7 +17,11 @@ export function portTraceMark(s: { trace: ReadonlySet<string> | null }, port: st
 /** What a context menu was opened on. */
 export type MenuTarget =
   | { kind: 'port'; ports: string[] }
-  | { kind: 'client'; name: string }
+  | {
+      kind: 'client';
+      name: string /** The box it was opened on (a client may have two). */;
+      box?: string;
+    }
   | { kind: 'edge'; connection: Connection }
   | { kind: 'route'; thru: ThruInfo }
   | { kind: 'canvas' };

@@ -1,16 +1,27 @@
-// What React Flow draws: nodes and edges derived from the graph, the search
-// and the positions of boxes, plus the search itself and the camera's "fit"
+// What React Flow draws: nodes and edges derived from the graph, the search,
+// what is hidden or collapsed (hiding.ts) and the positions of boxes, plus the search itself and the camera's "fit"
 // requests. Every change of those inputs goes through `derive`, so the
 // drawing can never disagree with them.
 import { applyEdgeChanges, type EdgeChange } from '@xyflow/react';
 import { createBoxBuilder } from '../graph/boxes';
 import { withGhosts } from '../graph/ghosts';
+import { hiddenLinks, withoutHidden } from '../graph/hidden';
 import { type Matcher, parseSearch, visibleItems } from '../graph/search';
 import { type BoxNode, buildEdges, buildNodes, newViewCache, type PortEdge } from '../graph/view';
 import type { Slice, State } from './store';
 
 /** What the drawing follows from. */
-export type ViewInputs = Pick<State, 'graph' | 'ghosts' | 'matcher' | 'positions' | 'pinned'>;
+export type ViewInputs = Pick<
+  State,
+  | 'graph'
+  | 'ghosts'
+  | 'matcher'
+  | 'positions'
+  | 'pinned'
+  | 'hiddenClients'
+  | 'hiddenTypes'
+  | 'collapsed'
+>;
 
 export interface ViewSlice {
   search: string;
@@ -86,19 +97,28 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
 
     derive(change) {
       const s = get();
-      const { graph: live, ghosts, matcher, positions: current, pinned } = { ...s, ...change };
+      const next = { ...s, ...change };
+      const { graph: live, ghosts, matcher, positions: current, pinned, collapsed } = next;
       // Clients that went away are drawn too, dimmed, where they were.
       const drawn = withGhosts(live, ghosts);
       const graph = drawn.graph;
+      // Every box keeps its place while hidden, filtered out or collapsed:
+      // shown again, it is where it was and covers nothing.
       const all = boxesOf(graph);
       const positions = s.placeBoxes(all, graph, current, pinned);
-      const visible = visibleItems(graph, matcher);
+      const hidden = { clients: next.hiddenClients, types: next.hiddenTypes };
+      const visible = withoutHidden(graph, visibleItems(graph, matcher), hidden);
       const shown = visible ? boxesOf(graph, visible) : all;
+      const marks = {
+        ghosts: drawn.clients,
+        collapsed,
+        hidden: hiddenLinks(graph, hidden, shown),
+      };
       return {
         ...change,
         positions,
-        nodes: buildNodes(shown, positions, graph, s.nodes, cache, drawn.clients),
-        edges: buildEdges(shown, graph, s.edges, drawn.connections),
+        nodes: buildNodes(shown, positions, graph, s.nodes, cache, marks),
+        edges: buildEdges(shown, graph, s.edges, drawn.connections, collapsed),
       };
     },
   };
