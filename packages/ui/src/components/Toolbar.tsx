@@ -6,6 +6,7 @@ import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { PresetsToggle } from './PresetsPanel';
 import { TransportBar } from './TransportBar';
+import { ViewSwitch } from './ViewSwitch';
 
 function Search() {
   const { search, matcher, setSearch } = useJackbay(
@@ -41,16 +42,18 @@ function Search() {
 }
 
 export function Toolbar({ onHelp }: { onHelp: () => void }) {
-  const { arrange, hasGraph, metersOn, setMetersOn, showOwnClient, setShowOwnClient } = useJackbay(
-    useShallow((s) => ({
-      arrange: s.arrange,
-      hasGraph: s.nodes.length > 0,
-      metersOn: s.metersOn,
-      setMetersOn: s.setMetersOn,
-      showOwnClient: s.showOwnClient,
-      setShowOwnClient: s.setShowOwnClient,
-    })),
-  );
+  const { arrange, hasGraph, graphShown, metersOn, setMetersOn, showOwnClient, setShowOwnClient } =
+    useJackbay(
+      useShallow((s) => ({
+        arrange: s.arrange,
+        hasGraph: s.nodes.length > 0,
+        graphShown: s.mainView === 'graph',
+        metersOn: s.metersOn,
+        setMetersOn: s.setMetersOn,
+        showOwnClient: s.showOwnClient,
+        setShowOwnClient: s.setShowOwnClient,
+      })),
+    );
   const [midiMonitorOpen, setMidiMonitorOpen] = useJackbay(
     useShallow((s) => [s.midiMonitorOpen, s.setMidiMonitorOpen] as const),
   );
@@ -70,6 +73,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       <TransportBar />
       <HistoryButtons />
       <span className="jb-spacer" />
+      <ViewSwitch />
       <Search />
       <button
         type="button"
@@ -105,7 +109,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         type="button"
         className="jb-btn"
         onClick={arrange}
-        disabled={!hasGraph}
+        disabled={!hasGraph || !graphShown}
         title="Lay out every box again, sources to sinks"
       >
         Arrange
@@ -114,7 +118,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         type="button"
         className="jb-btn"
         onClick={() => void fitView(fitOptions)}
-        disabled={!hasGraph}
+        disabled={!hasGraph || !graphShown}
         title="Zoom to show the whole graph"
       >
         Fit

@@ -21,7 +21,8 @@ function typeLabel(p: PortInfo): string {
   return `'${p.typeString}'`;
 }
 
-function sameType(a: PortInfo, b: PortInfo): boolean {
+/** Whether two ports carry the same kind of data (only such ports can be connected). */
+export function sameType(a: PortInfo, b: PortInfo): boolean {
   // 'other' covers every type JACK does not name (OSC, CV, …): compare the raw strings.
   return a.type === b.type && (a.type !== 'other' || a.typeString === b.typeString);
 }
