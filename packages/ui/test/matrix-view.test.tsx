@@ -75,7 +75,7 @@ describe('matrix view', () => {
     expect(cell.dataset.row).toBe('system:capture_1');
     expect(cell.dataset.col).toBe('system:playback_1');
     expect(cell.getAttribute('aria-label')).toBe(
-      'system:capture_1 → system:playback_1: not connected; a click sets both channels of the pairs (Shift: this one)',
+      'system:capture_1 → system:playback_1: not connected; a click sets both channels (Shift: this one)',
     );
   });
 

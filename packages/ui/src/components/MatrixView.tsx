@@ -81,8 +81,17 @@ function describe(axes: MatrixAxes, linked: boolean, row: number, col: number): 
   if (!connectable(axes, row, col)) return `${what}: ${r.type} and ${c.type} cannot be connected`;
   const state = linked ? 'connected' : 'not connected';
   return onPairDiagonal(axes, row, col)
-    ? `${what}: ${state}; a click sets both channels of the pairs (Shift: this one)`
+    ? `${what}: ${state}; a click sets both channels (Shift: this one)`
     : `${what}: ${state}`;
+}
+
+/** The words for a header's line: its full name, as a cut label may not show it. */
+function describeLine(axes: MatrixAxes, row: number, col: number): string {
+  const line = row >= 0 ? axes.rows.lines[row] : axes.cols.lines[col];
+  const group = line ? (row >= 0 ? axes.rows : axes.cols).groups[line.group] : undefined;
+  if (!line || !group) return '';
+  const kind = line.port.type === 'other' ? line.port.typeString : line.port.type;
+  return `${line.port.name} · ${kind} ${line.port.direction} of ${group.title}`;
 }
 
 export function MatrixView() {
@@ -279,9 +288,12 @@ export function MatrixView() {
   const linked = focus ? isLinked(links, focus.row, focus.col) : false;
   const focusText = focus ? describe(axes, linked, focus.row, focus.col) : '';
   const shown = hover && hover.row >= 0 && hover.col >= 0 ? hover : focus;
-  const status = shown
-    ? describe(axes, isLinked(links, shown.row, shown.col), shown.row, shown.col)
-    : '';
+  const status =
+    hover && (hover.row < 0 || hover.col < 0)
+      ? describeLine(axes, hover.row, hover.col)
+      : shown
+        ? describe(axes, isLinked(links, shown.row, shown.col), shown.row, shown.col)
+        : '';
   const empty = rowCount === 0 || colCount === 0;
   const rowPort = focus ? axes.rows.lines[focus.row]?.port : undefined;
   const selectedHere =
@@ -355,9 +367,7 @@ export function MatrixView() {
       </div>
       <div className="jb-matrix-status" aria-live="off" data-testid="matrix-status">
         <span className="jb-matrix-status-cell">{status}</span>
-        <span className="jb-muted">
-          {links.count} connections · click or Space: connect or disconnect · arrows move
-        </span>
+        <span className="jb-muted">{links.count} connections · click or Space toggles</span>
       </div>
     </div>
   );

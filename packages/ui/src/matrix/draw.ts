@@ -159,18 +159,20 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
     if (s.hover.row >= 0) ctx.fillRect(x0, ry(s.hover.row), cellsW, CELL);
     if (s.hover.col >= 0) ctx.fillRect(cx(s.hover.col), y0, CELL, cellsH);
   }
-  // Grid lines: thin between cells, stronger between clients.
+  // Grid lines: thin between cells, stronger between clients; none past the last line.
+  const right = Math.min(x0 + cellsW, cx(cols.lines.length));
+  const bottom = Math.min(y0 + cellsH, ry(rows.lines.length));
   ctx.strokeStyle = p.line;
   ctx.beginPath();
   for (let r = win.rows.start; r <= win.rows.end; r++) {
     const y = ry(r) + 0.5;
     ctx.moveTo(x0, y);
-    ctx.lineTo(x0 + cellsW, y);
+    ctx.lineTo(right, y);
   }
   for (let c = win.cols.start; c <= win.cols.end; c++) {
     const x = cx(c) + 0.5;
     ctx.moveTo(x, y0);
-    ctx.lineTo(x, y0 + cellsH);
+    ctx.lineTo(x, bottom);
   }
   ctx.stroke();
   ctx.strokeStyle = p.line2;
@@ -178,12 +180,12 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
   for (const g of rowGroups) {
     const y = ry(rows.groups[g]?.start ?? 0) + 0.5;
     ctx.moveTo(x0, y);
-    ctx.lineTo(x0 + cellsW, y);
+    ctx.lineTo(right, y);
   }
   for (const g of colGroups) {
     const x = cx(cols.groups[g]?.start ?? 0) + 0.5;
     ctx.moveTo(x, y0);
-    ctx.lineTo(x, y0 + cellsH);
+    ctx.lineTo(x, bottom);
   }
   ctx.stroke();
   // Where a pair meets a pair, the block's diagonal is one click for both channels.
@@ -279,15 +281,15 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
     ctx.fillRect(x0 - 4, y + 3, 3, CELL - 6);
     ctx.fillStyle = current('row', r) ? p.text : p.text2;
     ctx.textAlign = 'right';
-    ctx.fillText(fit(ctx, portLabel(line.port), head.labels - 18), x0 - 9, y + CELL / 2);
+    ctx.fillText(fit(ctx, portLabel(line.port), head.labels - 24), x0 - 14, y + CELL / 2);
     if (line.pair === r) {
       // A bracket joins the two channels of a pair.
       ctx.strokeStyle = p.text3;
       ctx.beginPath();
-      ctx.moveTo(head.groups + 8, y + 4);
-      ctx.lineTo(head.groups + 4, y + 4);
-      ctx.lineTo(head.groups + 4, y + 2 * CELL - 4);
-      ctx.lineTo(head.groups + 8, y + 2 * CELL - 4);
+      ctx.moveTo(x0 - 7, y + 5);
+      ctx.lineTo(x0 - 10, y + 5);
+      ctx.lineTo(x0 - 10, y + 2 * CELL - 5);
+      ctx.lineTo(x0 - 7, y + 2 * CELL - 5);
       ctx.stroke();
     }
   }
@@ -320,12 +322,14 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
     ctx.moveTo(left + 0.5, 0);
     ctx.lineTo(left + 0.5, y0);
     ctx.stroke();
+    // The last group's name may run on past its columns: nothing is there.
+    const end = g === cols.groups.length - 1 ? x0 + cellsW : left + w;
     const from = Math.max(left, x0);
-    const room = left + w - from - 8;
+    const room = end - from - 8;
     if (room > 12) {
       ctx.save();
       ctx.beginPath();
-      ctx.rect(left, 0, w, GROUP_BAND);
+      ctx.rect(left, 0, end - left, GROUP_BAND);
       ctx.clip();
       ctx.fillStyle = selected ? p.accent : p.text;
       ctx.textAlign = 'left';
@@ -344,19 +348,19 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
     ctx.fillStyle = typeColor(line, p);
     ctx.fillRect(x + 3, y0 - 4, CELL - 6, 3);
     ctx.save();
-    ctx.translate(x + CELL / 2, y0 - 9);
+    ctx.translate(x + CELL / 2, y0 - 14);
     ctx.rotate(-Math.PI / 2);
     ctx.fillStyle = current('col', c) ? p.text : p.text2;
     ctx.textAlign = 'left';
-    ctx.fillText(fit(ctx, portLabel(line.port), y0 - GROUP_BAND - 18), 0, 0);
+    ctx.fillText(fit(ctx, portLabel(line.port), y0 - GROUP_BAND - 22), 0, 0);
     ctx.restore();
     if (line.pair === c) {
       ctx.strokeStyle = p.text3;
       ctx.beginPath();
-      ctx.moveTo(x + 4, GROUP_BAND + 8);
-      ctx.lineTo(x + 4, GROUP_BAND + 4);
-      ctx.lineTo(x + 2 * CELL - 4, GROUP_BAND + 4);
-      ctx.lineTo(x + 2 * CELL - 4, GROUP_BAND + 8);
+      ctx.moveTo(x + 5, y0 - 7);
+      ctx.lineTo(x + 5, y0 - 10);
+      ctx.lineTo(x + 2 * CELL - 5, y0 - 10);
+      ctx.lineTo(x + 2 * CELL - 5, y0 - 7);
       ctx.stroke();
     }
   }
