@@ -5,14 +5,14 @@ import {
   keepScreenshot,
   test,
 } from '../support/fixtures.ts';
-import { startPeer, stopPeers } from './helpers/graph.ts';
+import { settle, startPeer, stopPeers } from './helpers/graph.ts';
 
 // The matrix view as a person uses it, in an 800×600 window: V switches to
 // it, the filter narrows it, a click on a pair block's diagonal connects both
 // channels (JACK's own jack_lsp sees them), Space on the same cell
 // disconnects them, arrows reach a MIDI cell, audio against MIDI is disabled,
-// Ctrl+Z takes the last change back, and a box selected here is selected in
-// the graph.
+// Ctrl+Z takes the last change back, a box selected here is selected in the
+// graph, and the graph comes back with its camera where it was.
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 120_000 });
 
@@ -40,6 +40,10 @@ test('the matrix connects a pair with one click, disconnects with Space, and sha
   try {
     await app.setViewportSize({ width: 800, height: 600 });
     await expect(app.locator(`[data-client="${DST}"]`)).toHaveCount(1);
+    await settle(app);
+    const camera = () =>
+      app.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    const before = await camera();
     await app.locator('body').press('v');
     const grid = app.getByRole('grid', { name: /Connection matrix/ });
     await expect(grid).toBeVisible();
@@ -94,6 +98,8 @@ test('the matrix connects a pair with one click, disconnects with Space, and sha
     await app.locator('body').press('v');
     await expect(app.getByRole('grid')).toHaveCount(0);
     await expect(app.locator(`.react-flow__node[data-id="${SRC}"]`)).toHaveClass(/selected/);
+    // The graph's camera is where it was left.
+    expect(await camera()).toBe(before);
     await app.getByLabel('Filter clients and ports').fill('');
 
     await app.setViewportSize({ width: 1400, height: 900 });

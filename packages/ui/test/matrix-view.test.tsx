@@ -5,6 +5,7 @@
 // against MIDI is disabled, and the graph's selection is where it starts.
 import { connectionKey } from '@jackbay/core/patch';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MatrixView } from '../src/components/MatrixView';
 import { useViewKey } from '../src/components/ViewSwitch';
@@ -181,16 +182,23 @@ function ViewKey() {
 }
 
 describe('the V key', () => {
-  it('switches between the graph and the matrix, but not while typing', async () => {
+  it('switches between the graph and the matrix, keeping the graph’s camera, but not while typing', async () => {
     const { store } = await attached();
     render(
       <StoreProvider store={store}>
-        <ViewKey />
-        <input aria-label="field" />
+        <ReactFlowProvider>
+          <ViewKey />
+          <input aria-label="field" />
+        </ReactFlowProvider>
       </StoreProvider>,
     );
     fireEvent.keyDown(window, { key: 'v' });
     expect(store.getState().mainView).toBe('matrix');
+    // The graph's camera is kept for its return.
+    expect(store.getState().keptViewport).toEqual({
+      viewport: { x: 0, y: 0, zoom: 1 },
+      fitRequest: store.getState().fitRequest,
+    });
     fireEvent.keyDown(screen.getByLabelText('field'), { key: 'v' });
     expect(store.getState().mainView).toBe('matrix');
     fireEvent.keyDown(window, { key: 'V' });

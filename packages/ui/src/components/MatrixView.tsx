@@ -37,6 +37,7 @@ import {
 import { initialFocus, selectionOf } from '../matrix/selection';
 import { useJackbay, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
+import { typing } from './HelpOverlay';
 
 // The boxes the graph draws, without ghosts (nothing there to connect); the
 // same array while those boxes are the same, so the axes are rebuilt only
@@ -205,7 +206,8 @@ export function MatrixView() {
     const start = initialFocus(axes, selection, store.getState().edges);
     setFocus(start);
     reveal(start);
-    scroller.current?.focus({ preventScroll: true });
+    // Not while the person types into the filter, which may have just made the matrix.
+    if (!typing(document.activeElement)) scroller.current?.focus({ preventScroll: true });
   });
 
   const onScroll = () => {

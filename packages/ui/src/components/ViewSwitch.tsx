@@ -1,8 +1,8 @@
 // Two views of the same graph: the boxes and wires, or the matrix of outputs
 // × inputs. A compact Graph|Matrix switch in the toolbar, the V key, and the
 // main area showing the one chosen.
-import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect } from 'react';
 import type { MainView as View } from '../store/chrome';
 import { useJackbay, useStoreApi } from '../store/context';
 import { GraphView } from './GraphView';
@@ -23,9 +23,24 @@ const VIEWS: ReadonlyArray<{ view: View; label: string; icon: string }> = [
   },
 ];
 
+/** Shows a view, keeping the graph's camera for its return (React Flow forgets it). */
+function useShowView(): (view: View) => void {
+  const store = useStoreApi();
+  const { getViewport } = useReactFlow();
+  return useCallback(
+    (view: View) => {
+      const s = store.getState();
+      if (view === s.mainView) return;
+      s.setMainView(view, s.mainView === 'graph' ? getViewport() : undefined);
+    },
+    [store, getViewport],
+  );
+}
+
 /** The toolbar's Graph|Matrix switch: two small buttons, one pressed. */
 export function ViewSwitch() {
-  const [view, setView] = useJackbay(useShallow((s) => [s.mainView, s.setMainView] as const));
+  const view = useJackbay((s) => s.mainView);
+  const setView = useShowView();
   return (
     <fieldset className="jb-view-switch" aria-label="View">
       {VIEWS.map((v) => (
@@ -51,15 +66,15 @@ export function ViewSwitch() {
 /** Mounted once: V switches between the graph and the matrix. */
 export function useViewKey(): void {
   const store = useStoreApi();
+  const show = useShowView();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key.toLowerCase() !== 'v' || e.ctrlKey || e.metaKey || e.altKey || typing(e.target))
         return;
       e.preventDefault();
-      const s = store.getState();
-      s.setMainView(s.mainView === 'graph' ? 'matrix' : 'graph');
+      show(store.getState().mainView === 'graph' ? 'matrix' : 'graph');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+  }, [store, show]);
 }

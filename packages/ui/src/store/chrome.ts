@@ -19,6 +19,13 @@ export interface Anchor {
 
 export type MainView = 'graph' | 'matrix';
 
+/** A camera of the graph, as React Flow's getViewport gives it. */
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
 const MAX_TOASTS = 4;
 
 export interface ChromeSlice {
@@ -30,6 +37,11 @@ export interface ChromeSlice {
   midiMonitorOpen: boolean;
   /** The graph of boxes, or the matrix of outputs × inputs: two views of the same state. */
   mainView: MainView;
+  /**
+   * Where the graph's camera was when the matrix replaced it, and the fit
+   * request it had seen: the graph comes back there unless a fit was asked since.
+   */
+  keptViewport: { viewport: Viewport; fitRequest: number } | null;
 
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
@@ -38,7 +50,8 @@ export interface ChromeSlice {
   openDialog(from: readonly string[]): void;
   closeDialog(): void;
   setMidiMonitorOpen(open: boolean): void;
-  setMainView(view: MainView): void;
+  /** Shows a view; leaving the graph, `viewport` is where its camera was. */
+  setMainView(view: MainView, viewport?: Viewport): void;
 }
 
 export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
@@ -49,6 +62,7 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
     dialog: null,
     midiMonitorOpen: false,
     mainView: 'graph',
+    keptViewport: null,
 
     notify(kind, text) {
       const toast = { id: ++toastId, kind, text };
@@ -80,8 +94,11 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
       set({ midiMonitorOpen: open });
     },
 
-    setMainView(view) {
-      set({ mainView: view });
+    setMainView(view, viewport) {
+      set({
+        mainView: view,
+        ...(viewport ? { keptViewport: { viewport, fitRequest: get().fitRequest } } : {}),
+      });
     },
   };
 };
