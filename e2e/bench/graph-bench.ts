@@ -348,7 +348,7 @@ function details(
     ['matrix scroll, big graph', matrixScroll],
   ] as const)
     log(
-      `${name}: ${f.frames} frames in ${f.seconds.toFixed(2)} s, frame interval p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, worst ${f.worst.toFixed(0)} ms, ${f.janky} frames over 2 intervals, ${f.viewportChanges} viewport updates`,
+      `${name}: ${f.frames} frames in ${f.seconds.toFixed(2)} s, frame interval p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, worst ${f.worst.toFixed(0)} ms, ${f.janky} frames over 2 intervals, ${f.viewportChanges} ${f === matrixScroll ? 'scroll events' : 'viewport updates'}`,
     );
   log(
     `edges: page clock − wall clock ${edges.skew.toFixed(2)} ms (corrected); peer's connect call p50 ${ms(
