@@ -17,6 +17,7 @@ const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 120_000 });
 
 const SRC = 'e2e_mx_src';
+const CROWD = 5;
 const DST = 'e2e_mx_dst';
 
 function activeCell(app: Page): Locator {
@@ -108,6 +109,53 @@ test('the matrix connects a pair with one click, disconnects with Space, and sha
     await keepScreenshot(app, 'matrix-1400x900');
     await app.getByRole('button', { name: 'Graph', exact: true }).click();
     await expect(app.getByRole('grid')).toHaveCount(0);
+  } finally {
+    await stopPeers(peers);
+  }
+});
+
+test('a crowded matrix scrolls with its headers, in a large and a small window', async ({
+  app,
+}) => {
+  const channels = (side: string) => Array.from({ length: 12 }, (_, i) => `${side}_${i + 1}`);
+  // One after another: a loaded machine is slow to start many JACK clients at once.
+  const peers = [];
+  for (let i = 0; i < CROWD; i++)
+    peers.push(
+      await startPeer({
+        name: `e2e_mx_crowd_${i}`,
+        audioOut: channels('out'),
+        audioIn: channels('in'),
+        midiIn: ['midi_in'],
+        midiOut: ['midi_out'],
+      }),
+    );
+  try {
+    await app.setViewportSize({ width: 1400, height: 900 });
+    await expect(app.locator(`[data-client="e2e_mx_crowd_${CROWD - 1}"]`)).toHaveCount(1);
+    await app.getByRole('button', { name: 'Matrix', exact: true }).click();
+    const grid = app.getByRole('grid', { name: /Connection matrix/ });
+    await app.getByLabel('Filter clients and ports').fill('e2e_mx_crowd');
+    await expect(grid).toHaveAttribute('aria-rowcount', String(CROWD * 13 + 1));
+    await expect(grid).toHaveAttribute('aria-colcount', String(CROWD * 13 + 1));
+    await grid.focus();
+    await keepScreenshot(app, 'matrix-crowded-1400x900');
+
+    // The last cell: the view scrolls to it, and the headers follow.
+    await app.keyboard.press('Control+End');
+    const cell = app.locator('[role="grid"] [aria-colindex]:not([scope])');
+    await expect(cell).toHaveAttribute('data-row', `e2e_mx_crowd_${CROWD - 1}:midi_out`);
+    await expect(cell).toHaveAttribute('data-col', `e2e_mx_crowd_${CROWD - 1}:midi_in`);
+    await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await expect(cell).toBeInViewport();
+    await app.setViewportSize({ width: 800, height: 600 });
+    await app.keyboard.press('ArrowUp');
+    await expect(cell).toHaveAttribute('data-row', `e2e_mx_crowd_${CROWD - 1}:out_12`);
+    await expect(cell).toBeInViewport();
+    await keepScreenshot(app, 'matrix-crowded-800x600');
+    await app.getByLabel('Filter clients and ports').fill('');
+    await app.getByRole('button', { name: 'Graph', exact: true }).click();
+    await expect(grid).toHaveCount(0);
   } finally {
     await stopPeers(peers);
   }

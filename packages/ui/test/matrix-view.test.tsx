@@ -150,7 +150,7 @@ describe('matrix view', () => {
     expect(cell.dataset.row).toBe('keys:midi_out');
     expect(cell.getAttribute('aria-disabled')).toBe('true');
     expect(cell.getAttribute('aria-label')).toBe(
-      'keys:midi_out → system:playback_1: midi and audio cannot be connected',
+      'keys:midi_out → system:playback_1: MIDI and audio cannot be connected',
     );
     fireEvent.keyDown(grid, { key: ' ' });
     await act(settle);

@@ -21,6 +21,7 @@ import {
 import { useShallow } from 'zustand/react/shallow';
 import type { Box } from '../graph/boxes';
 import { portLabel } from '../graph/boxes';
+import { typeLabel } from '../graph/validate';
 import { edgeLabel } from '../graph/view';
 import { buildAxes, type MatrixAxes } from '../matrix/axes';
 import { buildLinks, cellEnds, connectable, isLinked, onPairDiagonal } from '../matrix/cells';
@@ -79,7 +80,8 @@ function describe(axes: MatrixAxes, linked: boolean, row: number, col: number): 
   const c = axes.cols.lines[col]?.port;
   if (!r || !c) return '';
   const what = edgeLabel({ source: r.name, destination: c.name });
-  if (!connectable(axes, row, col)) return `${what}: ${r.type} and ${c.type} cannot be connected`;
+  if (!connectable(axes, row, col))
+    return `${what}: ${typeLabel(r)} and ${typeLabel(c)} cannot be connected`;
   const state = linked ? 'connected' : 'not connected';
   return onPairDiagonal(axes, row, col)
     ? `${what}: ${state}; a click sets both channels (Shift: this one)`
@@ -91,8 +93,7 @@ function describeLine(axes: MatrixAxes, row: number, col: number): string {
   const line = row >= 0 ? axes.rows.lines[row] : axes.cols.lines[col];
   const group = line ? (row >= 0 ? axes.rows : axes.cols).groups[line.group] : undefined;
   if (!line || !group) return '';
-  const kind = line.port.type === 'other' ? line.port.typeString : line.port.type;
-  return `${line.port.name} · ${kind} ${line.port.direction} of ${group.title}`;
+  return `${line.port.name} · ${typeLabel(line.port)} ${line.port.direction} of ${group.title}`;
 }
 
 export function MatrixView() {

@@ -15,7 +15,8 @@ export type Plan =
   | { ok: true; connections: Connection[]; alreadyConnected: Connection[] }
   | { ok: false; code: Refusal; reason: string };
 
-function typeLabel(p: PortInfo): string {
+/** What a port carries, as a person calls it: audio, MIDI, or JACK's type name. */
+export function typeLabel(p: PortInfo): string {
   if (p.type === 'audio') return 'audio';
   if (p.type === 'midi') return 'MIDI';
   return `'${p.typeString}'`;

@@ -9,6 +9,9 @@ import { connectable, type Links, onPairDiagonal } from './cells';
 import { CELL, COL_HEAD, type Focus, GROUP_BAND, type Span, visibleWindow } from './grid';
 import type { Selection } from './selection';
 
+/** Height of a line of a client's name in the row headers. */
+const TEXT_LINE = 14;
+
 export interface Palette {
   bg: string;
   bg2: string;
@@ -89,6 +92,35 @@ function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string
   if (fitted.size > 20_000) fitted.clear();
   fitted.set(key, out);
   return out;
+}
+
+// A client's name on as many lines as its group has room for (broken after
+// a separator where one is near), the last cut with an ellipsis.
+const wrapped = new Map<string, string[]>();
+function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, most: number): string[] {
+  const key = `${width}\u0000${most}\u0000${text}`;
+  const hit = wrapped.get(key);
+  if (hit) return hit;
+  const lines: string[] = [];
+  let rest = text;
+  while (lines.length < most - 1 && ctx.measureText(rest).width > width) {
+    let lo = 1;
+    let hi = rest.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ctx.measureText(rest.slice(0, mid)).width <= width) lo = mid;
+      else hi = mid - 1;
+    }
+    const head = rest.slice(0, lo);
+    const sep = Math.max(...['_', '-', ' ', ':', '.', '/'].map((c) => head.lastIndexOf(c)));
+    const cut = sep >= lo / 2 ? sep + 1 : lo;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  lines.push(fit(ctx, rest, width));
+  if (wrapped.size > 5_000) wrapped.clear();
+  wrapped.set(key, lines);
+  return lines;
 }
 
 /** The groups with a line in the span. */
@@ -263,11 +295,15 @@ export function drawMatrix(ctx: CanvasRenderingContext2D, s: Scene): void {
     ctx.moveTo(0, top + 0.5);
     ctx.lineTo(x0, top + 0.5);
     ctx.stroke();
-    // The name stays in view while any of its group is.
-    const y = Math.min(Math.max(top, y0) + CELL / 2, top + h - CELL / 2);
+    // The name stays in view while any of its group is, on more lines if it has them.
+    const lines = wrap(ctx, group.title, head.groups - 12, Math.max(1, Math.floor(h / TEXT_LINE)));
+    const y = Math.min(
+      Math.max(top, y0) + CELL / 2,
+      top + h - CELL / 2 - (lines.length - 1) * TEXT_LINE,
+    );
     ctx.fillStyle = selected ? p.accent : p.text;
     ctx.textAlign = 'left';
-    ctx.fillText(fit(ctx, group.title, head.groups - 12), 6, y);
+    for (const [i, text] of lines.entries()) ctx.fillText(text, 6, y + i * TEXT_LINE);
   }
   for (let r = win.rows.start; r < win.rows.end; r++) {
     const line = rows.lines[r];
