@@ -370,7 +370,10 @@ export function MatrixView() {
       </div>
       <div className="jb-matrix-status" aria-live="off" data-testid="matrix-status">
         <span className="jb-matrix-status-cell">{status}</span>
-        <span className="jb-muted">{links.count} connections · click or Space toggles</span>
+        <span className="jb-muted">
+          {links.count} connections
+          <span className="jb-matrix-hint"> · click or Space toggles</span>
+        </span>
       </div>
     </div>
   );
