@@ -42,18 +42,17 @@ function Search() {
 }
 
 export function Toolbar({ onHelp }: { onHelp: () => void }) {
-  const { arrange, hasGraph, graphShown, metersOn, setMetersOn, showOwnClient, setShowOwnClient } =
-    useJackbay(
-      useShallow((s) => ({
-        arrange: s.arrange,
-        hasGraph: s.nodes.length > 0,
-        graphShown: s.mainView === 'graph',
-        metersOn: s.metersOn,
-        setMetersOn: s.setMetersOn,
-        showOwnClient: s.showOwnClient,
-        setShowOwnClient: s.setShowOwnClient,
-      })),
-    );
+  const { arrange, hasGraph, metersOn, setMetersOn, showOwnClient, setShowOwnClient } = useJackbay(
+    useShallow((s) => ({
+      arrange: s.arrange,
+      // Arrange and Fit act on the drawn graph: none while the matrix is shown.
+      hasGraph: s.nodes.length > 0 && s.mainView === 'graph',
+      metersOn: s.metersOn,
+      setMetersOn: s.setMetersOn,
+      showOwnClient: s.showOwnClient,
+      setShowOwnClient: s.setShowOwnClient,
+    })),
+  );
   const [midiMonitorOpen, setMidiMonitorOpen] = useJackbay(
     useShallow((s) => [s.midiMonitorOpen, s.setMidiMonitorOpen] as const),
   );
@@ -109,7 +108,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         type="button"
         className="jb-btn"
         onClick={arrange}
-        disabled={!hasGraph || !graphShown}
+        disabled={!hasGraph}
         title="Lay out every box again, sources to sinks"
       >
         Arrange
@@ -118,7 +117,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
         type="button"
         className="jb-btn"
         onClick={() => void fitView(fitOptions)}
-        disabled={!hasGraph || !graphShown}
+        disabled={!hasGraph}
         title="Zoom to show the whole graph"
       >
         Fit
