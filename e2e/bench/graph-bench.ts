@@ -4,7 +4,8 @@
 //   - time to the first complete graph (navigation → every port handle and
 //     every edge of the peer's clients in the DOM; the renderer does not
 //     virtualise, so the DOM holds the whole graph),
-//   - frames per second while a script pans and zooms with the mouse,
+//   - frames per second while a script pans and zooms with the mouse, and
+//     while it scrolls the matrix view of the same graph,
 //   - time from the peer's connect call to the edge in the DOM (p50, p95),
 // each beside the same measurement on an empty graph in the same run.
 import { availableParallelism, loadavg } from 'node:os';
@@ -16,6 +17,7 @@ import {
   measureEdges,
   measureIdle,
   measureLoad,
+  measureMatrixScroll,
   measurePanZoom,
   openProbedPage,
   percentile,
@@ -144,6 +146,7 @@ test('connection graph benchmark', async () => {
     const panZoom = await measurePanZoom(big.page);
     const pairs = benchPairs(built.sources as number);
     const edges = await measureEdges(big.page, peer, pairs);
+    const matrixScroll = await measureMatrixScroll(big.page);
     // Each new xrun flashes the counter (an animation): worth knowing when reading frame rates.
     const xruns = await big.page.getByTestId('xrun-count').textContent();
     await big.context.close();
@@ -158,6 +161,7 @@ test('connection graph benchmark', async () => {
       idle,
       refPanZoom,
       panZoom,
+      matrixScroll,
       refEdges,
       edges,
       caughtUp,
@@ -166,7 +170,7 @@ test('connection graph benchmark', async () => {
     log('');
     log(table(rows));
     log('');
-    details(big.run, panZoom, refPanZoom, edges);
+    details(big.run, panZoom, refPanZoom, matrixScroll, edges);
     log(
       `"complete" means in the DOM: the renderer draws every node and edge (no onlyRenderVisibleElements). ` +
         `Status bar at the end: ${xruns?.replace(/\D+/g, ' ').trim()} xruns. Load average now ${loadAverage()}.`,
@@ -230,6 +234,7 @@ interface Results {
   idle: FrameStats;
   refPanZoom: FrameStats;
   panZoom: FrameStats;
+  matrixScroll: FrameStats & { rows: number; cols: number };
   refEdges: EdgeRun;
   edges: EdgeRun;
   caughtUp: number;
@@ -269,6 +274,13 @@ function summarise(r: Results): Row[] {
       aim: `>= ${AIM.fps} fps`,
       met: r.panZoom.fps >= AIM.fps,
       reference: `empty graph: ${fps(r.refPanZoom.fps)}`,
+    },
+    {
+      measure: `Matrix view: frame rate during scroll (${r.matrixScroll.rows} × ${r.matrixScroll.cols})`,
+      result: fps(r.matrixScroll.fps),
+      aim: `>= ${AIM.fps} fps`,
+      met: r.matrixScroll.fps >= AIM.fps,
+      reference: `graph pan + zoom: ${fps(r.panZoom.fps)}`,
     },
     {
       measure: 'Frame rate idle (nobody touching the page)',
@@ -315,7 +327,13 @@ function summarise(r: Results): Row[] {
   ];
 }
 
-function details(big: LoadRun, panZoom: FrameStats, ref: FrameStats, edges: EdgeRun): void {
+function details(
+  big: LoadRun,
+  panZoom: FrameStats,
+  ref: FrameStats,
+  matrixScroll: FrameStats,
+  edges: EdgeRun,
+): void {
   log(
     `loads (ports / edges / painted, ms since navigation): ${big.loads
       .map((l) => `${Math.round(l.ports)} / ${Math.round(l.edges)} / ${Math.round(l.painted)}`)
@@ -327,9 +345,10 @@ function details(big: LoadRun, panZoom: FrameStats, ref: FrameStats, edges: Edge
   for (const [name, f] of [
     ['pan+zoom, big graph', panZoom],
     ['pan+zoom, empty graph', ref],
+    ['matrix scroll, big graph', matrixScroll],
   ] as const)
     log(
-      `${name}: ${f.frames} frames in ${f.seconds.toFixed(2)} s, frame interval p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, worst ${f.worst.toFixed(0)} ms, ${f.janky} frames over 2 intervals, ${f.viewportChanges} viewport updates`,
+      `${name}: ${f.frames} frames in ${f.seconds.toFixed(2)} s, frame interval p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, worst ${f.worst.toFixed(0)} ms, ${f.janky} frames over 2 intervals, ${f.viewportChanges} ${f === matrixScroll ? 'scroll events' : 'viewport updates'}`,
     );
   log(
     `edges: page clock − wall clock ${edges.skew.toFixed(2)} ms (corrected); peer's connect call p50 ${ms(

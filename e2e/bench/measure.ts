@@ -139,6 +139,48 @@ export async function measurePanZoom(page: Page, ms = 4000): Promise<FrameStats>
   return frameStats(frames, viewportChanges);
 }
 
+/**
+ * Switches to the matrix view (V) and scrolls it with the wheel, diagonally
+ * and in long strokes, like a person looking for a row; counts animation
+ * frames meanwhile. Returns the frame statistics and the matrix's size.
+ */
+export async function measureMatrixScroll(
+  page: Page,
+  ms = 4000,
+): Promise<FrameStats & { rows: number; cols: number }> {
+  await page.locator('body').press('v');
+  const grid = page.locator('[role="grid"]');
+  await grid.waitFor();
+  const box = await grid.boundingBox();
+  if (!box) throw new Error('no matrix');
+  const size = await grid.evaluate((el) => ({
+    rows: Number(el.getAttribute('aria-rowcount')) - 1,
+    cols: Number(el.getAttribute('aria-colcount')) - 1,
+  }));
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6);
+  // Counts the scroll events, so a run that did not scroll cannot pass for a fast one.
+  await grid.evaluate((el) => {
+    const counted = el as HTMLElement & { scrolls?: number };
+    counted.scrolls = 0;
+    el.addEventListener('scroll', () => {
+      counted.scrolls = (counted.scrolls ?? 0) + 1;
+    });
+  });
+  await page.evaluate(startFrames);
+  const began = Date.now();
+  for (let i = 0, t = 0; t < ms; i++, t = Date.now() - began) {
+    // Forty notches one way, forty back: about 16,000 px of cells each way.
+    const sign = Math.floor(i / 40) % 2 === 0 ? 1 : -1;
+    await page.mouse.wheel(sign * 200, sign * 400);
+    await sleep(Math.max(0, 16 - (Date.now() - began - t)));
+  }
+  const { frames } = await page.evaluate(stopFrames);
+  const scrolls = await grid.evaluate((el) => (el as HTMLElement & { scrolls?: number }).scrolls);
+  await page.locator('body').press('v');
+  // The view changes it counts are the matrix's scroll events.
+  return { ...frameStats(frames, scrolls ?? 0), ...size };
+}
+
 /** Frames while nobody touches the page. */
 export async function measureIdle(page: Page, ms = 1000): Promise<FrameStats> {
   await page.evaluate(startFrames);

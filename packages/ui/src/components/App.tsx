@@ -5,7 +5,6 @@ import { StoreProvider, useStoreApi } from '../store/context';
 import type { JackbayStore } from '../store/store';
 import { ConnectDialog } from './ConnectDialog';
 import { ContextMenu } from './ContextMenu';
-import { GraphView } from './GraphView';
 import { HelpOverlay, useHelpKeys } from './HelpOverlay';
 import { useHistoryKeys } from './HistoryControls';
 import { MeterBridge, useMeterBridge } from './MeterBridge';
@@ -23,6 +22,7 @@ import { TonePanel } from './TonePanel';
 import { Toolbar } from './Toolbar';
 import { ToolsList } from './ToolsList';
 import { useMidiSubscription } from './useMidiSubscription';
+import { MainView, useViewKey } from './ViewSwitch';
 
 function Attach({ api }: { api: JackbayTransport }) {
   const store = useStoreApi();
@@ -32,6 +32,7 @@ function Attach({ api }: { api: JackbayTransport }) {
   useMeterBridge();
   usePresets(api);
   useHistoryKeys();
+  useViewKey();
   return null;
 }
 
@@ -45,7 +46,7 @@ export function App({ store, api }: { store: JackbayStore; api: JackbayTransport
         <div className="jb-app">
           <Toolbar onHelp={() => setHelp(true)} />
           <main className="jb-main">
-            <GraphView />
+            <MainView />
             <MidiMonitor />
             <MeterBridge />
             <PresetsPanel />

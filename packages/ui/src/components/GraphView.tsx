@@ -148,7 +148,7 @@ export function GraphView() {
       fitRequest: s.fitRequest,
     })),
   );
-  const { fitView } = useReactFlow();
+  const { fitView, setViewport } = useReactFlow();
   const flow = useFlowStoreApi();
   const wrapper = useRef<HTMLDivElement>(null);
   // Jackbay's thru routes join the connections as edges of their own kind.
@@ -194,10 +194,16 @@ export function GraphView() {
 
   useEffect(() => {
     if (fitRequest === 0) return;
+    // Back from the matrix: the camera as it was left, unless a fit was asked for since.
+    const kept = store.getState().keptViewport;
+    if (kept?.fitRequest === fitRequest) {
+      void setViewport(kept.viewport);
+      return;
+    }
     // After React Flow has taken in the new nodes.
     const frame = requestAnimationFrame(() => void fitView(fitOptions));
     return () => cancelAnimationFrame(frame);
-  }, [fitRequest, fitView]);
+  }, [fitRequest, fitView, setViewport, store]);
 
   // Called while dragging over a handle: refuse what cannot work so React
   // Flow marks the handle invalid and never calls onConnect for it.

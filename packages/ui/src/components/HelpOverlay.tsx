@@ -2,7 +2,7 @@
 // follow the real bindings: GraphView (React Flow's own gestures and the
 // Delete keys), the port handles (ports.tsx), the connect list
 // (ConnectDialog), the context menu (ContextMenu, TonePanel, MidiSendPanel), the filter
-// field, the toolbar and the history keys (HistoryControls).
+// field, the toolbar, the history keys (HistoryControls) and the matrix (MatrixView, ViewSwitch).
 import { useEffect, useId, useRef } from 'react';
 
 const MOUSE: Array<[string, string]> = [
@@ -55,6 +55,14 @@ const MOUSE: Array<[string, string]> = [
   ],
   ['Restore (status bar)', 'turn re-making connections off or on; Undo takes back the last one'],
   [
+    'Click a cell of the matrix',
+    'connect or disconnect that output and input; on the dotted diagonal where two stereo pairs meet, both channels at once (Shift+click: only that one)',
+  ],
+  [
+    'Click a client’s name in the matrix',
+    'select its box, here and in the graph (Ctrl+click adds)',
+  ],
+  [
     'Overview map (bottom right)',
     'drag or scroll it to move the view; shown while part of the graph is off screen',
   ],
@@ -84,6 +92,12 @@ const KEYS: Array<[string, string]> = [
   ['Enter', 'connect it, or disconnect it if already connected'],
   ['Escape', 'close the list and go back to the port'],
   ['In the filter field', 'text or /regex/ keeps matching clients and ports; Escape clears it'],
+  ['V', 'switch between the graph and the matrix (outputs in rows, inputs in columns)'],
+  ['In the matrix: arrow keys, Page Up, Page Down, Home, End', 'move the active cell'],
+  [
+    'Space or Enter in the matrix',
+    'connect or disconnect the active cell (a pair block’s diagonal: both channels; with Shift: one)',
+  ],
   ['M', 'open or close the MIDI monitor'],
   ['B', 'open or close the meter bridge'],
   ['P', 'open or close the presets'],
@@ -92,6 +106,10 @@ const KEYS: Array<[string, string]> = [
 
 const TOOLBAR: Array<[string, string]> = [
   ['Play, Stop, Rewind', "JACK's transport"],
+  [
+    'Graph, Matrix (the two small icons)',
+    'the graph of boxes, or the matrix of outputs × inputs (V)',
+  ],
   [
     'MIDI monitor (keyboard icon)',
     'every MIDI event on the output ports, decoded; filters, pause, clear, Export CSV',

@@ -7,6 +7,7 @@ import { HistoryButtons } from './HistoryControls';
 import { BridgeToggle } from './MeterBridge';
 import { PresetsToggle } from './PresetsPanel';
 import { TransportBar } from './TransportBar';
+import { ViewSwitch } from './ViewSwitch';
 
 function Search() {
   const { search, matcher, setSearch } = useJackbay(
@@ -45,7 +46,8 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
   const { arrange, hasGraph, metersOn, setMetersOn, showOwnClient, setShowOwnClient } = useJackbay(
     useShallow((s) => ({
       arrange: s.arrange,
-      hasGraph: s.nodes.length > 0,
+      // Arrange and Fit act on the drawn graph: none while the matrix is shown.
+      hasGraph: s.nodes.length > 0 && s.mainView === 'graph',
       metersOn: s.metersOn,
       setMetersOn: s.setMetersOn,
       showOwnClient: s.showOwnClient,
@@ -71,6 +73,7 @@ export function Toolbar({ onHelp }: { onHelp: () => void }) {
       <TransportBar />
       <HistoryButtons />
       <span className="jb-spacer" />
+      <ViewSwitch />
       <Search />
       <HiddenIndicator />
       <fieldset className="jb-toolgroup" aria-label="Show in the graph">

@@ -15,13 +15,15 @@ export type Plan =
   | { ok: true; connections: Connection[]; alreadyConnected: Connection[] }
   | { ok: false; code: Refusal; reason: string };
 
-function typeLabel(p: PortInfo): string {
+/** What a port carries, as a person calls it: audio, MIDI, or JACK's type name. */
+export function typeLabel(p: PortInfo): string {
   if (p.type === 'audio') return 'audio';
   if (p.type === 'midi') return 'MIDI';
   return `'${p.typeString}'`;
 }
 
-function sameType(a: PortInfo, b: PortInfo): boolean {
+/** Whether two ports carry the same kind of data (only such ports can be connected). */
+export function sameType(a: PortInfo, b: PortInfo): boolean {
   // 'other' covers every type JACK does not name (OSC, CV, …): compare the raw strings.
   return a.type === b.type && (a.type !== 'other' || a.typeString === b.typeString);
 }

@@ -1,5 +1,6 @@
 // The chrome around the graph: toasts, the port details panel, the keyboard
-// patching dialog and whether the MIDI monitor is open. Nothing here is JACK
+// patching dialog, whether the MIDI monitor is open and which main view
+// (the graph or the matrix) is shown. Nothing here is JACK
 // state; it is what the person has open and what the app has told them.
 import type { Slice } from './store';
 
@@ -16,6 +17,15 @@ export interface Anchor {
   bottom: number;
 }
 
+export type MainView = 'graph' | 'matrix';
+
+/** A camera of the graph, as React Flow's getViewport gives it. */
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
 const MAX_TOASTS = 4;
 
 export interface ChromeSlice {
@@ -25,6 +35,13 @@ export interface ChromeSlice {
   dialog: { from: string[] } | null;
   /** The MIDI monitor panel is open. */
   midiMonitorOpen: boolean;
+  /** The graph of boxes, or the matrix of outputs × inputs: two views of the same state. */
+  mainView: MainView;
+  /**
+   * Where the graph's camera was when the matrix replaced it, and the fit
+   * request it had seen: the graph comes back there unless a fit was asked since.
+   */
+  keptViewport: { viewport: Viewport; fitRequest: number } | null;
 
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
@@ -33,6 +50,8 @@ export interface ChromeSlice {
   openDialog(from: readonly string[]): void;
   closeDialog(): void;
   setMidiMonitorOpen(open: boolean): void;
+  /** Shows a view; leaving the graph, `viewport` is where its camera was. */
+  setMainView(view: MainView, viewport?: Viewport): void;
 }
 
 export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
@@ -42,6 +61,8 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
     details: null,
     dialog: null,
     midiMonitorOpen: false,
+    mainView: 'graph',
+    keptViewport: null,
 
     notify(kind, text) {
       const toast = { id: ++toastId, kind, text };
@@ -71,6 +92,13 @@ export const createChromeSlice: Slice<ChromeSlice> = (set, get) => {
 
     setMidiMonitorOpen(open) {
       set({ midiMonitorOpen: open });
+    },
+
+    setMainView(view, viewport) {
+      set({
+        mainView: view,
+        ...(viewport ? { keptViewport: { viewport, fitRequest: get().fitRequest } } : {}),
+      });
     },
   };
 };
