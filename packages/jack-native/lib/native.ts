@@ -190,10 +190,13 @@ export interface NativeError extends Error {
 function load(): NativeAddon {
   const here = dirname(fileURLToPath(import.meta.url));
   const require = createRequire(import.meta.url);
-  const candidates = [
-    join(here, '..', 'build', 'Release', 'jackbay.node'),
-    join(here, '..', 'build', 'Debug', 'jackbay.node'),
-  ];
+  // JACKBAY_NATIVE_BUILD names one build configuration to load and no other:
+  // `Sanitized` is the AddressSanitizer build the native-asan test suite
+  // runs on (binding.gyp), which must never quietly fall back to Release.
+  const chosen = process.env.JACKBAY_NATIVE_BUILD;
+  const candidates = (chosen ? [chosen] : ['Release', 'Debug']).map((config) =>
+    join(here, '..', 'build', config, 'jackbay.node'),
+  );
   const failures: string[] = [];
   for (const file of candidates) {
     try {
