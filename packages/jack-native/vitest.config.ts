@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
+// test-support's SANITIZER_SLOWDOWN (its TypeScript does not load here).
 const slowdown = process.env.JACKBAY_SANITIZER_PRELOAD ? 3 : 1;
 
 export default defineConfig({

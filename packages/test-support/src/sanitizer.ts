@@ -14,6 +14,12 @@ const preload = process.env.JACKBAY_SANITIZER_PRELOAD;
 export const underSanitizer = preload !== undefined && preload !== '';
 
 /**
+ * How many times longer everything takes in the sanitized run, a new process
+ * most of all: for a wait that is a cap, never for a measurement.
+ */
+export const SANITIZER_SLOWDOWN = underSanitizer ? 3 : 1;
+
+/**
  * Skips the running test in the sanitized run only, with `reason` shown beside
  * it in the report. Only for what cannot hold under the sanitizers, never to
  * quiet a finding.
