@@ -167,6 +167,8 @@ function sanitizerEnv() {
     // heap and isolates, libjack's per-process client tables), so a leak
     // check at exit reports them, not us. log_path: a report lands in a file
     // even from a child process whose stderr a test captures and ignores.
+    // (GCC 12's UBSan writes to stderr whatever log_path says: its reports
+    // are found in the logs, and halt_on_error fails the process.)
     // allow_user_segv_handler=0: node's own SIGSEGV handler would otherwise
     // take a crash, and the process would die without a report.
     ASAN_OPTIONS: [
