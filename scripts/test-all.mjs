@@ -167,8 +167,6 @@ function sanitizerEnv() {
     // heap and isolates, libjack's per-process client tables), so a leak
     // check at exit reports them, not us. log_path: a report lands in a file
     // even from a child process whose stderr a test captures and ignores.
-    // (GCC 12's UBSan writes to stderr whatever log_path says: its reports
-    // are found in the logs, and halt_on_error fails the process.)
     // allow_user_segv_handler=0: node's own SIGSEGV handler would otherwise
     // take a crash, and the process would die without a report.
     ASAN_OPTIONS: [
@@ -177,8 +175,10 @@ function sanitizerEnv() {
       `log_path=${join(sanitizerReports, 'asan')}`,
     ].join(':'),
     // The addon is built with -fno-sanitize-recover=undefined: the first
-    // undefined behaviour stops the process, with its stack.
-    UBSAN_OPTIONS: `print_stacktrace=1:halt_on_error=1:log_path=${join(sanitizerReports, 'ubsan')}`,
+    // undefined behaviour stops the process, with its stack. GCC 12's UBSan
+    // writes to stderr whatever log_path says: its reports are found in the
+    // logs, and the process it stops fails its test.
+    UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
   };
 }
 
