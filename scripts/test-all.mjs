@@ -4,12 +4,24 @@
 //   N passed, N failed, N skipped
 // Just above it, how many of the passed tests passed only on a retry, so a
 // flake that a retry hides stays visible.
+// The native tests run twice: on the normal addon (`native`) and on one built
+// with AddressSanitizer and UndefinedBehaviorSanitizer (`native-asan`), where
+// each sanitizer report, from whichever process, counts as a failure.
 // Exits non-zero if any suite failed or could not run.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildChanged } from './build-changed.mjs';
 import { isIsolated, isolateJack, withPrivateShm } from './jack-isolation.mjs';
 
 isolateJack();
@@ -27,6 +39,27 @@ const only = process.env.JACKBAY_SUITES?.split(',');
 // servers and use JACK's metadata store.
 const suites = [
   { name: 'native', dir: 'packages/jack-native', kind: 'vitest', jack: true },
+  {
+    name: 'native-asan',
+    dir: 'packages/jack-native',
+    kind: 'vitest',
+    jack: true,
+    sanitized: true,
+    // Every file that loads the addon, but for the ones that would take the
+    // run far past its few minutes without reaching other native code: the
+    // examples (each a Node process of its own, ~7 min under ASan, making
+    // the calls the other files make directly), the README's, and the
+    // precision of the engine's arithmetic, which engine.test.ts runs too.
+    // smf and wav are TypeScript only.
+    exclude: [
+      'test/examples.test.ts',
+      'test/examples-realtime.test.ts',
+      'test/readme.test.ts',
+      'test/accuracy.test.ts',
+      'test/smf.test.ts',
+      'test/wav.test.ts',
+    ],
+  },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
@@ -71,11 +104,15 @@ function run(command, args, { cwd, env, logFile }) {
   });
 }
 
-function vitestArgs(report) {
+/** The command that runs vitest: through pnpm, or for a sanitized suite node itself (see below). */
+function vitestCommand(suite, report) {
+  const command = suite.sanitized
+    ? ['env', `LD_PRELOAD=${sanitizerRuntimes()}`, process.execPath, VITEST_BIN]
+    : ['pnpm', 'exec', 'vitest'];
   return [
-    'exec',
-    'vitest',
+    ...command,
     'run',
+    ...(suite.exclude ?? []).flatMap((glob) => ['--exclude', glob]),
     '--reporter=default',
     '--reporter=json',
     `--reporter=${join(root, 'scripts/vitest-retries.mjs')}`,
@@ -85,34 +122,120 @@ function vitestArgs(report) {
 
 const retriesEnv = (report) => ({ JACKBAY_RETRIES_FILE: `${report}.retried` });
 
-/** Resolves with the report files and the worst exit status. */
+const VITEST_BIN = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+
+// The sanitized suite. Its addon is binding.gyp's configuration `Sanitized`,
+// built by make beside build/Release (never in its place) and loaded when
+// JACKBAY_NATIVE_BUILD names it. The sanitizer runtimes must be the first
+// libraries of a process that loads it, so node starts with them in
+// LD_PRELOAD (only node: `env` puts them there for it alone); the tests pass
+// them on to the node processes they start, and to nothing else
+// (test-support's sanitizer.ts).
+
+/** The runtimes' files, as the compiler that built the addon links them. */
+function sanitizerRuntimes() {
+  return ['libasan.so', 'libubsan.so']
+    .map((name) => {
+      const file = spawnSync('gcc', [`-print-file-name=${name}`], { encoding: 'utf8' }).stdout;
+      if (!file?.startsWith('/')) throw new Error(`gcc does not know where ${name} is`);
+      return file.trim();
+    })
+    .join(':');
+}
+
+/** Builds (or brings up to date) the sanitized addon; returns false when that failed. */
+function buildSanitizedAddon(suite) {
+  const build = spawnSync(
+    'make',
+    ['-C', join(root, suite.dir, 'build'), 'BUILDTYPE=Sanitized', `-j${availableParallelism()}`],
+    { stdio: 'inherit' },
+  );
+  if (build.status === 0) return true;
+  console.error(`${suite.name}: building the sanitized addon failed (exit ${build.status})`);
+  return false;
+}
+
+/** Where the sanitizers write their reports, one file per reporting process. */
+const sanitizerReports = join(reports, 'sanitizers');
+
+function sanitizerEnv() {
+  mkdirSync(sanitizerReports, { recursive: true });
+  return {
+    JACKBAY_NATIVE_BUILD: 'Sanitized',
+    JACKBAY_SANITIZER_PRELOAD: sanitizerRuntimes(),
+    // detect_leaks=0: V8 and libjack keep memory to the end by design (V8's
+    // heap and isolates, libjack's per-process client tables), so a leak
+    // check at exit reports them, not us. log_path: a report lands in a file
+    // even from a child process whose stderr a test captures and ignores.
+    // allow_user_segv_handler=0: node's own SIGSEGV handler would otherwise
+    // take a crash, and the process would die without a report.
+    ASAN_OPTIONS: [
+      'detect_leaks=0',
+      'allow_user_segv_handler=0',
+      `log_path=${join(sanitizerReports, 'asan')}`,
+    ].join(':'),
+    // The addon is built with -fno-sanitize-recover=undefined: the first
+    // undefined behaviour stops the process, with its stack. GCC 12's UBSan
+    // writes to stderr whatever log_path says: its reports are found in the
+    // logs, and the process it stops fails its test.
+    UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+  };
+}
+
+const SANITIZER_REPORT = /ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/;
+
+/**
+ * The sanitizer reports of a sanitized run: the report files, and any report
+ * that reached a log instead. Each is printed whole; returns their first lines.
+ */
+function sanitizerFindings(logs) {
+  const findings = [];
+  const files = existsSync(sanitizerReports) ? readdirSync(sanitizerReports) : [];
+  for (const name of files) {
+    const text = readFileSync(join(sanitizerReports, name), 'utf8');
+    if (!SANITIZER_REPORT.test(text)) continue;
+    console.log(`\n--- sanitizer report ${name} ---\n${text}`);
+    findings.push(`${name}: ${text.split('\n').find((line) => SANITIZER_REPORT.test(line))}`);
+  }
+  for (const log of logs)
+    for (const line of readFileSync(log, 'utf8').split('\n'))
+      if (SANITIZER_REPORT.test(line)) findings.push(`${relative(root, log)}: ${line.trim()}`);
+  return findings;
+}
+
+/**
+ * Resolves with the report files, the worst exit status and the logs (the
+ * output of the runs that did not print as they ran).
+ */
 async function runVitest(suite, report) {
   const cwd = join(root, suite.dir);
+  const suiteEnv = suite.sanitized ? sanitizerEnv() : {};
   if (!suite.jack || !isIsolated()) {
-    const status = await run('pnpm', vitestArgs(report), { cwd, env: retriesEnv(report) });
-    return { reports: [report], status };
+    // A sanitized run's output is kept, to be searched for sanitizer reports.
+    const logFile = suite.sanitized ? `${report}.log` : undefined;
+    const [command, ...args] = vitestCommand(suite, report);
+    const env = { ...suiteEnv, ...retriesEnv(report) };
+    const status = await run(command, args, { cwd, env, logFile });
+    if (logFile) process.stdout.write(readFileSync(logFile, 'utf8'));
+    return { reports: [report], status, logs: logFile ? [logFile] : [] };
   }
   const shards = Array.from({ length: SHARDS }, (_, i) => {
     const shardReport = `${report}.${i + 1}`;
-    const logFile = i === 0 ? undefined : `${shardReport}.log`;
+    const logFile = i === 0 && !suite.sanitized ? undefined : `${shardReport}.log`;
     const args = withPrivateShm(
-      'pnpm',
-      ...vitestArgs(shardReport),
+      ...vitestCommand(suite, shardReport),
       `--shard=${i + 1}/${SHARDS}`,
       '--maxWorkers=1',
       '--minWorkers=1',
     );
-    return {
-      report: shardReport,
-      logFile,
-      done: run('unshare', args, { cwd, env: retriesEnv(shardReport), logFile }),
-    };
+    const env = { ...suiteEnv, ...retriesEnv(shardReport) };
+    return { report: shardReport, logFile, done: run('unshare', args, { cwd, env, logFile }) };
   });
   const statuses = await Promise.all(shards.map((shard) => shard.done));
-  // The first shard printed as it ran; the others' output follows, whole.
-  for (const shard of shards)
-    if (shard.logFile) process.stdout.write(readFileSync(shard.logFile, 'utf8'));
-  return { reports: shards.map((shard) => shard.report), status: Math.max(...statuses) };
+  // The first shard printed as it ran (unless sanitized); the others' output follows, whole.
+  const logs = shards.flatMap((shard) => (shard.logFile ? [shard.logFile] : []));
+  for (const log of logs) process.stdout.write(readFileSync(log, 'utf8'));
+  return { reports: shards.map((shard) => shard.report), status: Math.max(...statuses), logs };
 }
 
 async function runPlaywright(suite, report) {
@@ -171,18 +294,24 @@ const total = { passed: 0, failed: 0, skipped: 0, retried: 0 };
 // Named again at the very end, beside the sum, where a truncated log still shows them.
 const failures = [];
 let broken = false;
-// The CLI tests of core run its built bin; built once here, not by each shard.
+// The CLI tests of core run its built bin, and the native tests start
+// workers on the native library's dist: built once here, not by each shard.
+if (suites.some((suite) => suite.dir === 'packages/jack-native'))
+  buildChanged(['@jackbay/jack-native']);
 if (suites.some((suite) => suite.name === 'core')) {
-  const { buildChanged } = await import('./build-changed.mjs');
   buildChanged(['@jackbay/core']);
   process.env.JACKBAY_CORE_BUILT = '1';
 }
 for (const suite of suites) {
   const report = join(reports, `${suite.name}.json`);
   console.log(`\n=== ${suite.name} (${suite.dir}) ===`);
+  const counts = { passed: 0, failed: 0, skipped: 0, retried: 0 };
+  if (suite.sanitized && !buildSanitizedAddon(suite)) {
+    broken = true;
+    continue;
+  }
   const result =
     suite.kind === 'vitest' ? await runVitest(suite, report) : await runPlaywright(suite, report);
-  const counts = { passed: 0, failed: 0, skipped: 0, retried: 0 };
   let missing = false;
   for (const file of result.reports) {
     try {
@@ -193,6 +322,11 @@ for (const suite of suites) {
       console.error(`${suite.name}: no test report (${error.message})`);
       missing = true;
     }
+  }
+  if (suite.sanitized) {
+    const findings = sanitizerFindings(result.logs);
+    counts.failed += findings.length;
+    failures.push(...findings.map((finding) => `${suite.name}: sanitizer report ${finding}`));
   }
   if (missing) broken = true;
   else if (result.status !== 0 && counts.failed === 0) {

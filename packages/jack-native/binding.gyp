@@ -20,7 +20,19 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Werror", "-Wno-cast-function-type"],
-      "libraries": ["-ldl"]
+      "libraries": ["-ldl"],
+      "configurations": {
+        "Sanitized": {
+          "cflags": [
+            "-g",
+            "-O1",
+            "-fsanitize=address,undefined",
+            "-fno-omit-frame-pointer",
+            "-fno-sanitize-recover=undefined"
+          ],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }
+      }
     }
   ]
 }

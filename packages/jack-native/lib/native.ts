@@ -187,17 +187,20 @@ export interface NativeError extends Error {
   status?: number;
 }
 
-function load(): NativeAddon {
+function load(): { addon: NativeAddon; file: string } {
   const here = dirname(fileURLToPath(import.meta.url));
   const require = createRequire(import.meta.url);
-  const candidates = [
-    join(here, '..', 'build', 'Release', 'jackbay.node'),
-    join(here, '..', 'build', 'Debug', 'jackbay.node'),
-  ];
+  // JACKBAY_NATIVE_BUILD names one build configuration to load and no other:
+  // `Sanitized` is the AddressSanitizer build the native-asan test suite
+  // runs on (binding.gyp), which must never quietly fall back to Release.
+  const chosen = process.env.JACKBAY_NATIVE_BUILD;
+  const candidates = (chosen ? [chosen] : ['Release', 'Debug']).map((config) =>
+    join(here, '..', 'build', config, 'jackbay.node'),
+  );
   const failures: string[] = [];
   for (const file of candidates) {
     try {
-      return require(file) as NativeAddon;
+      return { addon: require(file) as NativeAddon, file };
     } catch (error) {
       failures.push(`${file}: ${(error as Error).message.split('\n')[0]}`);
     }
@@ -212,4 +215,7 @@ function load(): NativeAddon {
   );
 }
 
-export const native: NativeAddon = load();
+const loaded = load();
+export const native: NativeAddon = loaded.addon;
+/** The addon file loaded: a worker thread that loads the addon itself must load this one. */
+export const nativeFile: string = loaded.file;

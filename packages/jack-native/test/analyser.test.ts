@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type JackServer,
+  nodeEnv,
   PATIENT_START_MS,
   PATIENT_TIMEOUT,
   startJackServer,
@@ -203,7 +204,7 @@ describe('analyser', () => {
       ['--import', 'tsx', '--input-type=module', '-e', script],
       {
         cwd: join(HERE, '..'),
-        env: { ...process.env, JACKBAY_LIBEBUR128: '/nonexistent/libebur128.so.1' },
+        env: nodeEnv({ ...process.env, JACKBAY_LIBEBUR128: '/nonexistent/libebur128.so.1' }),
         encoding: 'utf8',
       },
     );

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type JackServer,
   type LongPeer,
+  nodeEnv,
   python,
   pythonPeer,
   startJackServer,
@@ -199,7 +200,7 @@ interface Running {
 function start(name: string, ...args: string[]): Running {
   const child = spawn(process.execPath, [...NODE_ARGS, name, ...args], {
     cwd: PACKAGE,
-    env: server.env,
+    env: nodeEnv(server.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

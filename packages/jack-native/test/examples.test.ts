@@ -9,6 +9,7 @@ import {
   jackTool,
   type LongPeer,
   lockMetadata,
+  nodeEnv,
   pythonJson,
   pythonPeer,
   startJackServer,
@@ -38,7 +39,7 @@ interface Finished {
 function run(name: string, ...args: string[]): Finished {
   const result = spawnSync(process.execPath, [...NODE_ARGS, name, ...args], {
     cwd: PACKAGE,
-    env: server.env,
+    env: nodeEnv(server.env),
     encoding: 'utf8',
     timeout: 30000,
   });
@@ -71,7 +72,7 @@ interface Running {
 function start(name: string, ...args: string[]): Running {
   const child = spawn(process.execPath, [...NODE_ARGS, name, ...args], {
     cwd: PACKAGE,
-    env: server.env,
+    env: nodeEnv(server.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import {
   type JackServer,
+  nodeEnv,
   PATIENT_START_MS,
   PATIENT_TIMEOUT,
   pythonJson,
@@ -72,7 +73,7 @@ function child(mode: string, env: NodeJS.ProcessEnv = {}) {
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(here, 'fixtures', 'library-child.ts'), mode],
-    { cwd: packageDir, env: { ...server.env, ...env }, encoding: 'utf8', timeout: 30000 },
+    { cwd: packageDir, env: nodeEnv({ ...server.env, ...env }), encoding: 'utf8', timeout: 30000 },
   );
   const lines = run.stdout.trim().split('\n');
   if (run.status !== 0)

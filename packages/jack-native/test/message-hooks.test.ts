@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { waitFor } from '@jackbay/test-support';
 import { describe, expect, it } from 'vitest';
 import { Client, JackOpenError, setErrorFunction } from '../lib/index.js';
+import { nativeFile as addon } from '../lib/native.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const addon = join(here, '..', 'build', 'Release', 'jackbay.node');
 const fixture = join(here, 'fixtures', 'message-hooks-worker.mjs');
 const WAIT = 10000;
 

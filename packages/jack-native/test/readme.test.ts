@@ -6,7 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type JackServer, lockMetadata, pythonJson, startJackServer } from '@jackbay/test-support';
+import {
+  type JackServer,
+  lockMetadata,
+  nodeEnv,
+  pythonJson,
+  startJackServer,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../lib/index.js';
 
@@ -264,6 +270,7 @@ describe('README examples table', () => {
   it('lists every example that examples/run.ts knows, and no other', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/run.ts'], {
       cwd: PACKAGE,
+      env: nodeEnv(process.env),
       encoding: 'utf8',
     });
     const known = /^examples: (.*)$/m.exec(result.stderr)?.[1]?.split(', ') ?? [];
@@ -289,7 +296,7 @@ describe('README usage example', () => {
       writeFileSync(file, source);
       const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
         cwd: PACKAGE,
-        env: server.env,
+        env: nodeEnv(server.env),
         encoding: 'utf8',
         timeout: 30000,
       });

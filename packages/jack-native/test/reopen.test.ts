@@ -4,7 +4,12 @@
 // kill servers, which lifecycle.test.ts's server started by libjack does
 // not mix with (seen: a jackd started after it hung at start-up on a futex
 // with JACK2's metadata store, Berkeley DB in /dev/shm/jack_db-<uid>, mapped).
-import { type JackServer, type StartedJackServer, startJackServer } from '@jackbay/test-support';
+import {
+  type JackServer,
+  SANITIZER_SLOWDOWN,
+  type StartedJackServer,
+  startJackServer,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanStderr, killChildren, runChild } from './fixtures/lifecycle-runner.js';
 
@@ -23,30 +28,34 @@ describe('a new client after the server died', () => {
   // ("Cleanup client ref"); closing or collecting it afterwards used to be a
   // SIGSEGV. Each case kills and restarts a server of its own.
   for (const how of ['close', 'gc'] as const) {
-    it(`the old client ${how === 'close' ? 'closed' : 'collected'} after the new open: no crash`, async () => {
-      let own = await startJackServer();
-      const child = runChild(own, `reopen-${how}`, ['--expose-gc']);
-      try {
-        expect(await child.next()).toEqual({ open: true });
-        (own as StartedJackServer).process.kill('SIGKILL');
-        expect(await child.next()).toEqual({ shutdown: 1 });
-        own = await startJackServer({ name: own.name });
-        child.proceed();
-        const result = await child.next();
-        const { code, signal, stderr } = await child.exited;
-        expect({ code, signal }).toEqual({ code: 0, signal: null });
-        expectCleanStderr(stderr);
-        expect(result.oldUse).toBe('shutdown');
-        expect(result.freshPorts).toEqual(['lc-re-new:out']);
-        expect(result.freshPortsAfter).toEqual(['lc-re-new:out']);
-        expect(result.thirdName).toBe('lc-re-third');
-        if (how === 'close')
-          expect(result).toMatchObject({ oldClose: 'no error', oldClosed: true });
-        else expect(result.collected).toBe(true);
-      } finally {
-        await own.stop();
-      }
-    }, 40_000);
+    it(
+      `the old client ${how === 'close' ? 'closed' : 'collected'} after the new open: no crash`,
+      async () => {
+        let own = await startJackServer();
+        const child = runChild(own, `reopen-${how}`, ['--expose-gc']);
+        try {
+          expect(await child.next()).toEqual({ open: true });
+          (own as StartedJackServer).process.kill('SIGKILL');
+          expect(await child.next()).toEqual({ shutdown: 1 });
+          own = await startJackServer({ name: own.name });
+          child.proceed();
+          const result = await child.next();
+          const { code, signal, stderr } = await child.exited;
+          expect({ code, signal }).toEqual({ code: 0, signal: null });
+          expectCleanStderr(stderr);
+          expect(result.oldUse).toBe('shutdown');
+          expect(result.freshPorts).toEqual(['lc-re-new:out']);
+          expect(result.freshPortsAfter).toEqual(['lc-re-new:out']);
+          expect(result.thirdName).toBe('lc-re-third');
+          if (how === 'close')
+            expect(result).toMatchObject({ oldClose: 'no error', oldClosed: true });
+          else expect(result.collected).toBe(true);
+        } finally {
+          await own.stop();
+        }
+      },
+      40_000 * SANITIZER_SLOWDOWN,
+    );
   }
 });
 

@@ -241,7 +241,15 @@ def timebase(state, blocksize, pos, new_pos):
 `,
     );
     client.transportFrame = 4800;
-    await waitFor(() => client.transportQuery()[1].bar === 7, WAIT, 'BBT');
+    // The peer's BBT can show before the locate has taken effect.
+    await waitFor(
+      () => {
+        const [, now] = client.transportQuery();
+        return now.bar === 7 && now.frame === 4800;
+      },
+      WAIT,
+      'BBT at the located frame',
+    );
     const [, position] = client.transportQuery();
     const expected: PositionDict = {
       usecs: position.usecs,

@@ -4,3 +4,4 @@ export * from './jack-server.js';
 export * from './measure.js';
 export * from './metadata-lock.js';
 export * from './peer.js';
+export * from './sanitizer.js';
