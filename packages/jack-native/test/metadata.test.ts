@@ -10,6 +10,7 @@ import {
   pythonJson,
   pythonPeer,
   startJackServer,
+  unlessPipeWire,
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jackNative from '../lib/index.js';
@@ -145,7 +146,7 @@ describe('both directions', () => {
     );
   });
 
-  it('bytes values round-trip unchanged', async () => {
+  unlessPipeWire(it, 'metadataDiffers')('bytes values round-trip unchanged', async () => {
     const bytes = new Uint8Array([0xe2, 0x82, 0xac, 0x41, 0x7f]);
     client.setProperty(client, 'urn:jackbay:bytes', bytes, 'application/octet-stream');
     const property = getProperty(client, 'urn:jackbay:bytes');
@@ -160,26 +161,32 @@ describe('both directions', () => {
 });
 
 describe('removal', () => {
-  it('removeProperty removes one key, for us and for the peer; a missing key is an error', async () => {
-    client.setProperty(client, 'urn:jackbay:gone', 'soon');
-    client.removeProperty(client, 'urn:jackbay:gone');
-    expect(getProperty(client, 'urn:jackbay:gone')).toBeNull();
-    expect(await ask('get', client.uuid, 'urn:jackbay:gone')).toBeNull();
-    const error = thrown(() => client.removeProperty(client, 'urn:jackbay:gone'));
-    expect(error).toBeInstanceOf(JackErrorCode);
-  });
+  unlessPipeWire(it, 'metadataDiffers')(
+    'removeProperty removes one key, for us and for the peer; a missing key is an error',
+    async () => {
+      client.setProperty(client, 'urn:jackbay:gone', 'soon');
+      client.removeProperty(client, 'urn:jackbay:gone');
+      expect(getProperty(client, 'urn:jackbay:gone')).toBeNull();
+      expect(await ask('get', client.uuid, 'urn:jackbay:gone')).toBeNull();
+      const error = thrown(() => client.removeProperty(client, 'urn:jackbay:gone'));
+      expect(error).toBeInstanceOf(JackErrorCode);
+    },
+  );
 
-  it('removeProperties removes every key of one subject and says how many', () => {
-    client.setProperty(port, 'urn:jackbay:x', '1');
-    client.setProperty(port, 'urn:jackbay:y', '2');
-    const before = Object.keys(getProperties(port)).length;
-    expect(before).toBeGreaterThanOrEqual(2);
-    const keepers = getProperties(client);
-    expect(client.removeProperties(port)).toBe(before);
-    expect(getProperties(port)).toEqual({});
-    expect(client.removeProperties(port.uuid)).toBe(0);
-    expect(getProperties(client)).toEqual(keepers);
-  });
+  unlessPipeWire(it, 'metadataDiffers')(
+    'removeProperties removes every key of one subject and says how many',
+    () => {
+      client.setProperty(port, 'urn:jackbay:x', '1');
+      client.setProperty(port, 'urn:jackbay:y', '2');
+      const before = Object.keys(getProperties(port)).length;
+      expect(before).toBeGreaterThanOrEqual(2);
+      const keepers = getProperties(client);
+      expect(client.removeProperties(port)).toBe(before);
+      expect(getProperties(port)).toEqual({});
+      expect(client.removeProperties(port.uuid)).toBe(0);
+      expect(getProperties(client)).toEqual(keepers);
+    },
+  );
 
   it('getProperty of an unknown key is null; getProperties of a bare subject is empty', () => {
     expect(getProperty(client, 'urn:jackbay:never')).toBeNull();
@@ -240,7 +247,7 @@ describe('bad input', () => {
 
 describe('removeAllProperties', () => {
   // Last: it clears the whole server.
-  it('clears every subject, as the peer sees too', async () => {
+  unlessPipeWire(it, 'metadataDiffers')('clears every subject, as the peer sees too', async () => {
     client.setProperty(client, METADATA_PRETTY_NAME, 'again');
     expect(Object.keys(getAllProperties()).length).toBeGreaterThan(0);
     client.removeAllProperties();

@@ -3,7 +3,13 @@
 // `jack` peer that records what reaches its MIDI input.
 
 import type { JackServer } from '@jackbay/test-support';
-import { PATIENT_START_MS, PATIENT_TIMEOUT, startJackServer, waitFor } from '@jackbay/test-support';
+import {
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  unlessPipeWire,
+  waitFor,
+} from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type MidiSender, type OwnPort } from '../lib/index.js';
@@ -114,30 +120,33 @@ describe('MIDI send node', () => {
     expect(heard.filter((h) => !h.startsWith('f0'))).toEqual(['903c64', '803c00']);
   });
 
-  it('remembers held notes and turns them off when closed, before the node goes', async () => {
-    const { client, hearer, sender } = await wired();
-    await sink.run(`listen('${hearer.short}')`);
-    sender.send([0x90, 60, 100]);
-    sender.send([0x91, 64, 90]);
-    sender.send([0x92, 67, 80]);
-    sender.send([0x92, 67, 0]); // note-on with velocity 0 is a note-off
-    sender.send([0x80, 61, 0]); // never held: changes nothing
-    expect(sender.heldNotes).toEqual([
-      [1, 60],
-      [2, 64],
-    ]);
-    await sender.close();
-    expect(sender.removed).toBe(true);
-    expect(sender.heldNotes).toEqual([]);
-    expect(sender.sent).toBe(7); // still readable once the node is gone
-    expect(client.native.engineCounters().sends[String(sender.id)]).toBeUndefined();
-    await sleep(100);
-    const heard = (
-      await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`)
-    ).map(([, data]) => data);
-    expect(heard).toEqual(['903c64', '91405a', '924350', '924300', '803d00', '803c40', '814040']);
-    expect(() => sender.send([0x90, 1, 1])).toThrow(/removed/);
-  });
+  unlessPipeWire(it, 'noteOffRewritten')(
+    'remembers held notes and turns them off when closed, before the node goes',
+    async () => {
+      const { client, hearer, sender } = await wired();
+      await sink.run(`listen('${hearer.short}')`);
+      sender.send([0x90, 60, 100]);
+      sender.send([0x91, 64, 90]);
+      sender.send([0x92, 67, 80]);
+      sender.send([0x92, 67, 0]); // note-on with velocity 0 is a note-off
+      sender.send([0x80, 61, 0]); // never held: changes nothing
+      expect(sender.heldNotes).toEqual([
+        [1, 60],
+        [2, 64],
+      ]);
+      await sender.close();
+      expect(sender.removed).toBe(true);
+      expect(sender.heldNotes).toEqual([]);
+      expect(sender.sent).toBe(7); // still readable once the node is gone
+      expect(client.native.engineCounters().sends[String(sender.id)]).toBeUndefined();
+      await sleep(100);
+      const heard = (
+        await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`)
+      ).map(([, data]) => data);
+      expect(heard).toEqual(['903c64', '91405a', '924350', '924300', '803d00', '803c40', '814040']);
+      expect(() => sender.send([0x90, 1, 1])).toThrow(/removed/);
+    },
+  );
 
   it('needs an own MIDI output port and well-formed bytes', () => {
     const client = openClient();

@@ -5,3 +5,4 @@ export * from './measure.js';
 export * from './metadata-lock.js';
 export * from './peer.js';
 export * from './pipewire-server.js';
+export * from './server-differences.js';

@@ -166,12 +166,12 @@ export async function startPipeWireServer(
     if (!(await until(() => gone() || sessionManagerRunning(name), timeoutMs)) || gone())
       throw new Error('wireplumber did not connect');
     pipewireTool(name, 'pw-cli', ['create-node', 'adapter', NULL_SINK]);
-    const settings = [
-      ['clock.force-rate', String(options.rate ?? 48000)],
-      ['clock.force-quantum', String(options.period ?? 256)],
+    const settings: Array<[string, number]> = [
+      ['clock.force-rate', options.rate ?? 48000],
+      ['clock.force-quantum', options.period ?? 256],
     ];
     for (const [key, value] of settings)
-      pipewireTool(name, 'pw-metadata', ['-n', 'settings', '0', key, value]);
+      pipewireTool(name, 'pw-metadata', ['-n', 'settings', '0', key, String(value)]);
     const ready = await until(
       () => gone() || jackSees(name, `${PIPEWIRE_SINK}:monitor_FR`),
       timeoutMs,
