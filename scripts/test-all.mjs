@@ -57,6 +57,18 @@ const suites = [
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
+  // The web app against PipeWire: its name in the status bar, the graph,
+  // connecting and disconnecting, the transport.
+  {
+    name: 'e2e-pipewire',
+    dir: 'e2e',
+    kind: 'playwright',
+    env: {
+      JACKBAY_TEST_SERVER: 'pipewire',
+      JACKBAY_LIBJACK: '/usr/lib/x86_64-linux-gnu/pipewire-0.3/jack/libjack.so.0',
+    },
+    files: ['--project=web', 'tests/status.spec.ts', 'tests/graph.spec.ts'],
+  },
 ]
   .filter((suite) => existsSync(join(root, suite.dir, 'package.json')))
   // JACKBAY_SUITES=native,core runs only those (a flake hunt); unset, all of them.
@@ -148,9 +160,10 @@ async function runVitest(suite, report) {
 }
 
 async function runPlaywright(suite, report) {
-  const status = await run('pnpm', ['exec', 'playwright', 'test', '--reporter=list,json'], {
+  const args = ['exec', 'playwright', 'test', '--reporter=list,json', ...(suite.files ?? [])];
+  const status = await run('pnpm', args, {
     cwd: join(root, suite.dir),
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+    env: { ...suite.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
   });
   return { reports: [report], status };
 }

@@ -1,11 +1,39 @@
-import { python, pythonJson, pythonPeer } from '@jackbay/test-support';
+import { spawnSync } from 'node:child_process';
+import {
+  onPipeWire,
+  PIPEWIRE_DIFFERENCES,
+  python,
+  pythonJson,
+  pythonPeer,
+} from '@jackbay/test-support';
 import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
+
+/** What serves the JACK API of this run, as its own daemon reports its version. */
+function expectedServerLabel(): string {
+  if (onPipeWire()) {
+    const version = /Linked with libpipewire (\S+)/.exec(
+      spawnSync('pipewire', ['--version'], { encoding: 'utf8' }).stdout,
+    )?.[1];
+    return `PipeWire ${version} (JACK API)`;
+  }
+  const version = /version (\S+)/.exec(
+    spawnSync('jackd', ['--version'], { encoding: 'utf8' }).stdout,
+  )?.[1];
+  return `JACK2 ${version}`;
+}
+
+test('the status bar names the server: JACK2 or PipeWire, with its version', async ({ app }) => {
+  await expect(app.getByTestId('server-state')).toContainText(
+    `${expectedServerLabel()} running · ${jackServer().name}`,
+  );
+});
 
 function peerTransportState(): string {
   return python(
     jackServer(),
     `
 client = jack.Client('e2e_transport_reader')
+client.activate()
 state = client.transport_state
 print({jack.STOPPED: 'stopped', jack.ROLLING: 'rolling', jack.STARTING: 'starting'}.get(state, str(state)))
 client.close()`,
@@ -49,6 +77,7 @@ function peerPosition(): {
     jackServer(),
     `
 client = jack.Client('e2e_position_reader')
+client.activate()
 state, pos = client.transport_query()
 print(json.dumps({'frame': pos['frame'], 'bpm': pos.get('beats_per_minute'), 'bar': pos.get('bar'),
   'beat': pos.get('beat'), 'sig': [pos.get('beats_per_bar'), pos.get('beat_type')]}))
@@ -59,6 +88,7 @@ client.close()`,
 test('typing a time or a bar|beat|tick into the clock locates the transport; a typo is explained', async ({
   app,
 }) => {
+  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.locateWhileStopped);
   const clock = app.getByRole('button', { name: 'Locate' });
   await clock.click();
   const field = app.getByRole('textbox', { name: 'Locate' });
@@ -119,6 +149,7 @@ test('typing a time or a bar|beat|tick into the clock locates the transport; a t
 });
 
 test('a peer that oversleeps its period causes xruns, and the count goes up', async ({ app }) => {
+  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.xrunsNotReported);
   const count = async () =>
     Number(((await app.getByTestId('xrun-count').textContent()) ?? '').replace(/\D/g, '') || '0');
   const before = await count();

@@ -25,19 +25,26 @@ const NULL_SINK =
   `{ factory.name=support.null-audio-sink node.name=${PIPEWIRE_SINK} ` +
   'media.class=Audio/Sink object.linger=true audio.position=[FL FR] }';
 
+/** Names the runtime directory for the processes this one starts (e.g. a global setup's workers). */
+const RUNTIME_DIR_ENV = 'JACKBAY_PIPEWIRE_RUNTIME_DIR';
+
 let runtimeDir: string | undefined;
 
 /**
- * This process's runtime directory (XDG_RUNTIME_DIR, 0700), made on first
- * use and removed at exit. The addon's libjack reads XDG_RUNTIME_DIR from
- * this process's environment, so it is set here too.
+ * This process's runtime directory (XDG_RUNTIME_DIR, 0700): the one a parent
+ * made (a test worker of a global setup), or one made on first use and
+ * removed at exit. The addon's libjack reads XDG_RUNTIME_DIR from this
+ * process's environment, so it is set here too.
  */
 function privateRuntimeDir(): string {
   if (runtimeDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'jbtest-pw-'));
+    const inherited = process.env[RUNTIME_DIR_ENV];
+    const dir = inherited ?? mkdtempSync(join(tmpdir(), 'jbtest-pw-'));
+    if (inherited === undefined)
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     runtimeDir = dir;
+    process.env[RUNTIME_DIR_ENV] = dir;
     process.env.XDG_RUNTIME_DIR = dir;
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return runtimeDir;
 }

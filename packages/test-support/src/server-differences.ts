@@ -44,6 +44,15 @@ export const PIPEWIRE_DIFFERENCES = {
   midiMixdownOverflow:
     'two bursts of 1500 MIDI events sent into one port over two connections reached the ' +
     'process callback as no events at all, so the mixdown’s lost-event count cannot be shown',
+  inactiveTransport:
+    'a client that is not activated reads the transport as STOPPED at a meaningless frame ' +
+    '(4294967291): only clients in the graph get the position',
+  locateWhileStopped:
+    'jack_transport_locate while the transport is stopped does not move it (0 after locating to 96000)',
+  xrunsNotReported:
+    'a peer sleeping 30 ms in every process callback gives other clients no xrun callback',
+  slowerRegistry:
+    'a new client’s ports reached the graph later than JACK2’s 1 s promise (1.09 s seen)',
 } as const;
 
 export type PipeWireDifference = keyof typeof PIPEWIRE_DIFFERENCES;
