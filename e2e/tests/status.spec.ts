@@ -28,6 +28,9 @@ test('the status bar names the server: JACK2 or PipeWire, with its version', asy
   );
 });
 
+// The peers here activate their clients: PipeWire lets only clients in the
+// graph change or read the transport (an inactive one reads STOPPED at a
+// meaningless frame, and its transport_start does nothing).
 function peerTransportState(): string {
   return python(
     jackServer(),
@@ -50,6 +53,7 @@ test("play and stop reach the peer; the peer's transport changes show", async ({
     jackServer(),
     `
 client = jack.Client('e2e_transport_writer')
+client.activate()
 client.transport_start()
 time.sleep(0.3)
 client.close()`,
@@ -60,6 +64,7 @@ client.close()`,
     jackServer(),
     `
 client = jack.Client('e2e_transport_writer')
+client.activate()
 client.transport_stop()
 client.close()`,
   );

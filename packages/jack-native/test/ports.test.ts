@@ -2,7 +2,13 @@
 // latency, for our own ports and for ports of other clients, checked from
 // outside with jack_lsp and the Python `jack` module.
 
-import { type JackServer, startJackServer, unlessPipeWire, waitFor } from '@jackbay/test-support';
+import {
+  type JackServer,
+  onPipeWire,
+  startJackServer,
+  unlessPipeWire,
+  waitFor,
+} from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -65,6 +71,21 @@ describe('names', () => {
     expect(peerPort.name).toBe('pyp:mout');
     expect(peerPort.shortname).toBe('mout');
     expect(client.getPortByName('system:playback_2').shortname).toBe('playback_2');
+  });
+
+  it('a rename is made, or refused as unsupported where the server keeps names (PipeWire)', () => {
+    const client = open('pnot');
+    const port = client.inports.register('before');
+    client.activate();
+    const rename = () => {
+      port.shortname = 'after';
+    };
+    const [kept, gone] = onPipeWire() ? ['before', 'after'] : ['after', 'before'];
+    if (onPipeWire()) expect(rename).toThrow(expect.objectContaining({ kind: 'unsupported' }));
+    else rename();
+    expect(port.name).toBe(`pnot:${kept}`);
+    expect(lspNames(server)).toContain(`pnot:${kept}`);
+    expect(lspNames(server)).not.toContain(`pnot:${gone}`);
   });
 
   for (const active of [false, true]) {

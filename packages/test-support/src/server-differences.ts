@@ -24,7 +24,8 @@ export const PIPEWIRE_DIFFERENCES = {
     'jack_get_uuid_for_client_name) right after jack_client_close',
   noMonitorFlag: 'no port has JackPortCanMonitor, and jack_port_request_monitor is not seen',
   renameLogsOnly:
-    'jack_port_set_name/jack_port_rename only log "deprecated": ports keep their name',
+    'jack_port_rename only logs "deprecated" and renames the port inside the calling process: ' +
+    'other clients keep the old name (the library undoes it and throws unsupported, tested)',
   aliasesFixed:
     'ports carry fixed aliases (e.g. nullsink:playback_0 and the name itself): ' +
     'jack_port_set_alias/unset_alias change nothing and a third alias is refused',
@@ -44,9 +45,6 @@ export const PIPEWIRE_DIFFERENCES = {
   midiMixdownOverflow:
     'two bursts of 1500 MIDI events sent into one port over two connections reached the ' +
     'process callback as no events at all, so the mixdown’s lost-event count cannot be shown',
-  inactiveTransport:
-    'a client that is not activated reads the transport as STOPPED at a meaningless frame ' +
-    '(4294967291): only clients in the graph get the position',
   locateWhileStopped:
     'jack_transport_locate while the transport is stopped does not move it (0 after locating to 96000)',
   xrunsNotReported:
