@@ -238,3 +238,34 @@ c.connect('${CAPTURE_2}', 'pyc:ain')`);
     await poll(() => out.numberOfConnections).toBe(0);
   });
 });
+
+describe('a buffer-size change', () => {
+  // PipeWire applies it as a new quantum, which restarts the graph; hosts
+  // have lost their connections there (RaySession). Every one must stay.
+  it('keeps every connection, as jack_lsp, the Python module and we see them', async () => {
+    const client = open('cbuf');
+    const out = client.outports.register('out');
+    const input = client.inports.register('in');
+    client.activate();
+    client.connect(out, 'pyc:ain');
+    client.connect(CAPTURE_1, input);
+    await poll(() => lspOf('cbuf:out')).toEqual(['pyc:ain']);
+    await poll(() => lspOf('cbuf:in')).toEqual([CAPTURE_1]);
+    const before = client.blocksize;
+    const next = before === 512 ? 256 : 512;
+    try {
+      client.blocksize = next;
+      // PipeWire: the new quantum comes some cycles later.
+      await expect.poll(() => client.blocksize, { timeout: 15000 }).toBe(next);
+      const last = client.lastFrameTime;
+      await waitFor(() => client.lastFrameTime > last + 2 * next, 5000, 'cycles at the new size');
+      expect(lspOf('cbuf:out')).toEqual(['pyc:ain']);
+      expect(lspOf('cbuf:in')).toEqual([CAPTURE_1]);
+      expect(await pyOf('cbuf:out')).toEqual(['pyc:ain']);
+      expect(names(input.connections)).toEqual([CAPTURE_1]);
+    } finally {
+      client.blocksize = before;
+      await expect.poll(() => client.blocksize, { timeout: 15000 }).toBe(before);
+    }
+  });
+});

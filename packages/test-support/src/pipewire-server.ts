@@ -9,7 +9,15 @@
 // libjack ignores JACK_DEFAULT_SERVER. A null sink gives device-like ports
 // (`nullsink:playback_FL/FR`, `nullsink:monitor_FL/FR`).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JackServerOptions, StartedJackServer } from './jack-server.js';
@@ -92,8 +100,8 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 /**
  * Starts a private PipeWire with its session manager and a null sink, and
  * waits until PipeWire's libjack sees the sink's ports. The rate and the
- * period are forced (clock.force-rate, clock.force-quantum); PipeWire's own
- * default would be 48 kHz and 1024 frames.
+ * period become the server's defaults (PipeWire's own are 48 kHz and 1024
+ * frames).
  */
 export async function startPipeWireServer(
   options: JackServerOptions = {},
@@ -105,18 +113,29 @@ export async function startPipeWireServer(
   // A server started again under the same name: its old socket must go.
   rmSync(socket, { force: true });
   rmSync(`${socket}.lock`, { force: true });
+  // The rate and the period are PipeWire's defaults for this server (a
+  // drop-in of its configuration), not forced: a client's buffer-size request
+  // (node.force-quantum) must still be able to change the quantum.
+  const configHome = mkdtempSync(join(tmpdir(), 'jbtest-pw-config-'));
+  mkdirSync(join(configHome, 'pipewire', 'pipewire.conf.d'), { recursive: true });
+  const rate = options.rate ?? 48000;
+  writeFileSync(
+    join(configHome, 'pipewire', 'pipewire.conf.d', 'jackbay-test.conf'),
+    `context.properties = {\n  default.clock.rate = ${rate}\n  default.clock.allowed-rates = [ ${rate} ]\n` +
+      `  default.clock.quantum = ${options.period ?? 256}\n  default.clock.min-quantum = 16\n}\n`,
+  );
   const logFile = join(tmpdir(), `pipewire-${name}-${unique}.log`);
   const log = openSync(logFile, 'w');
   // pipewire first; wireplumber once its socket exists. `exec wait` keeps
   // the session up as long as both run, and dbus-run-session ends its bus
   // when the shell ends.
   const script =
-    'PIPEWIRE_CORE="$1" pipewire & ' +
+    'XDG_CONFIG_HOME="$3" PIPEWIRE_CORE="$1" pipewire & ' +
     'i=0; while [ ! -S "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ' +
     'PIPEWIRE_REMOTE="$1" wireplumber & wait';
   const child: ChildProcess = spawn(
     'dbus-run-session',
-    ['--', 'sh', '-c', script, 'sh', name, socket],
+    ['--', 'sh', '-c', script, 'sh', name, socket, configHome],
     {
       env: { ...process.env, XDG_RUNTIME_DIR: dir },
       stdio: ['ignore', log, log],
@@ -165,6 +184,7 @@ export async function startPipeWireServer(
     rmSync(socket, { force: true });
     rmSync(`${socket}.lock`, { force: true });
     rmSync(logFile, { force: true });
+    rmSync(configHome, { recursive: true, force: true });
   };
 
   const timeoutMs = options.startTimeoutMs ?? 15_000;
@@ -173,12 +193,6 @@ export async function startPipeWireServer(
     if (!(await until(() => gone() || sessionManagerRunning(name), timeoutMs)) || gone())
       throw new Error('wireplumber did not connect');
     pipewireTool(name, 'pw-cli', ['create-node', 'adapter', NULL_SINK]);
-    const settings: Array<[string, number]> = [
-      ['clock.force-rate', options.rate ?? 48000],
-      ['clock.force-quantum', options.period ?? 256],
-    ];
-    for (const [key, value] of settings)
-      pipewireTool(name, 'pw-metadata', ['-n', 'settings', '0', key, String(value)]);
     const ready = await until(
       () => gone() || jackSees(name, `${PIPEWIRE_SINK}:monitor_FR`),
       timeoutMs,

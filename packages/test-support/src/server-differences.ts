@@ -17,8 +17,8 @@ export const PIPEWIRE_DIFFERENCES = {
   frameTimeJumps:
     'jack_frame_time read a cycle apart right after activation went backwards (33280, then 12210)',
   bufferSizeAsync:
-    'jack_set_buffer_size only asks for a new quantum (clock.force-quantum): the client still ' +
-    'reads the old size right after, and its process callback did not see the new one in 10 s',
+    'jack_set_buffer_size is asynchronous: the client reads the old size right after it, the ' +
+    'new quantum comes some cycles later (and a client opened meanwhile reads the default)',
   closedUuidKnown:
     'a closed client’s UUID and name still resolve (jack_get_client_name_by_uuid, ' +
     'jack_get_uuid_for_client_name) right after jack_client_close',
