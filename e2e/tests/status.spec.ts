@@ -28,7 +28,7 @@ test('the status bar names the server: JACK2 or PipeWire, with its version', asy
   );
 });
 
-// The peers here activate their clients: PipeWire lets only clients in the
+// The transport peers activate their clients: PipeWire lets only clients in the
 // graph change or read the transport (an inactive one reads STOPPED at a
 // meaningless frame, and its transport_start does nothing).
 function peerTransportState(): string {
@@ -82,7 +82,6 @@ function peerPosition(): {
     jackServer(),
     `
 client = jack.Client('e2e_position_reader')
-client.activate()
 state, pos = client.transport_query()
 print(json.dumps({'frame': pos['frame'], 'bpm': pos.get('beats_per_minute'), 'bar': pos.get('bar'),
   'beat': pos.get('beat'), 'sig': [pos.get('beats_per_bar'), pos.get('beat_type')]}))
