@@ -23,22 +23,24 @@ mkdirSync(reports, { recursive: true });
 process.env.JACKBAY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'jackbay-test-config-'));
 
 const only = process.env.JACKBAY_SUITES?.split(',');
+// The *-pipewire suites: a private PipeWire per file (or per run, e2e), its
+// clients through PipeWire's libjack (packages/test-support/src/pipewire-server.ts).
+const ON_PIPEWIRE = {
+  JACKBAY_TEST_SERVER: 'pipewire',
+  JACKBAY_LIBJACK: '/usr/lib/x86_64-linux-gnu/pipewire-0.3/jack/libjack.so.0',
+};
 // A suite runs only where its package exists. `jack`: its tests start JACK
 // servers and use JACK's metadata store.
 const suites = [
   { name: 'native', dir: 'packages/jack-native', kind: 'vitest', jack: true },
-  // The library against PipeWire's JACK API (a private PipeWire per file, see
-  // packages/test-support/src/pipewire-server.ts): the files about the API
-  // itself and the meters. The long realtime files stay JACK2-only for CI time.
+  // The library against PipeWire's JACK API: the files about the API itself
+  // and the meters. The long realtime files stay JACK2-only for CI time.
   {
     name: 'native-pipewire',
     dir: 'packages/jack-native',
     kind: 'vitest',
     jack: true,
-    env: {
-      JACKBAY_TEST_SERVER: 'pipewire',
-      JACKBAY_LIBJACK: '/usr/lib/x86_64-linux-gnu/pipewire-0.3/jack/libjack.so.0',
-    },
+    env: ON_PIPEWIRE,
     files: [
       'test/library.test.ts',
       'test/client.test.ts',
@@ -54,6 +56,15 @@ const suites = [
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
+  // The service where PipeWire differs: clients that recreate themselves.
+  {
+    name: 'core-pipewire',
+    dir: 'packages/core',
+    kind: 'vitest',
+    jack: true,
+    env: ON_PIPEWIRE,
+    files: ['test/transient-clients.test.ts'],
+  },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
@@ -64,10 +75,7 @@ const suites = [
     name: 'e2e-pipewire',
     dir: 'e2e',
     kind: 'playwright',
-    env: {
-      JACKBAY_TEST_SERVER: 'pipewire',
-      JACKBAY_LIBJACK: '/usr/lib/x86_64-linux-gnu/pipewire-0.3/jack/libjack.so.0',
-    },
+    env: ON_PIPEWIRE,
     files: [
       '--project=web',
       '--grep',
@@ -143,13 +151,15 @@ async function runVitest(suite, report) {
     });
     return { reports: [report], status };
   }
-  const shards = Array.from({ length: SHARDS }, (_, i) => {
+  // A suite of fewer files than shards: no shard without a file.
+  const count = Math.min(SHARDS, suite.files?.length ?? SHARDS);
+  const shards = Array.from({ length: count }, (_, i) => {
     const shardReport = `${report}.${i + 1}`;
     const logFile = i === 0 ? undefined : `${shardReport}.log`;
     const args = withPrivateShm(
       'pnpm',
       ...vitestArgs(shardReport, suite.files),
-      `--shard=${i + 1}/${SHARDS}`,
+      `--shard=${i + 1}/${count}`,
       '--maxWorkers=1',
       '--minWorkers=1',
     );
@@ -224,7 +234,7 @@ const total = { passed: 0, failed: 0, skipped: 0, retried: 0 };
 const failures = [];
 let broken = false;
 // The CLI tests of core run its built bin; built once here, not by each shard.
-if (suites.some((suite) => suite.name === 'core')) {
+if (suites.some((suite) => suite.dir === 'packages/core')) {
   const { buildChanged } = await import('./build-changed.mjs');
   buildChanged(['@jackbay/core']);
   process.env.JACKBAY_CORE_BUILT = '1';
