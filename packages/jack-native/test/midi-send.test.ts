@@ -57,36 +57,39 @@ async function heardAfter(sender: MidiSender, short: string, count: number): Pro
 }
 
 describe('MIDI send node', () => {
-  it('delivers exactly the events sent, in order, spread over cycles when one is full', async () => {
-    const { hearer, sender } = await wired(1 << 17);
-    // 6000 events: more than one cycle's MIDI buffer (32 KiB in JACK2) takes,
-    // so the rest wait for the next cycle, in order.
-    const events = Array.from({ length: 6000 }, (_, i) => {
-      const channel = i % 16;
-      switch (i % 3) {
-        case 0:
-          return [0x90 | channel, i % 128, 1 + (i % 127)];
-        case 1:
-          return [0xb0 | channel, (i * 7) % 120, i % 128];
-        default:
-          return [0xc0 | channel, i % 128];
-      }
-    });
-    const { value, clean } = await sink.untilClean(async () => {
-      await sink.run(`listen('${hearer.short}')`);
-      const before = sender.sent;
-      for (const event of events) expect(sender.send(event)).toBe(true);
-      await waitFor(() => sender.sent - before === events.length, 10000, 'every event played');
-      await sleep(100);
-      return await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
-    });
-    const heard = value.map(([, data]) => data);
-    if (clean) {
-      expect(heard).toEqual(events.map(hex));
-      expect(new Set(value.map(([frame]) => frame)).size).toBeGreaterThan(1);
-    } else expect(events.map(hex)).toEqual(expect.arrayContaining(heard));
-    expect(sender.dropped).toBe(0);
-  });
+  unlessPipeWire(it, 'fullMidiCyclesLose')(
+    'delivers exactly the events sent, in order, spread over cycles when one is full',
+    async () => {
+      const { hearer, sender } = await wired(1 << 17);
+      // 6000 events: more than one cycle's MIDI buffer (32 KiB in JACK2) takes,
+      // so the rest wait for the next cycle, in order.
+      const events = Array.from({ length: 6000 }, (_, i) => {
+        const channel = i % 16;
+        switch (i % 3) {
+          case 0:
+            return [0x90 | channel, i % 128, 1 + (i % 127)];
+          case 1:
+            return [0xb0 | channel, (i * 7) % 120, i % 128];
+          default:
+            return [0xc0 | channel, i % 128];
+        }
+      });
+      const { value, clean } = await sink.untilClean(async () => {
+        await sink.run(`listen('${hearer.short}')`);
+        const before = sender.sent;
+        for (const event of events) expect(sender.send(event)).toBe(true);
+        await waitFor(() => sender.sent - before === events.length, 10000, 'every event played');
+        await sleep(100);
+        return await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
+      });
+      const heard = value.map(([, data]) => data);
+      if (clean) {
+        expect(heard).toEqual(events.map(hex));
+        expect(new Set(value.map(([frame]) => frame)).size).toBeGreaterThan(1);
+      } else expect(events.map(hex)).toEqual(expect.arrayContaining(heard));
+      expect(sender.dropped).toBe(0);
+    },
+  );
 
   it('counts events that find the ring full as dropped and plays every one it took', async () => {
     // 64 bytes hold nine 3-byte events (7 bytes each with the size).

@@ -42,6 +42,9 @@ export const PIPEWIRE_DIFFERENCES = {
   noteOffRewritten:
     'a note-on with velocity 0 arrives as a note-off with velocity 64 (PipeWire’s MIDI path ' +
     'rewrites it)',
+  fullMidiCyclesLose:
+    'cycles filled with MIDI up to the JACK buffer lost events between two clients (42 of 6000, ' +
+    'in one of two runs; the rest in order)',
   midiMixdownOverflow:
     'two bursts of 1500 MIDI events sent into one port over two connections reached the ' +
     'process callback as no events at all, so the mixdown’s lost-event count cannot be shown',
