@@ -19,6 +19,9 @@ export const PIPEWIRE_DIFFERENCES = {
   bufferSizeAsync:
     'jack_set_buffer_size is asynchronous: the client reads the old size right after it, the ' +
     'new quantum comes some cycles later (and a client opened meanwhile reads the default)',
+  inactivePortsConnectable:
+    'a port of a client that was never activated can be connected from outside (jack_connect ' +
+    'succeeds)',
   closedUuidKnown:
     'a closed client’s UUID and name still resolve (jack_get_client_name_by_uuid, ' +
     'jack_get_uuid_for_client_name) right after jack_client_close',
