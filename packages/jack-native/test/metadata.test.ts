@@ -11,6 +11,7 @@ import {
   pythonPeer,
   startJackServer,
   unlessPipeWire,
+  waitFor,
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jackNative from '../lib/index.js';
@@ -107,8 +108,13 @@ describe('both directions', () => {
   it('what we set, the Python module reads (client and port, UTF-8, types)', async () => {
     client.setProperty(client, METADATA_PRETTY_NAME, 'Grüße 🎹');
     client.setProperty(port, METADATA_PORT_GROUP, 'group-1', 'text/x-jackbay');
-    expect(await ask('get', client.uuid, METADATA_PRETTY_NAME)).toEqual(['Grüße 🎹', '']);
-    expect(await ask('get', port.uuid, METADATA_PORT_GROUP)).toEqual(['group-1', 'text/x-jackbay']);
+    // Polled: PipeWire hands metadata to other clients asynchronously.
+    await expect
+      .poll(() => ask('get', client.uuid, METADATA_PRETTY_NAME), { timeout: 5000 })
+      .toEqual(['Grüße 🎹', '']);
+    await expect
+      .poll(() => ask('get', port.uuid, METADATA_PORT_GROUP), { timeout: 5000 })
+      .toEqual(['group-1', 'text/x-jackbay']);
     const all = await ask<Record<string, Record<string, [string, string]>>>('getall');
     expect(all[client.uuid]?.[METADATA_PRETTY_NAME]).toEqual(['Grüße 🎹', '']);
   });
@@ -116,6 +122,14 @@ describe('both directions', () => {
   it('what the Python module sets, we read through every kind of subject', async () => {
     await ask('set', ids.client, METADATA_PRETTY_NAME, 'Peer Pretty', '');
     await ask('set', ids.port, METADATA_PRETTY_NAME, 'Peer Port', 'text/plain');
+    // PipeWire hands another client's metadata over asynchronously (JACK2's store at once).
+    await waitFor(
+      () =>
+        getProperty(ids.client, METADATA_PRETTY_NAME) &&
+        getProperty(ids.port, METADATA_PRETTY_NAME),
+      5000,
+      'the peer’s metadata',
+    );
     const theirPort = client.getPortByName('md-peer:out');
     expect(theirPort.uuid).toBe(ids.port);
     const subjects: Subject[] = [ids.client, BigInt(ids.client)];
