@@ -114,9 +114,16 @@ async function copyingClient(): Promise<{
   const source = await peerPort(src, 'audio_out', 'fc');
   const hearer = await peerPort(sink, 'audio_in', 'r');
   await src.run(`play_framecode('${source.short}')`);
+  await seen(client, source.full, hearer.full);
   client.connect(source.full, input);
   client.connect(output, hearer.full);
   return { client, input, output, hearer: hearer.short, frames };
+}
+
+/** Waits until `client` sees the peers' new ports: PipeWire shows them asynchronously. */
+async function seen(client: Client, ...names: string[]): Promise<void> {
+  const sees = (name: string) => client.getPorts(name).some((port) => port.name === name);
+  await waitFor(() => names.every(sees), 5000, names.join(', '));
 }
 
 describe('the JS process callback', () => {
@@ -303,6 +310,7 @@ describe('MIDI in the JS process callback', () => {
     client.activate();
     const sender = await peerPort(src, 'midi_out', 'mo');
     const hearer = await peerPort(sink, 'midi_in', 'mi');
+    await seen(client, sender.full, hearer.full);
     client.connect(sender.full, input);
     client.connect(output, hearer.full);
     await sink.run(`listen('${hearer.short}')`);
