@@ -34,8 +34,19 @@ export const APP_PACKAGES = [
   'make',
   'python3',
 ];
-/** The tests' peers and browser: the Python jack module and Chromium for Playwright. */
-export const TEST_PACKAGES = ['python3-jack-client', 'chromium'];
+/**
+ * The tests' peers and browser: the Python jack module and Chromium for
+ * Playwright; and PipeWire with its JACK API and session manager (under a
+ * D-Bus session of its own), the second server the library is tested on.
+ */
+export const TEST_PACKAGES = [
+  'python3-jack-client',
+  'chromium',
+  'pipewire',
+  'pipewire-jack',
+  'wireplumber',
+  'dbus',
+];
 
 const say = (line) => process.stderr.write(`setup: ${line}\n`);
 

@@ -35,6 +35,12 @@ mkdirSync(reports, { recursive: true });
 process.env.JACKBAY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'jackbay-test-config-'));
 
 const only = process.env.JACKBAY_SUITES?.split(',');
+// The *-pipewire suites: a private PipeWire per file (or per run, e2e), its
+// clients through PipeWire's libjack (packages/test-support/src/pipewire-server.ts).
+const ON_PIPEWIRE = {
+  JACKBAY_TEST_SERVER: 'pipewire',
+  JACKBAY_LIBJACK: '/usr/lib/x86_64-linux-gnu/pipewire-0.3/jack/libjack.so.0',
+};
 // A suite runs only where its package exists. `jack`: its tests start JACK
 // servers and use JACK's metadata store.
 const suites = [
@@ -60,10 +66,57 @@ const suites = [
       'test/wav.test.ts',
     ],
   },
+  // The library against PipeWire's JACK API: the files about the API itself
+  // and the meters. The long realtime files stay JACK2-only for CI time.
+  {
+    name: 'native-pipewire',
+    dir: 'packages/jack-native',
+    kind: 'vitest',
+    jack: true,
+    env: ON_PIPEWIRE,
+    files: [
+      'test/library.test.ts',
+      'test/client.test.ts',
+      'test/connections.test.ts',
+      'test/ports.test.ts',
+      'test/errors.test.ts',
+      'test/bad-input.test.ts',
+      'test/metadata.test.ts',
+      'test/process.test.ts',
+      'test/midi-send.test.ts',
+      'test/analyser.test.ts',
+      'test/probe-churn.test.ts',
+    ],
+  },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
+  // The service where PipeWire differs: clients that recreate themselves.
+  {
+    name: 'core-pipewire',
+    dir: 'packages/core',
+    kind: 'vitest',
+    jack: true,
+    env: ON_PIPEWIRE,
+    files: ['test/transient-clients.test.ts'],
+  },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
+  // The web app against PipeWire: its name in the status bar, connecting
+  // and disconnecting in the graph, the transport. Four specs only: each
+  // takes 15-25 s on a loaded 2-core machine, and CI time is counted.
+  {
+    name: 'e2e-pipewire',
+    dir: 'e2e',
+    kind: 'playwright',
+    env: ON_PIPEWIRE,
+    files: [
+      '--project=web',
+      '--grep',
+      'names the server|onto an input connects|made by jack_connect|play and stop',
+      'tests/status.spec.ts',
+      'tests/graph.spec.ts',
+    ],
+  },
 ]
   .filter((suite) => existsSync(join(root, suite.dir, 'package.json')))
   // JACKBAY_SUITES=native,core runs only those (a flake hunt); unset, all of them.
@@ -113,6 +166,7 @@ function vitestCommand(suite, report) {
     ...command,
     'run',
     ...(suite.exclude ?? []).flatMap((glob) => ['--exclude', glob]),
+    ...(suite.files ?? []),
     '--reporter=default',
     '--reporter=json',
     `--reporter=${join(root, 'scripts/vitest-retries.mjs')}`,
@@ -121,6 +175,8 @@ function vitestCommand(suite, report) {
 }
 
 const retriesEnv = (report) => ({ JACKBAY_RETRIES_FILE: `${report}.retried` });
+/** A suite's own environment (e.g. which server) beside the retries file. */
+const suiteEnv = (suite, report) => ({ ...suite.env, ...retriesEnv(report) });
 
 const VITEST_BIN = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 
@@ -209,26 +265,28 @@ function sanitizerFindings(logs) {
  */
 async function runVitest(suite, report) {
   const cwd = join(root, suite.dir);
-  const suiteEnv = suite.sanitized ? sanitizerEnv() : {};
+  const sanitized = suite.sanitized ? sanitizerEnv() : {};
   if (!suite.jack || !isIsolated()) {
     // A sanitized run's output is kept, to be searched for sanitizer reports.
     const logFile = suite.sanitized ? `${report}.log` : undefined;
     const [command, ...args] = vitestCommand(suite, report);
-    const env = { ...suiteEnv, ...retriesEnv(report) };
+    const env = { ...sanitized, ...suiteEnv(suite, report) };
     const status = await run(command, args, { cwd, env, logFile });
     if (logFile) process.stdout.write(readFileSync(logFile, 'utf8'));
     return { reports: [report], status, logs: logFile ? [logFile] : [] };
   }
-  const shards = Array.from({ length: SHARDS }, (_, i) => {
+  // A suite of fewer files than shards: no shard without a file.
+  const count = Math.min(SHARDS, suite.files?.length ?? SHARDS);
+  const shards = Array.from({ length: count }, (_, i) => {
     const shardReport = `${report}.${i + 1}`;
     const logFile = i === 0 && !suite.sanitized ? undefined : `${shardReport}.log`;
     const args = withPrivateShm(
       ...vitestCommand(suite, shardReport),
-      `--shard=${i + 1}/${SHARDS}`,
+      `--shard=${i + 1}/${count}`,
       '--maxWorkers=1',
       '--minWorkers=1',
     );
-    const env = { ...suiteEnv, ...retriesEnv(shardReport) };
+    const env = { ...sanitized, ...suiteEnv(suite, shardReport) };
     return { report: shardReport, logFile, done: run('unshare', args, { cwd, env, logFile }) };
   });
   const statuses = await Promise.all(shards.map((shard) => shard.done));
@@ -239,9 +297,10 @@ async function runVitest(suite, report) {
 }
 
 async function runPlaywright(suite, report) {
-  const status = await run('pnpm', ['exec', 'playwright', 'test', '--reporter=list,json'], {
+  const args = ['exec', 'playwright', 'test', '--reporter=list,json', ...(suite.files ?? [])];
+  const status = await run('pnpm', args, {
     cwd: join(root, suite.dir),
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+    env: { ...suite.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
   });
   return { reports: [report], status };
 }
@@ -298,7 +357,7 @@ let broken = false;
 // workers on the native library's dist: built once here, not by each shard.
 if (suites.some((suite) => suite.dir === 'packages/jack-native'))
   buildChanged(['@jackbay/jack-native']);
-if (suites.some((suite) => suite.name === 'core')) {
+if (suites.some((suite) => suite.dir === 'packages/core')) {
   buildChanged(['@jackbay/core']);
   process.env.JACKBAY_CORE_BUILT = '1';
 }

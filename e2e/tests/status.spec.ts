@@ -1,11 +1,42 @@
-import { python, pythonJson, pythonPeer } from '@jackbay/test-support';
+import { spawnSync } from 'node:child_process';
+import {
+  onPipeWire,
+  PIPEWIRE_DIFFERENCES,
+  python,
+  pythonJson,
+  pythonPeer,
+} from '@jackbay/test-support';
 import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
 
+/** What serves the JACK API of this run, as its own daemon reports its version. */
+function expectedServerLabel(): string {
+  if (onPipeWire()) {
+    const version = /Linked with libpipewire (\S+)/.exec(
+      spawnSync('pipewire', ['--version'], { encoding: 'utf8' }).stdout,
+    )?.[1];
+    return `PipeWire ${version} (JACK API)`;
+  }
+  const version = /version (\S+)/.exec(
+    spawnSync('jackd', ['--version'], { encoding: 'utf8' }).stdout,
+  )?.[1];
+  return `JACK2 ${version}`;
+}
+
+test('the status bar names the server: JACK2 or PipeWire, with its version', async ({ app }) => {
+  await expect(app.getByTestId('server-state')).toContainText(
+    `${expectedServerLabel()} running · ${jackServer().name}`,
+  );
+});
+
+// The transport peers activate their clients: PipeWire lets only clients in the
+// graph change or read the transport (an inactive one reads STOPPED at a
+// meaningless frame, and its transport_start does nothing).
 function peerTransportState(): string {
   return python(
     jackServer(),
     `
 client = jack.Client('e2e_transport_reader')
+client.activate()
 state = client.transport_state
 print({jack.STOPPED: 'stopped', jack.ROLLING: 'rolling', jack.STARTING: 'starting'}.get(state, str(state)))
 client.close()`,
@@ -22,6 +53,7 @@ test("play and stop reach the peer; the peer's transport changes show", async ({
     jackServer(),
     `
 client = jack.Client('e2e_transport_writer')
+client.activate()
 client.transport_start()
 time.sleep(0.3)
 client.close()`,
@@ -32,6 +64,7 @@ client.close()`,
     jackServer(),
     `
 client = jack.Client('e2e_transport_writer')
+client.activate()
 client.transport_stop()
 client.close()`,
   );
@@ -59,6 +92,7 @@ client.close()`,
 test('typing a time or a bar|beat|tick into the clock locates the transport; a typo is explained', async ({
   app,
 }) => {
+  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.locateWhileStopped);
   const clock = app.getByRole('button', { name: 'Locate' });
   await clock.click();
   const field = app.getByRole('textbox', { name: 'Locate' });
@@ -119,6 +153,7 @@ test('typing a time or a bar|beat|tick into the clock locates the transport; a t
 });
 
 test('a peer that oversleeps its period causes xruns, and the count goes up', async ({ app }) => {
+  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.xrunsNotReported);
   const count = async () =>
     Number(((await app.getByTestId('xrun-count').textContent()) ?? '').replace(/\D/g, '') || '0');
   const before = await count();

@@ -102,6 +102,18 @@ export const TransportInfo = z.object({
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
+/**
+ * Which server answers the JACK API, from the libjack loaded: PipeWire's
+ * libjack ("3.0.0.0 (using PipeWire 0.3.65)"), JACK2's ("1.9.21"), or
+ * another JACK. `version` is the server's own version (PipeWire's, not its
+ * libjack's 3.0.0.0); null when the library does not say.
+ */
+export const ServerImplementation = z.object({
+  kind: z.enum(['pipewire', 'jack2', 'jack']),
+  version: z.string().nullable(),
+});
+export type ServerImplementation = z.infer<typeof ServerImplementation>;
+
 export const ServerStatus = z.object({
   /** 'down': no server reachable; the service keeps trying and reconnects by itself. */
   server: z.enum(['up', 'down']),
@@ -121,6 +133,8 @@ export const ServerStatus = z.object({
   /** The service's own JACK client (meter probes, test tones, thru routes); null while no server runs. */
   ownClient: z.string().nullable(),
   transport: TransportInfo.nullable(),
+  /** What serves the JACK API; null while no server runs. */
+  implementation: ServerImplementation.nullable(),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 

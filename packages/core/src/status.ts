@@ -1,6 +1,7 @@
 // The server status as the contract reports it, read from the service's client.
-import { type Client, POSITION_BBT } from '@jackbay/jack-native';
-import type { ServerStatus, TransportInfo } from './contract.js';
+import { type Client, libraryInfo, POSITION_BBT } from '@jackbay/jack-native';
+import type { ServerImplementation, ServerStatus, TransportInfo } from './contract.js';
+import { serverImplementation } from './server-implementation.js';
 import type { TimebaseMaster } from './timebase.js';
 
 // JACK's transport state codes (jack/transport.h).
@@ -28,6 +29,7 @@ export function downStatus(base: StatusBase, reason: string): ServerStatus {
     dspLoad: 0,
     transport: null,
     ownClient: null,
+    implementation: null,
     ...base,
   };
 }
@@ -49,8 +51,17 @@ export function readStatus(
     dspLoad: Math.round(client.cpuLoad() * 100) / 100,
     transport: readTransport(client, timebase),
     ownClient: client.name,
+    implementation: loadedImplementation(),
     ...base,
   };
+}
+
+// libjack is loaded once per process: what it is never changes.
+let implementation: ServerImplementation | null | undefined;
+
+function loadedImplementation(): ServerImplementation | null {
+  if (implementation === undefined) implementation = serverImplementation(libraryInfo());
+  return implementation;
 }
 
 function readTransport(client: Client, timebase: TimebaseMaster): TransportInfo {

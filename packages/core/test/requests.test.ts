@@ -1,5 +1,6 @@
 // Requests: validation at the boundary, typed errors, and the effect of each
 // request checked from outside by Python peers and JACK's tools.
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import { type ErrorCode, type RequestName, requests } from '../src/contract.js';
@@ -390,6 +391,10 @@ describe('status', () => {
       demo: false,
     });
     expect(status.dspLoad).toBeGreaterThanOrEqual(0);
+    // What the status bar names: the JACK2 of these tests, by the version jackd itself reports.
+    const jackd = spawnSync('jackd', ['--version'], { encoding: 'utf8' }).stdout;
+    expect(jackd).toContain((status.implementation as { version: string }).version);
+    expect(status.implementation).toMatchObject({ kind: 'jack2' });
   });
 
   it('counts xruns caused by a peer that is too slow', async () => {

@@ -139,6 +139,18 @@ export class Port {
       throw new JackError(`port '${newName}' already exists`, 'duplicate-name');
     const rc = call(() => nativeClient.portRename(this._handle, shortname));
     if (rc !== 0) throw new JackErrorCode(`Error renaming port '${oldName}' to '${shortname}'`, rc);
+    // PipeWire's libjack accepts the call and only logs "deprecated": the
+    // port is renamed in this process alone, every other client still sees
+    // (and finds) the old name. Undo the local rename and say so rather
+    // than report a success nobody else sees.
+    if (newName !== oldName && nativeClient.portByName(oldName) === this._handle) {
+      call(() => nativeClient.portRename(this._handle, oldShort));
+      throw new JackError(
+        `The server did not rename port '${oldName}' to '${shortname}' ` +
+          '(PipeWire keeps port names; set a pretty name through metadata instead)',
+        'unsupported',
+      );
+    }
     const knownName = this.#name;
     this.#name = native.portName(this._handle);
     owner.portRenamed(this, knownName);

@@ -1,7 +1,7 @@
 // Connections both ways: what our API connects and disconnects is seen by
 // jack_lsp and the Python `jack` module, and what they do is seen by us.
 
-import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
+import { devicePorts, type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, JackError, type OwnPort, type Port } from '../lib/index.js';
@@ -15,6 +15,12 @@ const open = clientOpener((name: string) => new Client(name, { serverName: serve
 // JACK2 applies a connection change to the graph it shows clients at the
 // next cycle: read the result until it shows (or give up after a while).
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 5000, interval: 20 });
+
+// JACK2's system ports, or the private PipeWire's null sink.
+const {
+  capture: [CAPTURE_1, CAPTURE_2],
+  playback: [PLAYBACK_1, PLAYBACK_2],
+} = devicePorts();
 
 const names = (ports: Port[]) => ports.map((port) => port.name).sort();
 
@@ -57,15 +63,15 @@ describe('made by us, seen from outside', () => {
 
     client.connect('cc:out', 'pyc:ain');
     client.connect(client.getPortByName('pyc:aout'), input);
-    client.connect(out, 'system:playback_1');
-    await poll(() => lspOf('cc:out')).toEqual(['pyc:ain', 'system:playback_1']);
+    client.connect(out, PLAYBACK_1);
+    await poll(() => lspOf('cc:out')).toEqual(['pyc:ain', PLAYBACK_1].sort());
     await poll(() => lspOf('cc:in')).toEqual(['pyc:aout']);
-    await poll(() => pyOf('cc:out')).toEqual(['pyc:ain', 'system:playback_1']);
+    await poll(() => pyOf('cc:out')).toEqual(['pyc:ain', PLAYBACK_1].sort());
     await poll(() => pyOf('pyc:aout')).toEqual(['cc:in']);
 
     client.disconnect(out, 'pyc:ain');
     client.disconnect('pyc:aout', 'cc:in');
-    await poll(() => lspOf('cc:out')).toEqual(['system:playback_1']);
+    await poll(() => lspOf('cc:out')).toEqual([PLAYBACK_1]);
     await poll(() => lspOf('cc:in')).toEqual([]);
     await poll(() => pyOf('pyc:ain')).toEqual([]);
   });
@@ -98,13 +104,13 @@ describe('made by us, seen from outside', () => {
     await poll(() => out.numberOfConnections).toBe(0);
     await poll(() => out.connections).toEqual([]);
     out.connect('pyc:ain');
-    out.connect('system:playback_2');
+    out.connect(PLAYBACK_2);
     await poll(() => out.numberOfConnections).toBe(2);
-    await poll(() => names(out.connections)).toEqual(['pyc:ain', 'system:playback_2']);
+    await poll(() => names(out.connections)).toEqual(['pyc:ain', PLAYBACK_2].sort());
     const ain = client.getPortByName('pyc:ain');
     await poll(() => out.isConnectedTo(ain)).toBe(true);
-    await poll(() => out.isConnectedTo('system:playback_2')).toBe(true);
-    await poll(() => out.isConnectedTo('system:playback_1')).toBe(false);
+    await poll(() => out.isConnectedTo(PLAYBACK_2)).toBe(true);
+    await poll(() => out.isConnectedTo(PLAYBACK_1)).toBe(false);
     await poll(() => out.isConnectedTo('no-such:port')).toBe(false);
     await poll(() => out.connections).toContain(ain);
   });
@@ -115,22 +121,22 @@ describe('made by us, seen from outside', () => {
     const input = client.inports.register('in');
     client.activate();
     out.connect('pyc:ain');
-    out.connect('system:playback_1');
-    out.connect('system:playback_2');
+    out.connect(PLAYBACK_1);
+    out.connect(PLAYBACK_2);
     input.connect('pyc:aout');
-    input.connect('system:capture_1');
+    input.connect(CAPTURE_1);
 
-    out.disconnect('system:playback_1');
-    await poll(() => lspOf('cd:out')).toEqual(['pyc:ain', 'system:playback_2']);
+    out.disconnect(PLAYBACK_1);
+    await poll(() => lspOf('cd:out')).toEqual(['pyc:ain', PLAYBACK_2].sort());
     input.disconnect(client.getPortByName('pyc:aout'));
-    await poll(() => lspOf('cd:in')).toEqual(['system:capture_1']);
+    await poll(() => lspOf('cd:in')).toEqual([CAPTURE_1]);
 
     out.disconnect();
     await poll(() => lspOf('cd:out')).toEqual([]);
     await poll(() => out.numberOfConnections).toBe(0);
     await poll(() => pyOf('pyc:ain')).toEqual([]);
     // Only this port lost its connections.
-    await poll(() => lspOf('cd:in')).toEqual(['system:capture_1']);
+    await poll(() => lspOf('cd:in')).toEqual([CAPTURE_1]);
     input.disconnect();
     await poll(() => lspOf('cd:in')).toEqual([]);
   });
@@ -171,14 +177,14 @@ describe('made from outside, seen by us', () => {
     const client = open('cj');
     const input = client.inports.register('in');
     client.activate();
-    tool(server, 'jack_connect', ['system:capture_1', 'cj:in']);
+    tool(server, 'jack_connect', [CAPTURE_1, 'cj:in']);
     tool(server, 'jack_connect', ['pyc:aout', 'cj:in']);
     await poll(() => input.numberOfConnections).toBe(2);
-    await poll(() => names(input.connections)).toEqual(['pyc:aout', 'system:capture_1']);
-    await poll(() => input.isConnectedTo('system:capture_1')).toBe(true);
-    await poll(() => names(client.getAllConnections('system:capture_1'))).toEqual(['cj:in']);
-    tool(server, 'jack_disconnect', ['system:capture_1', 'cj:in']);
-    await poll(() => input.isConnectedTo('system:capture_1')).toBe(false);
+    await poll(() => names(input.connections)).toEqual(['pyc:aout', CAPTURE_1].sort());
+    await poll(() => input.isConnectedTo(CAPTURE_1)).toBe(true);
+    await poll(() => names(client.getAllConnections(CAPTURE_1))).toEqual(['cj:in']);
+    tool(server, 'jack_disconnect', [CAPTURE_1, 'cj:in']);
+    await poll(() => input.isConnectedTo(CAPTURE_1)).toBe(false);
     await poll(() => names(input.connections)).toEqual(['pyc:aout']);
   });
 
@@ -189,11 +195,11 @@ describe('made from outside, seen by us', () => {
     client.activate();
     await peer.run(`c.connect('pyc:aout', 'cpy:in')
 c.connect(c.get_port_by_name('cpy:mout'), min)
-c.connect('system:capture_2', 'pyc:ain')`);
+c.connect('${CAPTURE_2}', 'pyc:ain')`);
     await poll(() => names(input.connections)).toEqual(['pyc:aout']);
     await poll(() => midiOut.isConnectedTo('pyc:min')).toBe(true);
-    await poll(() => names(client.getAllConnections('pyc:ain'))).toEqual(['system:capture_2']);
-    await poll(() => names(client.getAllConnections('system:capture_2'))).toEqual(['pyc:ain']);
+    await poll(() => names(client.getAllConnections('pyc:ain'))).toEqual([CAPTURE_2]);
+    await poll(() => names(client.getAllConnections(CAPTURE_2))).toEqual(['pyc:ain']);
     await peer.run(`c.disconnect('pyc:aout', 'cpy:in')`);
     await poll(() => input.numberOfConnections).toBe(0);
     await poll(() => midiOut.numberOfConnections).toBe(1);
@@ -230,5 +236,36 @@ c.connect('system:capture_2', 'pyc:ain')`);
     // Either client may undo it.
     b.disconnect('c2a:out', input);
     await poll(() => out.numberOfConnections).toBe(0);
+  });
+});
+
+describe('a buffer-size change', () => {
+  // PipeWire applies it as a new quantum, which restarts the graph; hosts
+  // have lost their connections there (RaySession). Every one must stay.
+  it('keeps every connection, as jack_lsp, the Python module and we see them', async () => {
+    const client = open('cbuf');
+    const out = client.outports.register('out');
+    const input = client.inports.register('in');
+    client.activate();
+    client.connect(out, 'pyc:ain');
+    client.connect(CAPTURE_1, input);
+    await poll(() => lspOf('cbuf:out')).toEqual(['pyc:ain']);
+    await poll(() => lspOf('cbuf:in')).toEqual([CAPTURE_1]);
+    const before = client.blocksize;
+    const next = before === 512 ? 256 : 512;
+    try {
+      client.blocksize = next;
+      // PipeWire: the new quantum comes some cycles later.
+      await expect.poll(() => client.blocksize, { timeout: 15000 }).toBe(next);
+      const last = client.lastFrameTime;
+      await waitFor(() => client.lastFrameTime > last + 2 * next, 5000, 'cycles at the new size');
+      expect(lspOf('cbuf:out')).toEqual(['pyc:ain']);
+      expect(lspOf('cbuf:in')).toEqual([CAPTURE_1]);
+      expect(await pyOf('cbuf:out')).toEqual(['pyc:ain']);
+      expect(names(input.connections)).toEqual([CAPTURE_1]);
+    } finally {
+      client.blocksize = before;
+      await expect.poll(() => client.blocksize, { timeout: 15000 }).toBe(before);
+    }
   });
 });

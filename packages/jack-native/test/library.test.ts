@@ -10,11 +10,14 @@ import { isMainThread } from 'node:worker_threads';
 import {
   type JackServer,
   nodeEnv,
+  onPipeWire,
   PATIENT_START_MS,
   PATIENT_TIMEOUT,
+  PIPEWIRE_LIBJACK,
   pythonJson,
   pythonPeer,
   startJackServer,
+  unlessPipeWire,
   waitFor,
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,15 +93,27 @@ describe('versions and limits, as the Python module reports them', () => {
       'print(json.dumps([jack.version(), jack.version_string(), jack.client_name_size(), jack.port_name_size()]))',
     );
     expect([version(), versionString(), clientNameSize(), portNameSize()]).toEqual(theirs);
-    // JACK2 1.9.21 here (its jack_get_version gives 0.0.0.0).
-    expect(versionString()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(clientNameSize()).toBe(65);
-    expect(portNameSize()).toBe(321);
+    if (onPipeWire()) {
+      // PipeWire's libjack: JACK API 3.0.0.0, then the version of PipeWire
+      // itself, which must be the daemon's own.
+      expect(version()).toEqual([3, 0, 0, 0]);
+      const [, ours] =
+        /^3\.0\.0\.0 \(using PipeWire (\d+\.\d+\.\d+)\)$/.exec(versionString()) ?? [];
+      const daemon = spawnSync('pipewire', ['--version'], { encoding: 'utf8' }).stdout;
+      expect(daemon).toContain(`Linked with libpipewire ${ours}`);
+      expect(clientNameSize()).toBe(257);
+      expect(portNameSize()).toBe(513);
+    } else {
+      // JACK2 1.9.21 here (its jack_get_version gives 0.0.0.0).
+      expect(versionString()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(clientNameSize()).toBe(65);
+      expect(portNameSize()).toBe(321);
+    }
   });
 });
 
 describe('libraryInfo', () => {
-  it('names the libjack file this process mapped, and it is not PipeWire’s', () => {
+  it('names the libjack file this process mapped, and whether it is PipeWire’s', () => {
     const info = libraryInfo();
     expect(info.loaded).toBe(true);
     expect(info.error).toBeNull();
@@ -109,30 +124,38 @@ describe('libraryInfo', () => {
     expect(mapped.length).toBeGreaterThan(0);
     expect(realpathSync(info.path ?? '')).toBe(mapped[0]);
     expect(info.versionString).toBe(versionString());
-    expect(info.isPipeWire).toBe(false);
+    expect(info.isPipeWire).toBe(onPipeWire());
+    if (onPipeWire()) expect(realpathSync(info.path ?? '')).toBe(realpathSync(PIPEWIRE_LIBJACK));
     expect(info.missingOptional).toEqual([]);
   });
 });
 
 describe('message hooks', () => {
-  it('setErrorFunction gets libjack errors on the JS thread, after the failing call', async () => {
-    const seen: Array<{ text: string; mainThread: boolean }> = [];
-    setErrorFunction((text) => seen.push({ text, mainThread: isMainThread }));
-    try {
-      const bad = `lib-no-such-server-${process.pid}`;
-      expect(() => new Client('lib-err', { serverName: bad, noStartServer: true })).toThrow(
-        JackOpenError,
-      );
-      // libjack printed while we were inside jack_client_open: delivery waits.
-      expect(seen).toHaveLength(0);
-      await waitFor(() => seen.some(({ text }) => /connect to server/i.test(text)), WAIT, 'error');
-      expect(seen.every(({ mainThread }) => mainThread)).toBe(true);
-    } finally {
-      setErrorFunction(null);
-    }
-  });
+  unlessPipeWire(it, 'noMessages')(
+    'setErrorFunction gets libjack errors on the JS thread, after the failing call',
+    async () => {
+      const seen: Array<{ text: string; mainThread: boolean }> = [];
+      setErrorFunction((text) => seen.push({ text, mainThread: isMainThread }));
+      try {
+        const bad = `lib-no-such-server-${process.pid}`;
+        expect(() => new Client('lib-err', { serverName: bad, noStartServer: true })).toThrow(
+          JackOpenError,
+        );
+        // libjack printed while we were inside jack_client_open: delivery waits.
+        expect(seen).toHaveLength(0);
+        await waitFor(
+          () => seen.some(({ text }) => /connect to server/i.test(text)),
+          WAIT,
+          'error',
+        );
+        expect(seen.every(({ mainThread }) => mainThread)).toBe(true);
+      } finally {
+        setErrorFunction(null);
+      }
+    },
+  );
 
-  it('setErrorFunction(null) sends messages back to stderr', () => {
+  unlessPipeWire(it, 'noMessages')('setErrorFunction(null) sends messages back to stderr', () => {
     const { report, stderr } = child('error-hook');
     expect(report.whileSet).toBeGreaterThan(0);
     expect(report.after).toBe(0);
@@ -140,28 +163,34 @@ describe('message hooks', () => {
     expect(restored).toMatch(/connect to server/i);
   });
 
-  it('setInfoFunction gets libjack info messages on the JS thread', async () => {
-    const before = infoMessages.length;
-    const client = open('lib-info');
-    try {
-      expect(infoMessages).toHaveLength(before);
-      await waitFor(
-        () => infoMessages.slice(before).some(({ text }) => text.includes('lib-info')),
-        WAIT,
-        'info',
-      );
-      expect(infoMessages.every(({ mainThread }) => mainThread)).toBe(true);
-    } finally {
-      client.close();
-    }
-  });
+  unlessPipeWire(it, 'noMessages')(
+    'setInfoFunction gets libjack info messages on the JS thread',
+    async () => {
+      const before = infoMessages.length;
+      const client = open('lib-info');
+      try {
+        expect(infoMessages).toHaveLength(before);
+        await waitFor(
+          () => infoMessages.slice(before).some(({ text }) => text.includes('lib-info')),
+          WAIT,
+          'info',
+        );
+        expect(infoMessages.every(({ mainThread }) => mainThread)).toBe(true);
+      } finally {
+        client.close();
+      }
+    },
+  );
 
-  it("setInfoFunction(null) gives messages back to libjack's printer (stdout)", () => {
-    const { report, stdout } = child('info-hook');
-    expect(report).toEqual({ sawA: true, sawB: false });
-    const [, restored = ''] = stdout.split('--- restored ---');
-    expect(restored).toContain('lib-info-b');
-  });
+  unlessPipeWire(it, 'noMessages')(
+    "setInfoFunction(null) gives messages back to libjack's printer (stdout)",
+    () => {
+      const { report, stdout } = child('info-hook');
+      expect(report).toEqual({ sawA: true, sawB: false });
+      const [, restored = ''] = stdout.split('--- restored ---');
+      expect(restored).toContain('lib-info-b');
+    },
+  );
 
   it('reject non-functions with TypeError', () => {
     expect(() => setErrorFunction(5 as never)).toThrow(TypeError);
@@ -173,35 +202,38 @@ describe('clientPid', () => {
   // JACK2's client library does not implement jack_get_client_pid: it returns
   // 0 (for the Python module too) and says so through the error function.
   // PipeWire's libjack gives the real PID.
-  it("matches the Python module's client_pid for a Python peer", async () => {
-    const peer = pythonPeer(
-      server,
-      "import os\nc = jack.Client('lib-pid', no_start_server=True)\nprint('pid', os.getpid(), jack.client_pid('lib-pid'))\nsys.stdin.readline()",
-    );
-    const errors: string[] = [];
-    setErrorFunction((text) => errors.push(text));
-    try {
-      // libjack's info printer (verbose server) shares the peer's stdout.
-      let line = await peer.line();
-      while (!line.startsWith('pid ')) line = await peer.line();
-      const [pid, theirs] = line.slice(4).split(' ').map(Number);
-      expect(pid).toBe(peer.process.pid);
-      expect(clientPid('lib-pid')).toBe(theirs);
-      if (theirs === 0) {
-        await waitFor(() => errors.some((text) => /not implemented/.test(text)), WAIT, 'notice');
-      } else {
-        expect(theirs).toBe(pid);
-        const client = open('lib-self');
-        expect(clientPid(client.name)).toBe(process.pid);
-        client.close();
+  unlessPipeWire(it, 'noServerPid')(
+    "matches the Python module's client_pid for a Python peer",
+    async () => {
+      const peer = pythonPeer(
+        server,
+        "import os\nc = jack.Client('lib-pid', no_start_server=True)\nprint('pid', os.getpid(), jack.client_pid('lib-pid'))\nsys.stdin.readline()",
+      );
+      const errors: string[] = [];
+      setErrorFunction((text) => errors.push(text));
+      try {
+        // libjack's info printer (verbose server) shares the peer's stdout.
+        let line = await peer.line();
+        while (!line.startsWith('pid ')) line = await peer.line();
+        const [pid, theirs] = line.slice(4).split(' ').map(Number);
+        expect(pid).toBe(peer.process.pid);
+        expect(clientPid('lib-pid')).toBe(theirs);
+        if (theirs === 0) {
+          await waitFor(() => errors.some((text) => /not implemented/.test(text)), WAIT, 'notice');
+        } else {
+          expect(theirs).toBe(pid);
+          const client = open('lib-self');
+          expect(clientPid(client.name)).toBe(process.pid);
+          client.close();
+        }
+        expect(clientPid('lib-nobody')).toBe(0);
+        expect(() => clientPid(5 as never)).toThrow(TypeError);
+      } finally {
+        setErrorFunction(null);
+        await peer.stop();
       }
-      expect(clientPid('lib-nobody')).toBe(0);
-      expect(() => clientPid(5 as never)).toThrow(TypeError);
-    } finally {
-      setErrorFunction(null);
-      await peer.stop();
-    }
-  });
+    },
+  );
 });
 
 describe('position2dict', () => {
@@ -362,23 +394,26 @@ describe('a libjack that lacks functions', () => {
     return output;
   }
 
-  it('a missing optional function disables just its feature, with JackError unsupported', () => {
-    expect(symbols).toContain('jack_port_get_aliases');
-    const path = shim('no-aliases', ['jack_port_get_aliases']);
-    const { report } = child('shim', { JACKBAY_LIBJACK: path });
-    expect(report.info).toMatchObject({
-      loaded: true,
-      path,
-      missingOptional: ['jack_port_get_aliases'],
-    });
-    expect(report.used.aliases).toMatchObject({ kind: 'unsupported', isJackError: true });
-    expect(report.used.aliases.message).toContain('jack_port_get_aliases');
-    // Everything else works, setting an alias included (jack_lsp sees it).
-    expect(report.used.connections).toEqual(['system:playback_1']);
-    expect(report.used.setAlias).toBe('ok');
-    expect(report.used.lsp).toContain('lib-shim-alias');
-    expect(report.used.uuid).toBe('ok');
-  });
+  unlessPipeWire(it, 'noSystemClient')(
+    'a missing optional function disables just its feature, with JackError unsupported',
+    () => {
+      expect(symbols).toContain('jack_port_get_aliases');
+      const path = shim('no-aliases', ['jack_port_get_aliases']);
+      const { report } = child('shim', { JACKBAY_LIBJACK: path });
+      expect(report.info).toMatchObject({
+        loaded: true,
+        path,
+        missingOptional: ['jack_port_get_aliases'],
+      });
+      expect(report.used.aliases).toMatchObject({ kind: 'unsupported', isJackError: true });
+      expect(report.used.aliases.message).toContain('jack_port_get_aliases');
+      // Everything else works, setting an alias included (jack_lsp sees it).
+      expect(report.used.connections).toEqual(['system:playback_1']);
+      expect(report.used.setAlias).toBe('ok');
+      expect(report.used.lsp).toContain('lib-shim-alias');
+      expect(report.used.uuid).toBe('ok');
+    },
+  );
 
   it('a missing required function makes the library unusable, saying which', () => {
     const path = shim('no-activate', ['jack_activate']);

@@ -10,6 +10,8 @@ import {
   pythonJson,
   pythonPeer,
   startJackServer,
+  unlessPipeWire,
+  waitFor,
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jackNative from '../lib/index.js';
@@ -106,8 +108,13 @@ describe('both directions', () => {
   it('what we set, the Python module reads (client and port, UTF-8, types)', async () => {
     client.setProperty(client, METADATA_PRETTY_NAME, 'Grüße 🎹');
     client.setProperty(port, METADATA_PORT_GROUP, 'group-1', 'text/x-jackbay');
-    expect(await ask('get', client.uuid, METADATA_PRETTY_NAME)).toEqual(['Grüße 🎹', '']);
-    expect(await ask('get', port.uuid, METADATA_PORT_GROUP)).toEqual(['group-1', 'text/x-jackbay']);
+    // Polled: PipeWire hands metadata to other clients asynchronously.
+    await expect
+      .poll(() => ask('get', client.uuid, METADATA_PRETTY_NAME), { timeout: 5000 })
+      .toEqual(['Grüße 🎹', '']);
+    await expect
+      .poll(() => ask('get', port.uuid, METADATA_PORT_GROUP), { timeout: 5000 })
+      .toEqual(['group-1', 'text/x-jackbay']);
     const all = await ask<Record<string, Record<string, [string, string]>>>('getall');
     expect(all[client.uuid]?.[METADATA_PRETTY_NAME]).toEqual(['Grüße 🎹', '']);
   });
@@ -115,6 +122,14 @@ describe('both directions', () => {
   it('what the Python module sets, we read through every kind of subject', async () => {
     await ask('set', ids.client, METADATA_PRETTY_NAME, 'Peer Pretty', '');
     await ask('set', ids.port, METADATA_PRETTY_NAME, 'Peer Port', 'text/plain');
+    // PipeWire hands another client's metadata over asynchronously (JACK2's store at once).
+    await waitFor(
+      () =>
+        getProperty(ids.client, METADATA_PRETTY_NAME) &&
+        getProperty(ids.port, METADATA_PRETTY_NAME),
+      5000,
+      'the peer’s metadata',
+    );
     const theirPort = client.getPortByName('md-peer:out');
     expect(theirPort.uuid).toBe(ids.port);
     const subjects: Subject[] = [ids.client, BigInt(ids.client)];
@@ -145,7 +160,7 @@ describe('both directions', () => {
     );
   });
 
-  it('bytes values round-trip unchanged', async () => {
+  unlessPipeWire(it, 'metadataDiffers')('bytes values round-trip unchanged', async () => {
     const bytes = new Uint8Array([0xe2, 0x82, 0xac, 0x41, 0x7f]);
     client.setProperty(client, 'urn:jackbay:bytes', bytes, 'application/octet-stream');
     const property = getProperty(client, 'urn:jackbay:bytes');
@@ -160,26 +175,32 @@ describe('both directions', () => {
 });
 
 describe('removal', () => {
-  it('removeProperty removes one key, for us and for the peer; a missing key is an error', async () => {
-    client.setProperty(client, 'urn:jackbay:gone', 'soon');
-    client.removeProperty(client, 'urn:jackbay:gone');
-    expect(getProperty(client, 'urn:jackbay:gone')).toBeNull();
-    expect(await ask('get', client.uuid, 'urn:jackbay:gone')).toBeNull();
-    const error = thrown(() => client.removeProperty(client, 'urn:jackbay:gone'));
-    expect(error).toBeInstanceOf(JackErrorCode);
-  });
+  unlessPipeWire(it, 'metadataDiffers')(
+    'removeProperty removes one key, for us and for the peer; a missing key is an error',
+    async () => {
+      client.setProperty(client, 'urn:jackbay:gone', 'soon');
+      client.removeProperty(client, 'urn:jackbay:gone');
+      expect(getProperty(client, 'urn:jackbay:gone')).toBeNull();
+      expect(await ask('get', client.uuid, 'urn:jackbay:gone')).toBeNull();
+      const error = thrown(() => client.removeProperty(client, 'urn:jackbay:gone'));
+      expect(error).toBeInstanceOf(JackErrorCode);
+    },
+  );
 
-  it('removeProperties removes every key of one subject and says how many', () => {
-    client.setProperty(port, 'urn:jackbay:x', '1');
-    client.setProperty(port, 'urn:jackbay:y', '2');
-    const before = Object.keys(getProperties(port)).length;
-    expect(before).toBeGreaterThanOrEqual(2);
-    const keepers = getProperties(client);
-    expect(client.removeProperties(port)).toBe(before);
-    expect(getProperties(port)).toEqual({});
-    expect(client.removeProperties(port.uuid)).toBe(0);
-    expect(getProperties(client)).toEqual(keepers);
-  });
+  unlessPipeWire(it, 'metadataDiffers')(
+    'removeProperties removes every key of one subject and says how many',
+    () => {
+      client.setProperty(port, 'urn:jackbay:x', '1');
+      client.setProperty(port, 'urn:jackbay:y', '2');
+      const before = Object.keys(getProperties(port)).length;
+      expect(before).toBeGreaterThanOrEqual(2);
+      const keepers = getProperties(client);
+      expect(client.removeProperties(port)).toBe(before);
+      expect(getProperties(port)).toEqual({});
+      expect(client.removeProperties(port.uuid)).toBe(0);
+      expect(getProperties(client)).toEqual(keepers);
+    },
+  );
 
   it('getProperty of an unknown key is null; getProperties of a bare subject is empty', () => {
     expect(getProperty(client, 'urn:jackbay:never')).toBeNull();
@@ -240,7 +261,7 @@ describe('bad input', () => {
 
 describe('removeAllProperties', () => {
   // Last: it clears the whole server.
-  it('clears every subject, as the peer sees too', async () => {
+  unlessPipeWire(it, 'metadataDiffers')('clears every subject, as the peer sees too', async () => {
     client.setProperty(client, METADATA_PRETTY_NAME, 'again');
     expect(Object.keys(getAllProperties()).length).toBeGreaterThan(0);
     client.removeAllProperties();

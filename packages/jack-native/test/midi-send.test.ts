@@ -3,7 +3,13 @@
 // `jack` peer that records what reaches its MIDI input.
 
 import type { JackServer } from '@jackbay/test-support';
-import { PATIENT_START_MS, PATIENT_TIMEOUT, startJackServer, waitFor } from '@jackbay/test-support';
+import {
+  PATIENT_START_MS,
+  PATIENT_TIMEOUT,
+  startJackServer,
+  unlessPipeWire,
+  waitFor,
+} from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type MidiSender, type OwnPort } from '../lib/index.js';
@@ -51,36 +57,39 @@ async function heardAfter(sender: MidiSender, short: string, count: number): Pro
 }
 
 describe('MIDI send node', () => {
-  it('delivers exactly the events sent, in order, spread over cycles when one is full', async () => {
-    const { hearer, sender } = await wired(1 << 17);
-    // 6000 events: more than one cycle's MIDI buffer (32 KiB in JACK2) takes,
-    // so the rest wait for the next cycle, in order.
-    const events = Array.from({ length: 6000 }, (_, i) => {
-      const channel = i % 16;
-      switch (i % 3) {
-        case 0:
-          return [0x90 | channel, i % 128, 1 + (i % 127)];
-        case 1:
-          return [0xb0 | channel, (i * 7) % 120, i % 128];
-        default:
-          return [0xc0 | channel, i % 128];
-      }
-    });
-    const { value, clean } = await sink.untilClean(async () => {
-      await sink.run(`listen('${hearer.short}')`);
-      const before = sender.sent;
-      for (const event of events) expect(sender.send(event)).toBe(true);
-      await waitFor(() => sender.sent - before === events.length, 10000, 'every event played');
-      await sleep(100);
-      return await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
-    });
-    const heard = value.map(([, data]) => data);
-    if (clean) {
-      expect(heard).toEqual(events.map(hex));
-      expect(new Set(value.map(([frame]) => frame)).size).toBeGreaterThan(1);
-    } else expect(events.map(hex)).toEqual(expect.arrayContaining(heard));
-    expect(sender.dropped).toBe(0);
-  });
+  unlessPipeWire(it, 'fullMidiCyclesLose')(
+    'delivers exactly the events sent, in order, spread over cycles when one is full',
+    async () => {
+      const { hearer, sender } = await wired(1 << 17);
+      // 6000 events: more than one cycle's MIDI buffer (32 KiB in JACK2) takes,
+      // so the rest wait for the next cycle, in order.
+      const events = Array.from({ length: 6000 }, (_, i) => {
+        const channel = i % 16;
+        switch (i % 3) {
+          case 0:
+            return [0x90 | channel, i % 128, 1 + (i % 127)];
+          case 1:
+            return [0xb0 | channel, (i * 7) % 120, i % 128];
+          default:
+            return [0xc0 | channel, i % 128];
+        }
+      });
+      const { value, clean } = await sink.untilClean(async () => {
+        await sink.run(`listen('${hearer.short}')`);
+        const before = sender.sent;
+        for (const event of events) expect(sender.send(event)).toBe(true);
+        await waitFor(() => sender.sent - before === events.length, 10000, 'every event played');
+        await sleep(100);
+        return await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
+      });
+      const heard = value.map(([, data]) => data);
+      if (clean) {
+        expect(heard).toEqual(events.map(hex));
+        expect(new Set(value.map(([frame]) => frame)).size).toBeGreaterThan(1);
+      } else expect(events.map(hex)).toEqual(expect.arrayContaining(heard));
+      expect(sender.dropped).toBe(0);
+    },
+  );
 
   it('counts events that find the ring full as dropped and plays every one it took', async () => {
     // 64 bytes hold nine 3-byte events (7 bytes each with the size).
@@ -114,30 +123,33 @@ describe('MIDI send node', () => {
     expect(heard.filter((h) => !h.startsWith('f0'))).toEqual(['903c64', '803c00']);
   });
 
-  it('remembers held notes and turns them off when closed, before the node goes', async () => {
-    const { client, hearer, sender } = await wired();
-    await sink.run(`listen('${hearer.short}')`);
-    sender.send([0x90, 60, 100]);
-    sender.send([0x91, 64, 90]);
-    sender.send([0x92, 67, 80]);
-    sender.send([0x92, 67, 0]); // note-on with velocity 0 is a note-off
-    sender.send([0x80, 61, 0]); // never held: changes nothing
-    expect(sender.heldNotes).toEqual([
-      [1, 60],
-      [2, 64],
-    ]);
-    await sender.close();
-    expect(sender.removed).toBe(true);
-    expect(sender.heldNotes).toEqual([]);
-    expect(sender.sent).toBe(7); // still readable once the node is gone
-    expect(client.native.engineCounters().sends[String(sender.id)]).toBeUndefined();
-    await sleep(100);
-    const heard = (
-      await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`)
-    ).map(([, data]) => data);
-    expect(heard).toEqual(['903c64', '91405a', '924350', '924300', '803d00', '803c40', '814040']);
-    expect(() => sender.send([0x90, 1, 1])).toThrow(/removed/);
-  });
+  unlessPipeWire(it, 'noteOffRewritten')(
+    'remembers held notes and turns them off when closed, before the node goes',
+    async () => {
+      const { client, hearer, sender } = await wired();
+      await sink.run(`listen('${hearer.short}')`);
+      sender.send([0x90, 60, 100]);
+      sender.send([0x91, 64, 90]);
+      sender.send([0x92, 67, 80]);
+      sender.send([0x92, 67, 0]); // note-on with velocity 0 is a note-off
+      sender.send([0x80, 61, 0]); // never held: changes nothing
+      expect(sender.heldNotes).toEqual([
+        [1, 60],
+        [2, 64],
+      ]);
+      await sender.close();
+      expect(sender.removed).toBe(true);
+      expect(sender.heldNotes).toEqual([]);
+      expect(sender.sent).toBe(7); // still readable once the node is gone
+      expect(client.native.engineCounters().sends[String(sender.id)]).toBeUndefined();
+      await sleep(100);
+      const heard = (
+        await sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`)
+      ).map(([, data]) => data);
+      expect(heard).toEqual(['903c64', '91405a', '924350', '924300', '803d00', '803c40', '814040']);
+      expect(() => sender.send([0x90, 1, 1])).toThrow(/removed/);
+    },
+  );
 
   it('needs an own MIDI output port and well-formed bytes', () => {
     const client = openClient();

@@ -2,7 +2,13 @@
 // latency, for our own ports and for ports of other clients, checked from
 // outside with jack_lsp and the Python `jack` module.
 
-import { type JackServer, startJackServer, waitFor } from '@jackbay/test-support';
+import {
+  type JackServer,
+  onPipeWire,
+  startJackServer,
+  unlessPipeWire,
+  waitFor,
+} from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -56,7 +62,7 @@ function lspLatency(name: string): { capture: [number, number]; playback: [numbe
 }
 
 describe('names', () => {
-  it('name and shortname of own and other ports', () => {
+  unlessPipeWire(it, 'noSystemClient')('name and shortname of own and other ports', () => {
     const client = open('pn');
     const port = client.outports.register('out_a');
     expect(port.name).toBe('pn:out_a');
@@ -67,19 +73,36 @@ describe('names', () => {
     expect(client.getPortByName('system:playback_2').shortname).toBe('playback_2');
   });
 
-  for (const active of [false, true]) {
-    it(`renaming an own port (${active ? 'active' : 'inactive'} client) is seen by jack_lsp and Python`, async () => {
-      const client = open(`pren${active ? 'a' : 'i'}`);
-      const prefix = client.name;
-      const port = client.inports.register('before');
-      if (active) client.activate();
+  it('a rename is made, or refused as unsupported where the server keeps names (PipeWire)', () => {
+    const client = open('pnot');
+    const port = client.inports.register('before');
+    client.activate();
+    const rename = () => {
       port.shortname = 'after';
-      expect(port.shortname).toBe('after');
-      expect(port.name).toBe(`${prefix}:after`);
-      const names = lspNames(server);
-      expect(names).toContain(`${prefix}:after`);
-      expect(names).not.toContain(`${prefix}:before`);
-      const seen = await peer.run<[string, boolean]>(`
+    };
+    const [kept, gone] = onPipeWire() ? ['before', 'after'] : ['after', 'before'];
+    if (onPipeWire()) expect(rename).toThrow(expect.objectContaining({ kind: 'unsupported' }));
+    else rename();
+    expect(port.name).toBe(`pnot:${kept}`);
+    expect(lspNames(server)).toContain(`pnot:${kept}`);
+    expect(lspNames(server)).not.toContain(`pnot:${gone}`);
+  });
+
+  for (const active of [false, true]) {
+    unlessPipeWire(it, 'renameLogsOnly')(
+      `renaming an own port (${active ? 'active' : 'inactive'} client) is seen by jack_lsp and Python`,
+      async () => {
+        const client = open(`pren${active ? 'a' : 'i'}`);
+        const prefix = client.name;
+        const port = client.inports.register('before');
+        if (active) client.activate();
+        port.shortname = 'after';
+        expect(port.shortname).toBe('after');
+        expect(port.name).toBe(`${prefix}:after`);
+        const names = lspNames(server);
+        expect(names).toContain(`${prefix}:after`);
+        expect(names).not.toContain(`${prefix}:before`);
+        const seen = await peer.run<[string, boolean]>(`
 p = c.get_port_by_name('${prefix}:after')
 try:
     c.get_port_by_name('${prefix}:before')
@@ -87,62 +110,69 @@ try:
 except jack.JackError:
     old = False
 result = [p.shortname, old]`);
-      expect(seen).toEqual(['after', false]);
-      // The same object under its new name; the old name is gone.
-      expect(client.getPortByName(`${prefix}:after`)).toBe(port);
-      expect(() => client.getPortByName(`${prefix}:before`)).toThrow(JackError);
-      expect(client.inports[0]).toBe(port);
-    });
+        expect(seen).toEqual(['after', false]);
+        // The same object under its new name; the old name is gone.
+        expect(client.getPortByName(`${prefix}:after`)).toBe(port);
+        expect(() => client.getPortByName(`${prefix}:before`)).toThrow(JackError);
+        expect(client.inports[0]).toBe(port);
+      },
+    );
 
-    it(`a rename by the Python peer is seen by us (${active ? 'active' : 'inactive'} client)`, async () => {
-      const client = open(`pobs${active ? 'a' : 'i'}`);
-      if (active) client.activate();
-      const short = `tmp_${active ? 'a' : 'i'}`;
-      await peer.run(`tmp = c.outports.register('${short}')`);
-      const port = client.getPortByName(`pyp:${short}`);
-      await peer.run(`tmp.shortname = '${short}_renamed'`);
-      await waitFor(() => port.name === `pyp:${short}_renamed`, 3000, 'rename to be seen');
-      expect(port.shortname).toBe(`${short}_renamed`);
-      expect(client.getPortByName(`pyp:${short}_renamed`)).toBe(port);
-      expect(() => client.getPortByName(`pyp:${short}`)).toThrow(JackError);
-      await peer.run('tmp.unregister()');
-    });
+    unlessPipeWire(it, 'renameLogsOnly')(
+      `a rename by the Python peer is seen by us (${active ? 'active' : 'inactive'} client)`,
+      async () => {
+        const client = open(`pobs${active ? 'a' : 'i'}`);
+        if (active) client.activate();
+        const short = `tmp_${active ? 'a' : 'i'}`;
+        await peer.run(`tmp = c.outports.register('${short}')`);
+        const port = client.getPortByName(`pyp:${short}`);
+        await peer.run(`tmp.shortname = '${short}_renamed'`);
+        await waitFor(() => port.name === `pyp:${short}_renamed`, 3000, 'rename to be seen');
+        expect(port.shortname).toBe(`${short}_renamed`);
+        expect(client.getPortByName(`pyp:${short}_renamed`)).toBe(port);
+        expect(() => client.getPortByName(`pyp:${short}`)).toThrow(JackError);
+        await peer.run('tmp.unregister()');
+      },
+    );
   }
 });
 
 describe('aliases', () => {
-  it('setAlias/unsetAlias on our port are seen by jack_lsp -A and Python', async () => {
-    const client = open('pal');
-    const port = client.outports.register('out');
-    expect(port.aliases).toEqual([]);
-    port.setAlias('first alias');
-    port.setAlias('pal:second');
-    expect(port.aliases).toEqual(['first alias', 'pal:second']);
-    expect(lspAliases(server).get('pal:out')).toEqual(['first alias', 'pal:second']);
-    expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
-      'first alias',
-      'pal:second',
-    ]);
-    port.unsetAlias('pal:second');
-    expect(port.aliases).toEqual(['first alias']);
-    expect(lspAliases(server).get('pal:out')).toEqual(['first alias']);
-    expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
-      'first alias',
-    ]);
-    port.setAlias('pal:second');
-    // Unsetting the first alias leaves the second in JACK's second slot
-    // (jack_lsp -A mishandles that case, the Python module does not).
-    port.unsetAlias('first alias');
-    expect(port.aliases).toEqual(['pal:second']);
-    expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
-      'pal:second',
-    ]);
-    expect(tool(server, 'jack_lsp', ['-A'])).not.toContain('first alias');
-    // Ports can be found by alias, as libjack's jack_port_by_name allows.
-    expect(client.getPortByName('pal:second')).toBe(port);
-  });
+  unlessPipeWire(it, 'aliasesFixed')(
+    'setAlias/unsetAlias on our port are seen by jack_lsp -A and Python',
+    async () => {
+      const client = open('pal');
+      const port = client.outports.register('out');
+      expect(port.aliases).toEqual([]);
+      port.setAlias('first alias');
+      port.setAlias('pal:second');
+      expect(port.aliases).toEqual(['first alias', 'pal:second']);
+      expect(lspAliases(server).get('pal:out')).toEqual(['first alias', 'pal:second']);
+      expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
+        'first alias',
+        'pal:second',
+      ]);
+      port.unsetAlias('pal:second');
+      expect(port.aliases).toEqual(['first alias']);
+      expect(lspAliases(server).get('pal:out')).toEqual(['first alias']);
+      expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
+        'first alias',
+      ]);
+      port.setAlias('pal:second');
+      // Unsetting the first alias leaves the second in JACK's second slot
+      // (jack_lsp -A mishandles that case, the Python module does not).
+      port.unsetAlias('first alias');
+      expect(port.aliases).toEqual(['pal:second']);
+      expect(await peer.run(`result = c.get_port_by_name('pal:out').aliases`)).toEqual([
+        'pal:second',
+      ]);
+      expect(tool(server, 'jack_lsp', ['-A'])).not.toContain('first alias');
+      // Ports can be found by alias, as libjack's jack_port_by_name allows.
+      expect(client.getPortByName('pal:second')).toBe(port);
+    },
+  );
 
-  it('aliases set by the Python peer are seen by us', async () => {
+  unlessPipeWire(it, 'aliasesFixed')('aliases set by the Python peer are seen by us', async () => {
     const client = open('pal2');
     const port = client.getPortByName('pyp:ain');
     await peer.run(`ain.set_alias('python alias')`);
@@ -151,7 +181,7 @@ describe('aliases', () => {
     expect(port.aliases).toEqual([]);
   });
 
-  it('system ports have the driver’s aliases', () => {
+  unlessPipeWire(it, 'noSystemClient')('system ports have the driver’s aliases', () => {
     const client = open('pal3');
     for (const name of ['system:capture_1', 'system:playback_2'])
       expect(client.getPortByName(name).aliases).toEqual(lspAliases(server).get(name));
@@ -218,7 +248,7 @@ describe('type, UUID and flags', () => {
     expect(new Set(ours.map((p) => p.uuid)).size).toBe(ours.length);
   });
 
-  it('raw flags match jack_lsp -p', () => {
+  unlessPipeWire(it, 'portFlagsDiffer')('raw flags match jack_lsp -p', () => {
     const client = open('praw');
     client.inports.register('in', { isTerminal: true, isPhysical: true });
     const bits: Array<[string, number]> = [
@@ -275,76 +305,85 @@ describe('classes', () => {
 });
 
 describe('monitoring', () => {
-  it('requestMonitor counts requests that another process sees', async () => {
-    const client = open('pmon');
-    const port = client.getPortByName('pyp:mon');
-    expect(port.canMonitor).toBe(true);
-    // libjack's jack_port_monitoring_input, called by the Python process
-    // through ctypes: the Python module itself has no getter for it.
-    const monitoring = () =>
-      peer.run<number>(`
+  unlessPipeWire(it, 'noMonitorFlag')(
+    'requestMonitor counts requests that another process sees',
+    async () => {
+      const client = open('pmon');
+      const port = client.getPortByName('pyp:mon');
+      expect(port.canMonitor).toBe(true);
+      // libjack's jack_port_monitoring_input, called by the Python process
+      // through ctypes: the Python module itself has no getter for it.
+      const monitoring = () =>
+        peer.run<number>(`
 import ctypes
 lib = ctypes.CDLL('libjack.so.0')
 lib.jack_port_monitoring_input.argtypes = [ctypes.c_void_p]
 port = c.get_port_by_name('pyp:mon')
 result = lib.jack_port_monitoring_input(int(jack._ffi.cast('uintptr_t', port._ptr)))`);
-    expect(await monitoring()).toBe(0);
-    port.requestMonitor(true);
-    expect(await monitoring()).toBeGreaterThan(0);
-    port.requestMonitor(false);
-    expect(await monitoring()).toBe(0);
-  });
+      expect(await monitoring()).toBe(0);
+      port.requestMonitor(true);
+      expect(await monitoring()).toBeGreaterThan(0);
+      port.requestMonitor(false);
+      expect(await monitoring()).toBe(0);
+    },
+  );
 });
 
 describe('latency', () => {
-  it('reads any port’s latency ranges as jack_lsp -l does', () => {
-    const client = open('plat');
-    for (const name of ['system:capture_1', 'system:playback_1', 'pyp:aout']) {
-      const port = client.getPortByName(name);
-      const lsp = lspLatency(name);
-      expect(port.getLatencyRange('capture'), name).toEqual({
-        min: lsp.capture[0],
-        max: lsp.capture[1],
-      });
-      expect(port.getLatencyRange('playback'), name).toEqual({
-        min: lsp.playback[0],
-        max: lsp.playback[1],
-      });
-    }
-    // The dummy driver gives its ports real latencies.
-    expect(client.getPortByName('system:capture_1').getLatencyRange('capture').min).toBe(
-      client.blocksize,
-    );
-  });
+  unlessPipeWire(it, 'noSystemClient')(
+    'reads any port’s latency ranges as jack_lsp -l does',
+    () => {
+      const client = open('plat');
+      for (const name of ['system:capture_1', 'system:playback_1', 'pyp:aout']) {
+        const port = client.getPortByName(name);
+        const lsp = lspLatency(name);
+        expect(port.getLatencyRange('capture'), name).toEqual({
+          min: lsp.capture[0],
+          max: lsp.capture[1],
+        });
+        expect(port.getLatencyRange('playback'), name).toEqual({
+          min: lsp.playback[0],
+          max: lsp.playback[1],
+        });
+      }
+      // The dummy driver gives its ports real latencies.
+      expect(client.getPortByName('system:capture_1').getLatencyRange('capture').min).toBe(
+        client.blocksize,
+      );
+    },
+  );
 
-  it('setLatencyRange on an own port is read back by a second client and jack_lsp', () => {
-    const client = open('plat2');
-    const reader = open('plat2-reader');
-    const out = client.outports.register('out');
-    const input = client.inports.register('in');
-    // Not activated: JACK recomputes the latencies of an active client's
-    // ports from its connections whenever the graph changes (asynchronously,
-    // through the client's latency callback), which would race with the
-    // values set here.
-    out.setLatencyRange('playback', { min: 100, max: 200 });
-    out.setLatencyRange('capture', { min: 3, max: 4 });
-    input.setLatencyRange('capture', { min: 7, max: 9 });
-    expect(out.getLatencyRange('playback')).toEqual({ min: 100, max: 200 });
-    expect(out.getLatencyRange('capture')).toEqual({ min: 3, max: 4 });
-    expect(input.getLatencyRange('capture')).toEqual({ min: 7, max: 9 });
-    expect(input.getLatencyRange('playback')).toEqual({ min: 0, max: 0 });
-    const seenOut = reader.getPortByName('plat2:out');
-    const seenIn = reader.getPortByName('plat2:in');
-    expect(seenOut).not.toBe(out);
-    expect(seenOut.getLatencyRange('playback')).toEqual({ min: 100, max: 200 });
-    expect(seenOut.getLatencyRange('capture')).toEqual({ min: 3, max: 4 });
-    expect(seenIn.getLatencyRange('capture')).toEqual({ min: 7, max: 9 });
-    expect(lspLatency('plat2:out')).toEqual({ capture: [3, 4], playback: [100, 200] });
-    expect(lspLatency('plat2:in')).toEqual({ capture: [7, 9], playback: [0, 0] });
-    // A new range replaces the old one.
-    out.setLatencyRange('playback', { min: 0, max: 0 });
-    expect(seenOut.getLatencyRange('playback')).toEqual({ min: 0, max: 0 });
-  });
+  unlessPipeWire(it, 'latencyIgnored')(
+    'setLatencyRange on an own port is read back by a second client and jack_lsp',
+    () => {
+      const client = open('plat2');
+      const reader = open('plat2-reader');
+      const out = client.outports.register('out');
+      const input = client.inports.register('in');
+      // Not activated: JACK recomputes the latencies of an active client's
+      // ports from its connections whenever the graph changes (asynchronously,
+      // through the client's latency callback), which would race with the
+      // values set here.
+      out.setLatencyRange('playback', { min: 100, max: 200 });
+      out.setLatencyRange('capture', { min: 3, max: 4 });
+      input.setLatencyRange('capture', { min: 7, max: 9 });
+      expect(out.getLatencyRange('playback')).toEqual({ min: 100, max: 200 });
+      expect(out.getLatencyRange('capture')).toEqual({ min: 3, max: 4 });
+      expect(input.getLatencyRange('capture')).toEqual({ min: 7, max: 9 });
+      expect(input.getLatencyRange('playback')).toEqual({ min: 0, max: 0 });
+      const seenOut = reader.getPortByName('plat2:out');
+      const seenIn = reader.getPortByName('plat2:in');
+      expect(seenOut).not.toBe(out);
+      expect(seenOut.getLatencyRange('playback')).toEqual({ min: 100, max: 200 });
+      expect(seenOut.getLatencyRange('capture')).toEqual({ min: 3, max: 4 });
+      expect(seenIn.getLatencyRange('capture')).toEqual({ min: 7, max: 9 });
+      expect(lspLatency('plat2:out')).toEqual({ capture: [3, 4], playback: [100, 200] });
+      expect(lspLatency('plat2:in')).toEqual({ capture: [7, 9], playback: [0, 0] });
+      // A new range replaces the old one.
+      out.setLatencyRange('playback', { min: 0, max: 0 });
+      expect(seenOut.getLatencyRange('playback')).toEqual({ min: 0, max: 0 });
+    },
+  );
 });
 
 describe('identity', () => {

@@ -10,6 +10,7 @@ import {
   PATIENT_TIMEOUT,
   skipUnderSanitizer,
   startJackServer,
+  unlessPipeWire,
   waitFor,
 } from '@jackbay/test-support';
 import { clientOpener } from '@jackbay/test-support/clients';
@@ -114,9 +115,16 @@ async function copyingClient(): Promise<{
   const source = await peerPort(src, 'audio_out', 'fc');
   const hearer = await peerPort(sink, 'audio_in', 'r');
   await src.run(`play_framecode('${source.short}')`);
+  await seen(client, source.full, hearer.full);
   client.connect(source.full, input);
   client.connect(output, hearer.full);
   return { client, input, output, hearer: hearer.short, frames };
+}
+
+/** Waits until `client` sees the peers' new ports: PipeWire shows them asynchronously. */
+async function seen(client: Client, ...names: string[]): Promise<void> {
+  const sees = (name: string) => client.getPorts(name).some((port) => port.name === name);
+  await waitFor(() => names.every(sees), 5000, names.join(', '));
 }
 
 describe('the JS process callback', () => {
@@ -307,6 +315,7 @@ describe('MIDI in the JS process callback', () => {
     client.activate();
     const sender = await peerPort(src, 'midi_out', 'mo');
     const hearer = await peerPort(sink, 'midi_in', 'mi');
+    await seen(client, sender.full, hearer.full);
     client.connect(sender.full, input);
     client.connect(output, hearer.full);
     await sink.run(`listen('${hearer.short}')`);
@@ -420,37 +429,40 @@ describe('MIDI in the JS process callback', () => {
     }
   });
 
-  it('reports events lost in JACK’s mixdown of two connections as lostMidiEvents', async () => {
-    const { client, input, sender } = await midiClient();
-    const second = await peerPort(src, 'midi_out', 'mo');
-    client.connect(second.full, input);
-    let most = 0;
-    let lost = 0;
-    client.setProcessCallback(() => {
-      let count = 0;
-      for (const _ of input.incomingMidiEvents()) count++;
-      if (count + input.lostMidiEvents > most) {
-        most = count + input.lostMidiEvents;
-        lost = input.lostMidiEvents;
+  unlessPipeWire(it, 'midiMixdownOverflow')(
+    'reports events lost in JACK’s mixdown of two connections as lostMidiEvents',
+    async () => {
+      const { client, input, sender } = await midiClient();
+      const second = await peerPort(src, 'midi_out', 'mo');
+      client.connect(second.full, input);
+      let most = 0;
+      let lost = 0;
+      client.setProcessCallback(() => {
+        let count = 0;
+        for (const _ of input.incomingMidiEvents()) count++;
+        if (count + input.lostMidiEvents > most) {
+          most = count + input.lostMidiEvents;
+          lost = input.lostMidiEvents;
+        }
+      });
+      await sleep(100);
+      // 1500 three-byte events fit one JACK MIDI buffer (32 KiB, 12 bytes per
+      // event); two such streams mixed into one input do not.
+      // The callback runs only the newest cycle JS can reach, so send a few
+      // bursts some cycles apart, again until one was handed over.
+      const events = Array.from({ length: 1500 }, (_, i) => [Math.floor(i / 6), '903c40']);
+      const burst = Array.from({ length: 40 }, (_, c) => (c % 8 === 0 ? events : []));
+      for (let round = 0; round < 5 && most < 3000; round++) {
+        await src.run(
+          `send_midi_together({'${sender.short}': ${JSON.stringify(burst)}, '${second.short}': ${JSON.stringify(burst)}})`,
+        );
+        await src.run(`midi_sent_log('${sender.short}'); midi_sent_log('${second.short}')`);
+        await sleep(200);
       }
-    });
-    await sleep(100);
-    // 1500 three-byte events fit one JACK MIDI buffer (32 KiB, 12 bytes per
-    // event); two such streams mixed into one input do not.
-    // The callback runs only the newest cycle JS can reach, so send a few
-    // bursts some cycles apart, again until one was handed over.
-    const events = Array.from({ length: 1500 }, (_, i) => [Math.floor(i / 6), '903c40']);
-    const burst = Array.from({ length: 40 }, (_, c) => (c % 8 === 0 ? events : []));
-    for (let round = 0; round < 5 && most < 3000; round++) {
-      await src.run(
-        `send_midi_together({'${sender.short}': ${JSON.stringify(burst)}, '${second.short}': ${JSON.stringify(burst)}})`,
-      );
-      await src.run(`midi_sent_log('${sender.short}'); midi_sent_log('${second.short}')`);
-      await sleep(200);
-    }
-    // (JACK2 counts the event that did not fit twice: most may be 3001.)
-    expect(most).toBeGreaterThanOrEqual(3000);
-    expect(lost).toBeGreaterThan(0);
-    expect(lost).toBeLessThan(1500);
-  });
+      // (JACK2 counts the event that did not fit twice: most may be 3001.)
+      expect(most).toBeGreaterThanOrEqual(3000);
+      expect(lost).toBeGreaterThan(0);
+      expect(lost).toBeLessThan(1500);
+    },
+  );
 });

@@ -1,11 +1,21 @@
-// The one jackd starter of the tests: a private server with the dummy driver
-// under a unique name, so test files can run side by side and never touch a
-// user's server.
+// The one server starter of the tests: a private server under a unique name,
+// so test files can run side by side and never touch a user's server. It is
+// jackd with the dummy driver, or a private PipeWire reached through its
+// libjack when JACKBAY_TEST_SERVER=pipewire (see pipewire-server.ts).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockMetadata } from './metadata-lock.js';
+import { pipewireClientEnv, startPipeWireServer } from './pipewire-server.js';
+
+/** Which server the tests run against: JACK2's jackd or PipeWire's JACK API. */
+export type TestServerKind = 'jack2' | 'pipewire';
+
+/** The server kind JACKBAY_TEST_SERVER selects; JACK2 unless it says `pipewire`. */
+export function testServerKind(): TestServerKind {
+  return process.env.JACKBAY_TEST_SERVER === 'pipewire' ? 'pipewire' : 'jack2';
+}
 
 /** A JACK server the helpers can talk to. */
 export interface JackServer {
@@ -48,7 +58,10 @@ export const PATIENT_TIMEOUT = PATIENT_START_MS + 30_000;
 export function jackServerNamed(name: string): JackServer {
   return {
     name,
-    env: { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' },
+    env:
+      testServerKind() === 'pipewire'
+        ? pipewireClientEnv(name)
+        : { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' },
     stop: async () => {},
   };
 }
@@ -96,6 +109,7 @@ function processAlive(pid: number): boolean {
 
 /** Starts a private server, trying again until options.startTimeoutMs has passed. */
 export async function startJackServer(options: JackServerOptions = {}): Promise<StartedJackServer> {
+  if (testServerKind() === 'pipewire') return startPipeWireServer(options);
   const deadline = Date.now() + (options.startTimeoutMs ?? START_TIMEOUT_MS);
   for (;;) {
     try {

@@ -1,4 +1,5 @@
 // Numbers as a musician reads them.
+import type { ServerImplementation } from '@jackbay/core/contract';
 
 /** Frames as h:mm:ss.mmm. */
 export function formatTime(frame: number, rate: number): string {
@@ -14,6 +15,23 @@ export function formatTime(frame: number, rate: number): string {
 /** Bars|beats|ticks the way sequencers print them: 001|1|0000. */
 export function formatBbt(bbt: { bar: number; beat: number; tick: number }): string {
   return `${String(bbt.bar).padStart(3, '0')}|${bbt.beat}|${String(Math.floor(bbt.tick)).padStart(4, '0')}`;
+}
+
+/**
+ * What serves the JACK API, as the status bar names it: "PipeWire 0.3.65
+ * (JACK API)", "JACK2 1.9.21", or "JACK" when the library says nothing more.
+ */
+export function formatImplementation(implementation: ServerImplementation | null): string {
+  if (!implementation) return 'JACK';
+  const version = implementation.version ? ` ${implementation.version}` : '';
+  switch (implementation.kind) {
+    case 'pipewire':
+      return `PipeWire${version} (JACK API)`;
+    case 'jack2':
+      return `JACK2${version}`;
+    case 'jack':
+      return `JACK${version}`;
+  }
 }
 
 export function formatRate(hz: number): string {

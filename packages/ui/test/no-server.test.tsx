@@ -25,6 +25,7 @@ const down: ServerStatus = {
   ownClient: null,
   demo: false,
   transport: null,
+  implementation: null,
 };
 
 function cardFor(host: Host): string {

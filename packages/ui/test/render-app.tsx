@@ -60,6 +60,7 @@ export const up: ServerStatus = {
   ownClient: null,
   demo: false,
   transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null, timebase: 'none' },
+  implementation: { kind: 'jack2', version: '1.9.21' },
 };
 
 function api(status: ServerStatus): JackbayTransport {

@@ -29,6 +29,7 @@ export function status(over: Partial<ServerStatus> = {}): ServerStatus {
     ownClient: null,
     demo: false,
     transport: { state: 'stopped', frame: 0, frameRate: 48000, bbt: null, timebase: 'none' },
+    implementation: { kind: 'jack2', version: '1.9.21' },
     ...over,
   };
 }

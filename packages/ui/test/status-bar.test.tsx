@@ -44,6 +44,17 @@ describe('status bar', () => {
     expect(text('transport-frame')).toBe('–');
   });
 
+  it('names the server: JACK2 with its version, PipeWire as the JACK API it serves', async () => {
+    const { emit } = await renderBars();
+    expect(text('server-state')).toBe('JACK2 1.9.21 running · test');
+    act(() => emit('status', status({ implementation: { kind: 'pipewire', version: '0.3.65' } })));
+    expect(text('server-state')).toBe('PipeWire 0.3.65 (JACK API) running · test');
+    act(() => emit('status', status({ implementation: { kind: 'jack', version: null } })));
+    expect(text('server-state')).toBe('JACK running · test');
+    act(() => emit('status', status({ server: 'down', reason: 'gone', implementation: null })));
+    expect(text('server-state')).toBe('No JACK server');
+  });
+
   it('shows dashes while no server runs', async () => {
     const { emit } = await renderBars();
     act(() => emit('status', status({ server: 'down', reason: 'gone', transport: null })));

@@ -1,7 +1,7 @@
 import { BUFFER_SIZES } from '@jackbay/core/server-options';
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatLatency, formatRate } from '../format';
+import { formatImplementation, formatLatency, formatRate } from '../format';
 import { useJackbay } from '../store/context';
 import { DSP_HISTORY, selectLive } from '../store/link';
 import { Sparkline } from './Sparkline';
@@ -158,7 +158,7 @@ export function StatusBar() {
       : !status
         ? 'Waiting for status…'
         : up
-          ? `JACK running${status.serverName ? ` · ${status.serverName}` : ''}`
+          ? `${formatImplementation(status.implementation)} running${status.serverName ? ` · ${status.serverName}` : ''}`
           : 'No JACK server';
   return (
     <footer className="jb-statusbar">
