@@ -62,7 +62,8 @@ for (const [width, height] of [
     // And the port labels are drawn at all: Fit shows a readable graph.
     await expect(portHandle(app, 'leg Mixer:ch_3').locator('.jb-port-label')).toBeVisible();
 
-    // The graph covers most of the pane in at least one dimension.
+    // The graph covers most of the pane in at least one dimension, unless Fit
+    // stopped at its largest zoom (1.25: a small graph is not blown up).
     const pane = await app.locator('.react-flow').boundingBox();
     const boxes = await app
       .locator('.react-flow__node')
@@ -73,7 +74,8 @@ for (const [width, height] of [
     const top = Math.min(...boxes.map((b) => b.top));
     const bottom = Math.max(...boxes.map((b) => b.bottom));
     const cover = Math.max((right - left) / pane.width, (bottom - top) / pane.height);
-    expect(cover).toBeGreaterThan(0.8);
+    if (zoom < 1.249) expect(cover).toBeGreaterThan(0.8);
+    else expect(cover).toBeGreaterThan(0.6);
     await stopPeers(peers);
   });
 

@@ -5,5 +5,5 @@ export * from './measure.js';
 export * from './metadata-lock.js';
 export * from './peer.js';
 export * from './pipewire-server.js';
-export * from './server-differences.js';
 export * from './sanitizer.js';
+export * from './server-differences.js';
