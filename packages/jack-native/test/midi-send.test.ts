@@ -42,6 +42,12 @@ async function wired(bufferBytes?: number) {
   client.activate();
   const out = client.midiOutports.register('out');
   const hearer = await peerPort(sink, 'midi_in', 'mi');
+  // PipeWire tells other clients of a new port a moment later than JACK2.
+  await waitFor(
+    () => client.getPorts(hearer.full).some((port) => port.name === hearer.full),
+    5000,
+    `${hearer.full} seen`,
+  );
   client.connect(out, hearer.full);
   const sender = client.addMidiSender(out, bufferBytes ? { bufferBytes } : {});
   await sleep(50);
