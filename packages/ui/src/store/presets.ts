@@ -108,7 +108,12 @@ export const createPresetsSlice: Slice<PresetsSlice> = (set, get) => {
       const saved = await attempt(get, `Could not save ${name}`, () =>
         a.request('savePreset', { name, positions }),
       );
-      if (saved) get().notify('info', `Saved ${saved.connections} connections as ${name}`);
+      if (saved) {
+        get().notify('info', `Saved ${saved.connections} connections as ${name}`);
+        // The list comes with the service's presets event too; asked for as well, it
+        // shows the new preset even if that event was missed.
+        await get().refreshPresets();
+      }
       return saved !== undefined;
     },
 
