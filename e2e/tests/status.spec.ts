@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
+  devicePorts,
+  jackTool,
   onPipeWire,
   PIPEWIRE_DIFFERENCES,
   python,
@@ -28,46 +30,50 @@ test('the status bar names the server: JACK2 or PipeWire, with its version', asy
   );
 });
 
-// The transport peers activate their clients: PipeWire lets only clients in the
-// graph change or read the transport (an inactive one reads STOPPED at a
-// meaningless frame, and its transport_start does nothing).
-function peerTransportState(): string {
+// The transport peers stand where a transport-aware application stands: an
+// active client listening to a device. On PipeWire the transport belongs to
+// the driver a client is scheduled by (pipewire-jack sends start and stop to
+// its own driver's activation): a client linked to nothing runs under the
+// Dummy-Driver and sees a transport of its own, stopped at frame 0. Jackbay's
+// client joins the device's driver through its meter probes, so the peers
+// join it the same way. JACK2 has one transport; there the link changes
+// nothing.
+const DEVICE_OUTPUT = devicePorts().capture[0];
+
+function transportPeer(action: string): string {
   return python(
     jackServer(),
     `
-client = jack.Client('e2e_transport_reader')
+client = jack.Client('e2e_transport_peer')
+listener = client.inports.register('device_in')
 client.activate()
-state = client.transport_state
-print({jack.STOPPED: 'stopped', jack.ROLLING: 'rolling', jack.STARTING: 'starting'}.get(state, str(state)))
+client.connect('${DEVICE_OUTPUT}', listener)
+time.sleep(0.2)
+${action}
 client.close()`,
   ).trim();
 }
 
+const peerTransportState = () =>
+  transportPeer(
+    "print({jack.STOPPED: 'stopped', jack.ROLLING: 'rolling', jack.STARTING: 'starting'}" +
+      '.get(client.transport_state, str(client.transport_state)))',
+  );
+
 test("play and stop reach the peer; the peer's transport changes show", async ({ app }) => {
+  // Jackbay's client is where the peers are once its probes meter the device.
+  await expect
+    .poll(() => jackTool(jackServer(), 'jack_lsp', ['-c', DEVICE_OUTPUT]), { timeout: 5000 })
+    .toMatch(/^\s+jackbay:/m);
   await app.getByTestId('transport-play').click();
   await expect.poll(peerTransportState, { timeout: 3000 }).toBe('rolling');
   await expect(app.getByTestId('transport-state')).toContainText(/rolling/i);
   await app.getByTestId('transport-stop').click();
   await expect.poll(peerTransportState, { timeout: 3000 }).toBe('stopped');
-  python(
-    jackServer(),
-    `
-client = jack.Client('e2e_transport_writer')
-client.activate()
-client.transport_start()
-time.sleep(0.3)
-client.close()`,
-  );
+  transportPeer('client.transport_start()\ntime.sleep(0.3)');
   await expect(app.getByTestId('transport-state')).toContainText(/rolling/i, { timeout: 2000 });
   await keepScreenshot(app, 'transport-rolling');
-  python(
-    jackServer(),
-    `
-client = jack.Client('e2e_transport_writer')
-client.activate()
-client.transport_stop()
-client.close()`,
-  );
+  transportPeer('client.transport_stop()');
   await expect(app.getByTestId('transport-state')).toContainText(/stopped/i, { timeout: 2000 });
 });
 
