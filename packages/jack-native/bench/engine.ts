@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type JackServer, startJackServer } from '@jackbay/test-support';
+import { devicePorts, type JackServer, startJackServer } from '@jackbay/test-support';
 import { Client, libraryInfo } from '../lib/index.js';
 import { type LineChild, lineChild } from './line-child.js';
 
@@ -215,9 +215,10 @@ async function jsCallback(server: JackServer): Promise<JsResult> {
       xruns++;
     });
     client.activate();
+    const device = devicePorts();
     pairs.forEach(([input, output], i) => {
-      client.connect(`system:capture_${i + 1}`, input);
-      client.connect(output, `system:playback_${i + 1}`);
+      client.connect(device.capture[i] as string, input);
+      client.connect(output, device.playback[i] as string);
     });
     await sleep(SETTLE_MS);
     const late0 = client.lateCycles;
