@@ -89,14 +89,15 @@ const suites = [
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
-  // The service where PipeWire differs: clients that recreate themselves.
+  // The service where PipeWire differs: clients that recreate themselves,
+  // port types other than audio and MIDI.
   {
     name: 'core-pipewire',
     dir: 'packages/core',
     kind: 'vitest',
     jack: true,
     env: ON_PIPEWIRE,
-    files: ['test/transient-clients.test.ts'],
+    files: ['test/transient-clients.test.ts', 'test/other-port-types.test.ts'],
   },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
