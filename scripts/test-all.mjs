@@ -90,14 +90,18 @@ const suites = [
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
   // The service where PipeWire differs: clients that recreate themselves,
-  // port types other than audio and MIDI.
+  // port types other than audio and MIDI, meters across a quantum change.
   {
     name: 'core-pipewire',
     dir: 'packages/core',
     kind: 'vitest',
     jack: true,
     env: ON_PIPEWIRE,
-    files: ['test/transient-clients.test.ts', 'test/other-port-types.test.ts'],
+    files: [
+      'test/transient-clients.test.ts',
+      'test/other-port-types.test.ts',
+      'test/meters.test.ts',
+    ],
   },
   { name: 'ui', dir: 'packages/ui', kind: 'vitest' },
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },

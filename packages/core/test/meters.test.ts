@@ -1,6 +1,7 @@
 // Meters for pages: a page's setMeters through answer(), binary frames back,
 // taps shared and removed, levels checked against peers that play known
-// signals, and a probe that changes nothing another client hears.
+// signals, taps that outlive a buffer-size change, and a probe that changes
+// nothing another client hears. Runs on JACK2 and, in core-pipewire, PipeWire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import type { ErrorCode } from '../src/contract.js';
@@ -40,7 +41,8 @@ def process(frames):
         if t is None:
             buf[:] = array.array('f', [0.0] * frames)
         else:
-            buf[:] = t
+            # After a buffer-size change (a multiple of 256): the same period, repeated.
+            buf[:] = t if frames == 256 else t * (frames // 256)
 c.set_process_callback(process)
 for name in ('six', 'twenty', 'silent', 'hot'):
     c.outports.register(name)
@@ -241,6 +243,30 @@ describe('taps', () => {
     await waitFor(async () => (await probePorts()).length >= 2, 5000, 'probes');
     page.peer.close();
     await waitFor(async () => (await probePorts()).length === 0, 5000, 'probes gone');
+  });
+});
+
+// PipeWire applies a buffer-size change as a new quantum, which restarts its
+// graph (RaySession lost connections there): the taps must outlive it.
+describe('a buffer-size change', () => {
+  it('keeps the taps: the -6 dBFS sine reads -6.0 at the new size and back at the old one', async () => {
+    const page = openPage();
+    await page.set(['player:six']);
+    await page.next();
+    const probesBefore = await probePorts();
+    for (const frames of [512, 256]) {
+      expect(await answer(service, 'setBufferSize', { frames })).toEqual({ result: null });
+      await waitFor(
+        async () => (await service.request('getStatus', {})).bufferSize === frames,
+        15000,
+        `a buffer size of ${frames}`,
+      );
+      await page.next();
+      const values = await page.next();
+      expect(Math.abs((values[0] ?? 0) + 6)).toBeLessThan(0.2);
+    }
+    expect(await probePorts()).toEqual(probesBefore);
+    page.peer.close();
   });
 });
 
