@@ -6,8 +6,7 @@
 import { devicePorts, onPipeWire, pythonPeer } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
-import { JackbayService } from '../src/service.js';
-import { type JackServer, lsp, SERVER_WAIT_MS, startServer, waitFor } from './helpers.js';
+import { lsp, STAGE_WAIT_MS, type Stage, startStage, stopStage, waitFor } from './helpers.js';
 
 const VIDEO_TYPE = '32 bit float RGBA video';
 const VIDEO_PORT = 'video_peer:video_out';
@@ -33,25 +32,19 @@ sys.stdin.readline()
 lib.jack_client_close(client)
 `;
 
-let server: JackServer;
-let service: JackbayService;
+let stage: Stage;
 
 describe.skipIf(!onPipeWire())(
   'a video port [PipeWire only: JACK2 registers no port types but audio and MIDI]',
   () => {
     beforeAll(async () => {
-      server = await startServer();
-      service = new JackbayService({ serverName: server.name, retryIntervalMs: 200 });
-      service.start();
-      await waitFor(() => service.isUp, 10000, 'service up');
-    }, SERVER_WAIT_MS + 20000);
+      stage = await startStage({});
+    }, STAGE_WAIT_MS);
 
-    afterAll(async () => {
-      await service?.close();
-      await server?.stop();
-    });
+    afterAll(() => stopStage(stage));
 
     it('is listed as other with its type name, is refused an audio connection, and leaves cleanly', async () => {
+      const { server, service } = stage;
       const peer = pythonPeer(server, VIDEO_PEER);
       try {
         expect(await peer.line()).toBe('ready');
