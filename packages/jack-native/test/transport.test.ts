@@ -366,6 +366,62 @@ def sync(state, pos):
     }
   });
 
+  it('the usage walk-through in one client, with a peer causing xruns still running: transportStart rolls', async () => {
+    // The sequence of the walk-through where STARTING was seen, step by step:
+    // ports, connections both ways with a Python peer, notification callbacks
+    // (one ended by CallbackExit), a JS process callback, and a peer whose
+    // process callback oversleeps its period. None of it may hold the start.
+    const walker = new Client('tp-walker', { serverName: server.name });
+    try {
+      const audioIn = walker.inports.register('in');
+      const audioOut = walker.outports.register('out');
+      walker.midiOutports.register('midi_out');
+      const seen = { clients: 0, ports: 0, connections: 0, xruns: 0 };
+      walker.setClientRegistrationCallback(() => {
+        seen.clients++;
+        if (seen.clients === 2) throw new CallbackExit();
+      });
+      walker.setPortRegistrationCallback(() => {
+        seen.ports++;
+      });
+      walker.setPortConnectCallback(() => {
+        seen.connections++;
+      });
+      walker.setXrunCallback(() => {
+        seen.xruns++;
+      });
+      walker.setProcessCallback(() => {
+        audioOut.getArray().set(audioIn.getArray());
+      });
+      walker.activate();
+
+      await startPeer('tp-echo', "c.inports.register('in')\nc.outports.register('out')");
+      walker.connect(audioOut, 'tp-echo:in');
+      walker.connect('tp-echo:out', audioIn);
+      await startPeer(
+        'tp-xruns',
+        "c.outports.register('out')\n@c.set_process_callback\ndef process(frames):\n    time.sleep(0.03)",
+      );
+      await waitFor(() => seen.xruns > 0, WAIT, 'an xrun from the oversleeping peer');
+      walker.disconnect(audioOut, 'tp-echo:in');
+      await waitFor(
+        () => seen.clients >= 2 && seen.ports > 0 && seen.connections > 0,
+        WAIT,
+        'the notifications',
+      );
+
+      client.transportStart();
+      await waitFor(
+        () => client.transportState === ROLLING,
+        WAIT,
+        'rolling after the walk-through',
+      );
+      expect(walker.transportState).toBe(ROLLING);
+    } finally {
+      walker.close();
+    }
+  });
+
   it('setFreewheel is seen by a Python peer', async () => {
     const peer = await startPeer(
       'tp-freewheel',
