@@ -63,6 +63,8 @@ async function reading(app: import('@playwright/test').Page, name: string): Prom
 }
 
 test('meters read the levels a peer plays, in dBFS', async ({ app }) => {
+  // Three readings of up to 10 s each, after a page start that can take 20 s on a loaded machine.
+  test.setTimeout(60_000);
   await arrangeAndSettle(app);
   const within = (name: string, db: number) =>
     expect
