@@ -75,7 +75,11 @@ test('meters read the levels a peer plays, in dBFS', async ({ app }) => {
   await within('silent', -120);
   const six = app.getByRole('meter', { name: `Level of ${port('six')}`, exact: true });
   await expect(six).toHaveAttribute('aria-valuemin', '-120');
-  await expect(six).toHaveAttribute('aria-valuetext', /^peak -6\.\d dBFS, RMS -9\.\d dBFS$/);
+  // As patient as the readings: on PipeWire a cycle the peer misses on a
+  // loaded machine reaches the meter as silence, and lowers the RMS for a while.
+  await expect(six).toHaveAttribute('aria-valuetext', /^peak -6\.\d dBFS, RMS -9\.\d dBFS$/, {
+    timeout: 10_000,
+  });
 });
 
 test('a clipping port lights a clip button that stays lit until clicked', async ({ app }) => {
