@@ -107,8 +107,9 @@ const suites = [
   { name: 'desktop', dir: 'apps/desktop', kind: 'vitest' },
   { name: 'e2e', dir: 'e2e', kind: 'playwright' },
   // The web app against PipeWire: its name in the status bar, connecting
-  // and disconnecting in the graph, the transport. Four specs only: each
-  // takes 15-25 s on a loaded 2-core machine, and CI time is counted.
+  // and disconnecting in the graph, the transport, the meters, the MIDI
+  // monitor and a ghost's connections re-made. The core test of each spec
+  // only: each takes 15-25 s on a loaded 2-core machine, and CI time is counted.
   {
     name: 'e2e-pipewire',
     dir: 'e2e',
@@ -117,9 +118,20 @@ const suites = [
     files: [
       '--project=web',
       '--grep',
-      'names the server|onto an input connects|made by jack_connect|play and stop',
+      [
+        'names the server',
+        'onto an input connects',
+        'made by jack_connect',
+        'play and stop',
+        'meters read the levels a peer plays',
+        'lists exactly the 1,000 messages',
+        'stays as a ghost',
+      ].join('|'),
       'tests/status.spec.ts',
       'tests/graph.spec.ts',
+      'tests/meters.spec.ts',
+      'tests/midi-monitor.spec.ts',
+      'tests/restore.spec.ts',
     ],
   },
 ]

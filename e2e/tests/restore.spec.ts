@@ -17,6 +17,9 @@ const peerNamed = (name: string) => startPeer({ name, ...fxPorts });
 test('a client that quits stays as a ghost and gets its connections back when it returns', async ({
   app,
 }) => {
+  // Its peers are Python processes started three times: on a loaded 2-core
+  // machine they and the page's start alone can take 20 s.
+  test.setTimeout(60_000);
   const src = await peerNamed('e2e_rs_src');
   let fx = await peerNamed('e2e_rs_fx');
   await expect(portHandle(app, 'e2e_rs_fx:in_1')).toBeVisible();
