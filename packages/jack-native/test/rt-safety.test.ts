@@ -165,25 +165,24 @@ function midiFlood(cycles: number): Array<Array<[number, string]>> {
 }
 
 const WORKLOAD_SECONDS = 5;
-let workload: Promise<ChildRun<Record<string, number>>> | undefined;
+// The engine workload's last run: the tests judge the same run (a retry runs it again).
+let lastWorkload: ChildRun<Record<string, number>> | undefined;
 
-/** The engine workload's run under the shim: made once, judged by two tests. */
-function engineWorkload(): Promise<ChildRun<Record<string, number>>> {
-  workload ??= (async () => {
-    const seconds = WORKLOAD_SECONDS;
-    await src.run(`send_midi('mo', ${JSON.stringify(midiFlood((seconds + 5) * 190))})`);
-    try {
-      const run = await runChild('rt-safety-child.ts', [String(seconds), src.name], seconds + 30);
-      const { report, stats } = run;
-      console.log(
-        `rt-safety: ${JSON.stringify(report.callbacks)} callbacks; on the process thread ${JSON.stringify(report.jackThread)}; clock_gettime in callbacks ${report.inCallback.clock_gettime}; other threads ${JSON.stringify(report.otherThreads)}; notifications ${JSON.stringify(report.notifications)}; workload ${JSON.stringify(stats)}`,
-      );
-      return run;
-    } finally {
-      await src.run(`midi_queues['mo'].clear()`);
-    }
-  })();
-  return workload;
+/** Runs the engine workload under the shim, with MIDI flooding in from the peer. */
+async function engineWorkload(): Promise<ChildRun<Record<string, number>>> {
+  const seconds = WORKLOAD_SECONDS;
+  await src.run(`send_midi('mo', ${JSON.stringify(midiFlood((seconds + 5) * 190))})`);
+  try {
+    const run = await runChild('rt-safety-child.ts', [String(seconds), src.name], seconds + 30);
+    const { report, stats } = run;
+    console.log(
+      `rt-safety: ${JSON.stringify(report.callbacks)} callbacks; on the process thread ${JSON.stringify(report.jackThread)}; clock_gettime in callbacks ${report.inCallback.clock_gettime}; other threads ${JSON.stringify(report.otherThreads)}; notifications ${JSON.stringify(report.notifications)}; workload ${JSON.stringify(stats)}`,
+    );
+    lastWorkload = run;
+    return run;
+  } finally {
+    await src.run(`midi_queues['mo'].clear()`);
+  }
 }
 
 describe('realtime safety', () => {
@@ -226,7 +225,7 @@ describe('realtime safety', () => {
   unlessPipeWire(describe, 'libjackWritesOnProcessThread')('between callbacks', () => {
     it('makes none of those calls on the JACK process thread', async (context) => {
       skipUnderSanitizer(context, SHIM_NEEDS_MALLOC);
-      const { report } = await engineWorkload();
+      const { report } = lastWorkload ?? (await engineWorkload());
       expect(report.jackThread).toEqual(ZERO);
     }, 90000);
   });
