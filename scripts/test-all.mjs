@@ -66,8 +66,10 @@ const suites = [
       'test/wav.test.ts',
     ],
   },
-  // The library against PipeWire's JACK API: the files about the API itself
-  // and the meters. The long realtime files stay JACK2-only for CI time.
+  // The library against PipeWire's JACK API: the files about the API itself,
+  // the meters and the realtime-safety proof (PipeWire runs some notification
+  // callbacks on its realtime thread). The long realtime files stay
+  // JACK2-only for CI time.
   {
     name: 'native-pipewire',
     dir: 'packages/jack-native',
@@ -86,6 +88,7 @@ const suites = [
       'test/midi-send.test.ts',
       'test/analyser.test.ts',
       'test/probe-churn.test.ts',
+      'test/rt-safety.test.ts',
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },

@@ -223,17 +223,16 @@ namespace {
 NativeClient* self(void* arg) { return static_cast<NativeClient*>(arg); }
 }  // namespace
 
+// Buffer size, sample rate, graph order and xrun: lock-free and allocation-
+// free (EventQueue's counted kinds), as PipeWire may call them on its
+// realtime thread or on the caller's.
 int NativeClient::OnBufferSize(jack_nframes_t frames, void* arg) {
-  Event event(EventKind::Blocksize);
-  event.a = frames;
-  self(arg)->events_.push(std::move(event));
+  self(arg)->events_.pushBlocksize(frames);
   return 0;
 }
 
 int NativeClient::OnSampleRate(jack_nframes_t rate, void* arg) {
-  Event event(EventKind::Samplerate);
-  event.a = rate;
-  self(arg)->events_.push(std::move(event));
+  self(arg)->events_.pushSamplerate(rate);
   return 0;
 }
 
@@ -297,13 +296,13 @@ void NativeClient::OnPortRename(jack_port_id_t id, const char* oldName, const ch
 }
 
 int NativeClient::OnGraphOrder(void* arg) {
-  self(arg)->events_.push(Event(EventKind::GraphOrder));
+  self(arg)->events_.pushGraphOrder();
   return 0;
 }
 
 int NativeClient::OnXrun(void* arg) {
   NativeClient* me = self(arg);
-  // PipeWire calls this on its realtime thread: no locks, no allocation.
+  // Counted, as OnBufferSize: PipeWire calls this on its realtime thread.
   float delay = jack().jack_get_xrun_delayed_usecs ? jack().jack_get_xrun_delayed_usecs(me->client_) : 0.0f;
   me->events_.pushXrun(delay);
   return 0;

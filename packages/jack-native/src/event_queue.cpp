@@ -1,6 +1,7 @@
 #include "event_queue.h"
 
 #include <cerrno>
+#include <iterator>
 
 namespace jackbay {
 
@@ -38,10 +39,23 @@ void EventQueue::push(Event&& event) {
   wake();
 }
 
+void EventQueue::pushBlocksize(uint32_t frames) {
+  blocksizes_.record(frames);
+  wake();
+}
+
+void EventQueue::pushSamplerate(uint32_t rate) {
+  samplerates_.record(rate);
+  wake();
+}
+
+void EventQueue::pushGraphOrder() {
+  graphOrdersWritten_.fetch_add(1, std::memory_order_release);
+  wake();
+}
+
 void EventQueue::pushXrun(float delayedUsecs) {
-  uint32_t index = xrunWritten_.load(std::memory_order_relaxed);
-  xrunDelays_[index % kXrunSlots].store(delayedUsecs, std::memory_order_relaxed);
-  xrunWritten_.store(index + 1, std::memory_order_release);
+  xrunDelays_.record(delayedUsecs);
   wake();
 }
 
@@ -52,19 +66,20 @@ void EventQueue::wake() {
 std::vector<Event> EventQueue::drain() {
   // Clear the flag first: anything pushed after this line schedules a new call.
   callPending_.store(false);
-  std::vector<Event> events;
+  std::vector<Event> queued;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    events.swap(pending_);
+    queued.swap(pending_);
   }
-  uint32_t written = xrunWritten_.load(std::memory_order_acquire);
-  // If more xruns happened than we keep delays for, the oldest delays are
-  // gone; each xrun is still reported once.
-  for (; xrunRead_ != written; ++xrunRead_) {
-    Event xrun(EventKind::Xrun);
-    xrun.d = xrunDelays_[xrunRead_ % kXrunSlots].load(std::memory_order_relaxed);
-    events.push_back(std::move(xrun));
-  }
+  // The counted kinds are read after the queue, so whatever JACK reported
+  // before a shutdown is in the same batch, ahead of the shutdown.
+  std::vector<Event> events;
+  samplerates_.read([&](uint32_t rate) { events.emplace_back(EventKind::Samplerate).a = rate; });
+  blocksizes_.read([&](uint32_t frames) { events.emplace_back(EventKind::Blocksize).a = frames; });
+  const uint32_t graphOrders = graphOrdersWritten_.load(std::memory_order_acquire);
+  for (; graphOrdersRead_ != graphOrders; ++graphOrdersRead_) events.emplace_back(EventKind::GraphOrder);
+  xrunDelays_.read([&](float delay) { events.emplace_back(EventKind::Xrun).d = delay; });
+  events.insert(events.end(), std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end()));
   return events;
 }
 

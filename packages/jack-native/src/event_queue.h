@@ -1,10 +1,13 @@
 // Notifications from JACK's threads to the JS thread.
 //
-// JACK's notification thread records a fixed set of values per event and
-// posts a semaphore; a dispatcher thread turns that into one thread-safe-
-// function call per batch; the JS side drains everything queued. sem_post is
-// async-signal-safe and never blocks, so even callbacks that PipeWire runs on
-// its realtime thread (xrun) can wake JS without locking.
+// JACK's threads record a fixed set of values per event and post a
+// semaphore; a dispatcher thread turns that into one thread-safe-function
+// call per batch; the JS side drains everything recorded. Most events are
+// queued under a mutex (they carry names); buffer size, sample rate, graph
+// order and xruns are counted with atomics instead (CallbackLog), because
+// PipeWire runs some callbacks on its realtime thread (xrun and sync do) and
+// those may not lock or allocate on any server. sem_post is async-signal-safe
+// and never blocks, so they can wake JS as well.
 #pragma once
 
 #include <napi.h>
@@ -17,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "callback_log.h"
 #include "layouts.h"
 
 namespace jackbay {
@@ -48,11 +52,16 @@ class EventQueue {
   // From JACK's notification thread (may allocate, may lock briefly).
   void push(Event&& event);
   // From any thread, including a realtime one: lock-free, allocation-free.
+  void pushBlocksize(uint32_t frames);
+  void pushSamplerate(uint32_t rate);
+  void pushGraphOrder();
   void pushXrun(float delayedUsecs);
   // Wakes the JS thread without an event (realtime-safe).
   void wake();
 
-  // JS thread: everything queued since the last drain, xruns included.
+  // JS thread: everything recorded since the last drain. The counted kinds
+  // come first, each in the order of its calls; then the queued events in
+  // theirs (a shutdown, always queued, stays last).
   std::vector<Event> drain();
 
  private:
@@ -60,11 +69,12 @@ class EventQueue {
 
   std::mutex mutex_;
   std::vector<Event> pending_;
-  // xruns: a counter and the last few delays, written without locks.
-  static constexpr uint32_t kXrunSlots = 64;
-  std::atomic<uint32_t> xrunWritten_{0};
-  uint32_t xrunRead_ = 0;
-  std::atomic<float> xrunDelays_[kXrunSlots] = {};
+  // The counted kinds, written without locks.
+  CallbackLog<uint32_t> samplerates_;
+  CallbackLog<uint32_t> blocksizes_;
+  std::atomic<uint32_t> graphOrdersWritten_{0};
+  uint32_t graphOrdersRead_ = 0;
+  CallbackLog<float> xrunDelays_;  // µs
 
   sem_t semaphore_;
   std::atomic<bool> started_{false};
