@@ -67,7 +67,11 @@ const suites = [
     ],
   },
   // The library against PipeWire's JACK API: the files about the API itself
-  // and the meters. The long realtime files stay JACK2-only for CI time.
+  // and the meters. The long realtime files stay JACK2-only for CI time. Not
+  // yet here: engine.test.ts (7 of 24 fail on PipeWire: sample-exact checks
+  // across clients, MIDI ring overflow, timebase and sync) and
+  // transport.test.ts (8 of 15: locates while stopped, EINVAL's sign), whose
+  // failures are still to be sorted into bugs and differences.
   {
     name: 'native-pipewire',
     dir: 'packages/jack-native',
@@ -86,6 +90,12 @@ const suites = [
       'test/midi-send.test.ts',
       'test/analyser.test.ts',
       'test/probe-churn.test.ts',
+      'test/callbacks.test.ts',
+      'test/lifecycle.test.ts',
+      'test/reopen.test.ts',
+      'test/message-hooks.test.ts',
+      'test/timebase-callback.test.ts',
+      'test/layouts.test.ts',
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },
