@@ -490,7 +490,12 @@ print(json.dumps([${pyCalls.join(', ')}]))`,
         .sort(),
     ).toEqual(['gp:in_2', 'gp:out_1']);
     // Unanchored, like jack_get_ports.
-    expect(client.getPorts('midi').map((p) => p.name)).toEqual(['gp:midi_in', 'gp:midi_out']);
+    expect(
+      client
+        .getPorts('midi')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['gp:midi_in', 'gp:midi_out']);
     expect(client.getPorts('no-such-thing')).toEqual([]);
     const expected = pyJson<string[]>(
       server,

@@ -62,8 +62,9 @@ export const PIPEWIRE_DIFFERENCES = {
     '(SIGKILL), neither our client nor a Python peer got a shutdown callback within 8 s, and ' +
     'our client still read its samplerate (48000)',
   noServerStart:
-    'libjack starts no server, and PIPEWIRE_REMOTE outranks the server name: a client asking ' +
-    'for a server that does not run (noStartServer) was connected to the PIPEWIRE_REMOTE one',
+    'PIPEWIRE_REMOTE outranks the server name: a client asking for a server that does not run, ' +
+    'with noStartServer and without, was connected to the PipeWire PIPEWIRE_REMOTE names ' +
+    '(serverStarted false): neither the refusal nor a started server shows',
   bbtRewritten:
     'a timebase master’s BBT reaches other clients recomputed: at 150 BPM with 960 ticks per ' +
     'beat set, they read ticks_per_beat 1920 and ticks advancing twice as fast (255 per 2560 ' +
