@@ -69,7 +69,10 @@ const suites = [
   // The library against PipeWire's JACK API: the files about the API itself,
   // the meters and the realtime-safety proof (PipeWire runs some notification
   // callbacks on its realtime thread). The long realtime files stay
-  // JACK2-only for CI time.
+  // JACK2-only for CI time. Not yet here: engine.test.ts (7 of 24 fail on PipeWire: sample-exact checks
+  // across clients, MIDI ring overflow, timebase and sync) and
+  // transport.test.ts (8 of 15: locates while stopped, EINVAL's sign), whose
+  // failures are still to be sorted into bugs and differences.
   {
     name: 'native-pipewire',
     dir: 'packages/jack-native',
@@ -89,6 +92,12 @@ const suites = [
       'test/analyser.test.ts',
       'test/probe-churn.test.ts',
       'test/rt-safety.test.ts',
+      'test/callbacks.test.ts',
+      'test/lifecycle.test.ts',
+      'test/reopen.test.ts',
+      'test/message-hooks.test.ts',
+      'test/timebase-callback.test.ts',
+      'test/layouts.test.ts',
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },

@@ -251,9 +251,13 @@ void NativeClient::OnClientRegistration(const char* name, int registered, void* 
 
 namespace {
 // Name, type and flags of a port by id, captured while it still exists.
-// Empty name: the port is no longer available.
+// Empty name: the port is no longer available. `client` is null while the
+// client closes (Close() clears it before jack_client_close), and PipeWire's
+// libjack still delivers notifications inside jack_client_close: nobody
+// reads those events, and jack_port_by_id(NULL, …) fails an assertion there.
 void describePort(jack_client_t* client, jack_port_id_t id, std::string* name, std::string* type,
                   int64_t* flags, double* handle) {
+  if (!client) return;
   jack_port_t* port = jack().jack_port_by_id(client, id);
   if (!port) return;
   *handle = static_cast<double>(reinterpret_cast<uintptr_t>(port));
@@ -302,8 +306,10 @@ int NativeClient::OnGraphOrder(void* arg) {
 
 int NativeClient::OnXrun(void* arg) {
   NativeClient* me = self(arg);
-  // Counted, as OnBufferSize: PipeWire calls this on its realtime thread.
-  float delay = jack().jack_get_xrun_delayed_usecs ? jack().jack_get_xrun_delayed_usecs(me->client_) : 0.0f;
+  // PipeWire calls this on its realtime thread: no locks, no allocation.
+  // No client: it is closing (see describePort).
+  jack_client_t* client = me->client_.load();
+  float delay = client && jack().jack_get_xrun_delayed_usecs ? jack().jack_get_xrun_delayed_usecs(client) : 0.0f;
   me->events_.pushXrun(delay);
   return 0;
 }

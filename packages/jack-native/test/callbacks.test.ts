@@ -4,6 +4,7 @@
 // after activate(), CallbackExit, exceptions, replacement and removal.
 import { isMainThread } from 'node:worker_threads';
 import {
+  devicePorts,
   type JackServer,
   jackTool,
   type LongPeer,
@@ -13,6 +14,7 @@ import {
   python,
   pythonPeer,
   startJackServer,
+  unlessPipeWire,
   waitFor,
 } from '@jackbay/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -36,6 +38,7 @@ import {
 const RATE = 44100;
 const PERIOD = 256;
 const WAIT = 10000;
+const [PLAYBACK] = devicePorts().playback;
 
 let server: JackServer;
 const opened: Client[] = [];
@@ -297,55 +300,61 @@ describe('each notification, as setXCallback and as on()', () => {
     await waitFor(() => slot.calls.length >= 2, WAIT, 'disconnect');
     expect(slot.args[1]).toEqual([out, inp, false]);
 
-    jackTool(server, 'jack_connect', ['system:capture_1', 'cb-connect:in']);
+    // To a device's physical input (JACK2's system:playback_1, PipeWire's nullsink:playback_FL).
+    jackTool(server, 'jack_connect', ['cb-connect:out', PLAYBACK]);
     await waitFor(() => slot.calls.length >= 3, WAIT, 'jack_connect');
     const [a, b, connected] = slot.args[2] ?? [];
-    expect(a?.name).toBe('system:capture_1');
-    expect(a?.isPhysical).toBe(true);
-    expect(b).toBe(inp);
+    expect(a).toBe(out);
+    expect(b?.name).toBe(PLAYBACK);
+    expect(b?.isPhysical).toBe(true);
     expect(connected).toBe(true);
     expectJsThread([...slot.calls, ...listener.calls, ...graph.calls, ...graphSlot.calls]);
   });
 
-  it("portRename: our rename and a peer's, with the old and new full names", async () => {
-    const client = open('cb-rename');
-    const mine = client.outports.register('before');
-    jackCall(() => client.activate());
-    const slot = recorder('portRename');
-    const listener = recorder('portRename');
-    client.setPortRenameCallback(slot.fn);
-    client.on('portRename', listener.fn, { onlyAvailable: false });
+  unlessPipeWire(it, 'renameLogsOnly')(
+    "portRename: our rename and a peer's, with the old and new full names",
+    async () => {
+      const client = open('cb-rename');
+      const mine = client.outports.register('before');
+      jackCall(() => client.activate());
+      const slot = recorder('portRename');
+      const listener = recorder('portRename');
+      client.setPortRenameCallback(slot.fn);
+      client.on('portRename', listener.fn, { onlyAvailable: false });
 
-    jackCall(() => {
-      mine.shortname = 'after';
-    });
-    expect(slot.calls).toHaveLength(0);
-    await waitFor(() => slot.calls.length >= 1 && listener.calls.length >= 1, WAIT, 'own rename');
-    expect(slot.args[0]).toEqual([mine, 'cb-rename:before', 'cb-rename:after']);
-    expect(slot.args[0]?.[0]).toBe(mine);
-    expect(listener.args[0]).toEqual(slot.args[0]);
+      jackCall(() => {
+        mine.shortname = 'after';
+      });
+      expect(slot.calls).toHaveLength(0);
+      await waitFor(() => slot.calls.length >= 1 && listener.calls.length >= 1, WAIT, 'own rename');
+      expect(slot.args[0]).toEqual([mine, 'cb-rename:before', 'cb-rename:after']);
+      expect(slot.args[0]?.[0]).toBe(mine);
+      expect(listener.args[0]).toEqual(slot.args[0]);
 
-    const peer = await startPeer('cb-renpeer');
-    await command(peer, 'register old');
-    const theirs = client.getPortByName('cb-renpeer:old');
-    await command(peer, 'rename old new');
-    await waitFor(() => slot.calls.length >= 2, WAIT, 'peer rename');
-    expect(slot.args[1]).toEqual([theirs, 'cb-renpeer:old', 'cb-renpeer:new']);
-    expect(slot.args[1]?.[0]).toBe(theirs);
-    expect(theirs.name).toBe('cb-renpeer:new');
-    expectJsThread([...slot.calls, ...listener.calls]);
-  });
+      const peer = await startPeer('cb-renpeer');
+      await command(peer, 'register old');
+      const theirs = client.getPortByName('cb-renpeer:old');
+      await command(peer, 'rename old new');
+      await waitFor(() => slot.calls.length >= 2, WAIT, 'peer rename');
+      expect(slot.args[1]).toEqual([theirs, 'cb-renpeer:old', 'cb-renpeer:new']);
+      expect(slot.args[1]?.[0]).toBe(theirs);
+      expect(theirs.name).toBe('cb-renpeer:new');
+      expectJsThread([...slot.calls, ...listener.calls]);
+    },
+  );
 
-  it('xrun: a peer that sleeps in its process callback causes xruns with their delay', async () => {
-    const client = open('cb-xrun');
-    const slot = recorder('xrun');
-    const listener = recorder('xrun');
-    client.setXrunCallback(slot.fn);
-    client.on('xrun', listener.fn);
-    jackCall(() => client.activate());
-    const sleepy = pythonPeer(
-      server,
-      `
+  unlessPipeWire(it, 'xrunsNotReported')(
+    'xrun: a peer that sleeps in its process callback causes xruns with their delay',
+    async () => {
+      const client = open('cb-xrun');
+      const slot = recorder('xrun');
+      const listener = recorder('xrun');
+      client.setXrunCallback(slot.fn);
+      client.on('xrun', listener.fn);
+      jackCall(() => client.activate());
+      const sleepy = pythonPeer(
+        server,
+        `
 c = jack.Client('cb-sleepy', no_start_server=True)
 @c.set_process_callback
 def process(frames):
@@ -354,53 +363,57 @@ c.activate()
 print('ready')
 sys.stdin.readline()
 `,
-    );
-    peers.push(sleepy);
-    expect(await sleepy.line()).toBe('ready');
-    await waitFor(() => slot.calls.length >= 3 && listener.calls.length >= 3, WAIT, 'xruns');
-    await sleepy.stop();
-    for (const [delay] of slot.args) {
-      expect(typeof delay).toBe('number');
-      expect(Number.isFinite(delay)).toBe(true);
-      expect(delay).toBeGreaterThanOrEqual(0);
-    }
-    expectJsThread([...slot.calls, ...listener.calls]);
-  });
+      );
+      peers.push(sleepy);
+      expect(await sleepy.line()).toBe('ready');
+      await waitFor(() => slot.calls.length >= 3 && listener.calls.length >= 3, WAIT, 'xruns');
+      await sleepy.stop();
+      for (const [delay] of slot.args) {
+        expect(typeof delay).toBe('number');
+        expect(Number.isFinite(delay)).toBe(true);
+        expect(delay).toBeGreaterThanOrEqual(0);
+      }
+      expectJsThread([...slot.calls, ...listener.calls]);
+    },
+  );
 
-  it('propertyChange: created, changed and deleted, by us and by a peer', async () => {
-    const client = open('cb-props');
-    jackCall(() => client.activate());
-    const slot = recorder('propertyChange');
-    const listener = recorder('propertyChange');
-    client.setPropertyChangeCallback(slot.fn);
-    client.on('propertyChange', listener.fn);
-    const uuid = client.uuid;
+  unlessPipeWire(it, 'metadataDiffers')(
+    'propertyChange: created, changed and deleted, by us and by a peer',
+    async () => {
+      const client = open('cb-props');
+      jackCall(() => client.activate());
+      const slot = recorder('propertyChange');
+      const listener = recorder('propertyChange');
+      client.setPropertyChangeCallback(slot.fn);
+      client.on('propertyChange', listener.fn);
+      const uuid = client.uuid;
 
-    jackCall(() => client.setProperty(client, 'urn:jackbay:test', 'one'));
-    expect(slot.calls).toHaveLength(0);
-    await waitFor(() => slot.calls.length >= 1, WAIT, 'created');
-    jackCall(() => client.setProperty(client, 'urn:jackbay:test', 'two'));
-    await waitFor(() => slot.calls.length >= 2, WAIT, 'changed');
-    jackCall(() => client.removeProperty(client, 'urn:jackbay:test'));
-    await waitFor(() => slot.calls.length >= 3 && listener.calls.length >= 3, WAIT, 'deleted');
-    expect(slot.args.slice(0, 3)).toEqual([
-      [uuid, 'urn:jackbay:test', PROPERTY_CREATED],
-      [uuid, 'urn:jackbay:test', PROPERTY_CHANGED],
-      [uuid, 'urn:jackbay:test', PROPERTY_DELETED],
-    ]);
-    expect(listener.args.slice(0, 3)).toEqual(slot.args.slice(0, 3));
+      jackCall(() => client.setProperty(client, 'urn:jackbay:test', 'one'));
+      expect(slot.calls).toHaveLength(0);
+      await waitFor(() => slot.calls.length >= 1, WAIT, 'created');
+      jackCall(() => client.setProperty(client, 'urn:jackbay:test', 'two'));
+      await waitFor(() => slot.calls.length >= 2, WAIT, 'changed');
+      jackCall(() => client.removeProperty(client, 'urn:jackbay:test'));
+      await waitFor(() => slot.calls.length >= 3 && listener.calls.length >= 3, WAIT, 'deleted');
+      expect(slot.args.slice(0, 3)).toEqual([
+        [uuid, 'urn:jackbay:test', PROPERTY_CREATED],
+        [uuid, 'urn:jackbay:test', PROPERTY_CHANGED],
+        [uuid, 'urn:jackbay:test', PROPERTY_DELETED],
+      ]);
+      expect(listener.args.slice(0, 3)).toEqual(slot.args.slice(0, 3));
 
-    const peer = await startPeer('cb-proppeer');
-    const peerUuid = client.getUuidForClientName('cb-proppeer');
-    await command(peer, 'pretty Shiny');
-    await waitFor(() => slot.args.some(([subject]) => subject === peerUuid), WAIT, 'peer');
-    expect(slot.args.find(([subject]) => subject === peerUuid)).toEqual([
-      peerUuid,
-      METADATA_PRETTY_NAME,
-      PROPERTY_CREATED,
-    ]);
-    expectJsThread([...slot.calls, ...listener.calls]);
-  });
+      const peer = await startPeer('cb-proppeer');
+      const peerUuid = client.getUuidForClientName('cb-proppeer');
+      await command(peer, 'pretty Shiny');
+      await waitFor(() => slot.args.some(([subject]) => subject === peerUuid), WAIT, 'peer');
+      expect(slot.args.find(([subject]) => subject === peerUuid)).toEqual([
+        peerUuid,
+        METADATA_PRETTY_NAME,
+        PROPERTY_CREATED,
+      ]);
+      expectJsThread([...slot.calls, ...listener.calls]);
+    },
+  );
 });
 
 describe('callback rules', () => {
@@ -505,51 +518,62 @@ describe('callback rules', () => {
 });
 
 describe('shutdown', () => {
-  it('reports status and reason; port events after it give null to onlyAvailable=false', async () => {
-    // Last in the file: it stops this file's server.
-    {
-      const client = open('cb-doomed');
-      const out = client.outports.register('out');
-      const slot = recorder('shutdown');
-      const listener = recorder('shutdown');
-      client.setShutdownCallback(slot.fn);
-      client.on('shutdown', listener.fn);
-      const available = recorder('portRegistration');
-      const all = recorder('portRegistration');
-      const connectAvailable = recorder('portConnect');
-      const connectAll = recorder('portConnect');
-      client.on('portRegistration', available.fn);
-      client.setPortRegistrationCallback(all.fn, false);
-      client.setPortConnectCallback(connectAvailable.fn, true);
-      client.on('portConnect', connectAll.fn, { onlyAvailable: false });
-      client.activate();
-      client.connect(out, 'system:playback_1');
-      await waitFor(() => connectAll.calls.length >= 1, WAIT, 'connect before shutdown');
-      const registeredBefore = available.calls.length;
+  unlessPipeWire(it, 'noShutdownNotice')(
+    'reports status and reason; port events after it give null to onlyAvailable=false',
+    async () => {
+      // Last in the file: it stops this file's server.
+      {
+        const client = open('cb-doomed');
+        const out = client.outports.register('out');
+        const slot = recorder('shutdown');
+        const listener = recorder('shutdown');
+        client.setShutdownCallback(slot.fn);
+        client.on('shutdown', listener.fn);
+        const available = recorder('portRegistration');
+        const all = recorder('portRegistration');
+        const connectAvailable = recorder('portConnect');
+        const connectAll = recorder('portConnect');
+        client.on('portRegistration', available.fn);
+        client.setPortRegistrationCallback(all.fn, false);
+        client.setPortConnectCallback(connectAvailable.fn, true);
+        client.on('portConnect', connectAll.fn, { onlyAvailable: false });
+        client.activate();
+        client.connect(out, PLAYBACK);
+        await waitFor(() => connectAll.calls.length >= 1, WAIT, 'connect before shutdown');
+        const registeredBefore = available.calls.length;
 
-      await server.stop();
-      await waitFor(() => slot.calls.length === 1 && listener.calls.length === 1, WAIT, 'shutdown');
-      const [status, reason] = slot.args[0] ?? [];
-      expect(status).toBeInstanceOf(Status);
-      expect(status?.failure).toBe(true);
-      expect(status?.serverError).toBe(true);
-      expect(reason).toMatch(/closed/i);
-      expect(listener.args[0]).toEqual(slot.args[0]);
-      const later = thrown(() => client.transportFrame);
-      expect(later).toBeInstanceOf(JackError);
-      expect((later as JackError).kind).toBe('shutdown');
+        await server.stop();
+        await waitFor(
+          () => slot.calls.length === 1 && listener.calls.length === 1,
+          WAIT,
+          'shutdown',
+        );
+        const [status, reason] = slot.args[0] ?? [];
+        expect(status).toBeInstanceOf(Status);
+        expect(status?.failure).toBe(true);
+        expect(status?.serverError).toBe(true);
+        expect(reason).toMatch(/closed/i);
+        expect(listener.args[0]).toEqual(slot.args[0]);
+        const later = thrown(() => client.transportFrame);
+        expect(later).toBeInstanceOf(JackError);
+        expect((later as JackError).kind).toBe('shutdown');
 
-      // JACK2 tells the shutdown first, then unregisters the system ports and
-      // our own: by then no port is available.
-      await waitFor(() => all.args.some(([port]) => port === null), WAIT, 'null port');
-      await waitFor(() => connectAll.args.some(([a, b]) => a === null && b === null), WAIT, 'null');
-      expect(available.args.slice(registeredBefore)).toEqual([]);
-      expect(available.args.every(([port]) => port instanceof Port)).toBe(true);
-      expect(connectAvailable.args.every(([a, b]) => a !== null && b !== null)).toBe(true);
-      expect(all.args.filter(([port]) => port === null).every(([, reg]) => reg === false)).toBe(
-        true,
-      );
-      expectJsThread([...slot.calls, ...listener.calls, ...all.calls, ...connectAll.calls]);
-    }
-  });
+        // JACK2 tells the shutdown first, then unregisters the system ports and
+        // our own: by then no port is available.
+        await waitFor(() => all.args.some(([port]) => port === null), WAIT, 'null port');
+        await waitFor(
+          () => connectAll.args.some(([a, b]) => a === null && b === null),
+          WAIT,
+          'null',
+        );
+        expect(available.args.slice(registeredBefore)).toEqual([]);
+        expect(available.args.every(([port]) => port instanceof Port)).toBe(true);
+        expect(connectAvailable.args.every(([a, b]) => a !== null && b !== null)).toBe(true);
+        expect(all.args.filter(([port]) => port === null).every(([, reg]) => reg === false)).toBe(
+          true,
+        );
+        expectJsThread([...slot.calls, ...listener.calls, ...all.calls, ...connectAll.calls]);
+      }
+    },
+  );
 });

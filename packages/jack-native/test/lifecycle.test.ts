@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JackServer, lockMetadata, startJackServer, waitFor } from '@jackbay/test-support';
+import {
+  type JackServer,
+  lockMetadata,
+  startJackServer,
+  unlessPipeWire,
+  waitFor,
+} from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lspNames } from './fixtures/graph.js';
 import { expectCleanStderr, killChildren, runChild } from './fixtures/lifecycle-runner.js';
@@ -91,73 +97,82 @@ describe('process exit with open clients', () => {
 });
 
 describe('starting a server', () => {
-  it('noStartServer refuses to start one; without it JACK starts one (and a clean exit follows)', async () => {
-    // A .jackdrc of our own, and a server name nobody uses.
-    const home = mkdtempSync(join(tmpdir(), 'jackbay-home-'));
-    writeFileSync(
-      join(home, '.jackdrc'),
-      '/usr/bin/jackd --no-realtime -d dummy -r 48000 -p 256\n',
-    );
-    const name = `jbauto-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const env: NodeJS.ProcessEnv = { ...server.env, HOME: home, JACK_DEFAULT_SERVER: name };
-    delete env.JACK_NO_START_SERVER;
-    const started = () => spawnSync('pgrep', ['-f', `jackd.*${name}`], { encoding: 'utf8' }).stdout;
-    // The started server deletes the metadata store all servers share when it
-    // quits: not while another file's metadata test runs.
-    const unlock = await lockMetadata();
-    try {
-      const child = runChild({ ...server, name, env }, 'autostart');
-      expect(await child.next()).toEqual({
-        refusedServerFailed: true,
-        serverStarted: true,
-        systemPorts: 4,
-      });
-      const { code, signal, stderr } = await child.exited;
-      expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expectCleanStderr(stderr);
-      // A temporary server: it went away with its only client.
-      await waitFor(() => started().trim() === '', 10000, 'the started server to quit');
-    } finally {
-      for (const pid of started().split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-      unlock();
-      rmSync(home, { recursive: true, force: true });
-    }
-  }, 60_000); // waiting for the lock
+  unlessPipeWire(it, 'noServerStart')(
+    'noStartServer refuses to start one; without it JACK starts one (and a clean exit follows)',
+    async () => {
+      // A .jackdrc of our own, and a server name nobody uses.
+      const home = mkdtempSync(join(tmpdir(), 'jackbay-home-'));
+      writeFileSync(
+        join(home, '.jackdrc'),
+        '/usr/bin/jackd --no-realtime -d dummy -r 48000 -p 256\n',
+      );
+      const name = `jbauto-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      const env: NodeJS.ProcessEnv = { ...server.env, HOME: home, JACK_DEFAULT_SERVER: name };
+      delete env.JACK_NO_START_SERVER;
+      const started = () =>
+        spawnSync('pgrep', ['-f', `jackd.*${name}`], { encoding: 'utf8' }).stdout;
+      // The started server deletes the metadata store all servers share when it
+      // quits: not while another file's metadata test runs.
+      const unlock = await lockMetadata();
+      try {
+        const child = runChild({ ...server, name, env }, 'autostart');
+        expect(await child.next()).toEqual({
+          refusedServerFailed: true,
+          serverStarted: true,
+          systemPorts: 4,
+        });
+        const { code, signal, stderr } = await child.exited;
+        expect({ code, signal }).toEqual({ code: 0, signal: null });
+        expectCleanStderr(stderr);
+        // A temporary server: it went away with its only client.
+        await waitFor(() => started().trim() === '', 10000, 'the started server to quit');
+      } finally {
+        for (const pid of started().split('\n').filter(Boolean))
+          process.kill(Number(pid), 'SIGKILL');
+        unlock();
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  ); // waiting for the lock
 });
 
 describe('the server stopping', () => {
   // Last in this file: it stops the file's server (JACK2 allows only a few
   // servers per machine, so the test does not start one of its own).
-  it('fires the shutdown callbacks; later calls throw kind "shutdown"; close() works', async () => {
-    const child = runChild(server, 'server-stops');
-    expect(await child.next()).toEqual({ open: true });
-    await server.stop();
-    const result = await child.next();
-    const { code, signal, stderr } = await child.exited;
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
-    expectCleanStderr(stderr);
-    // Each way of listening heard it exactly once, with a reason.
-    for (const key of ['setter', 'on']) {
-      const calls = result[key] as Array<[number, string]>;
-      expect(calls, key).toHaveLength(1);
-      expect(typeof calls[0]?.[0], key).toBe('number');
-      expect(calls[0]?.[1], key).toMatch(/\S/);
-    }
-    for (const key of [
-      'uuid',
-      'samplerate',
-      'getPorts',
-      'connect',
-      'register',
-      'activate',
-      'portName',
-      'portConnect',
-    ])
-      expect(result[key], key).toBe('shutdown');
-    // Cleanup still works, and after it the client is simply closed.
-    expect(result.deactivate).toBe('no error');
-    expect(result.close).toBe('no error');
-    expect(result.closeAgain).toBe('no error');
-    expect(result.afterClose).toBe('closed');
-  });
+  unlessPipeWire(it, 'noShutdownNotice')(
+    'fires the shutdown callbacks; later calls throw kind "shutdown"; close() works',
+    async () => {
+      const child = runChild(server, 'server-stops');
+      expect(await child.next()).toEqual({ open: true });
+      await server.stop();
+      const result = await child.next();
+      const { code, signal, stderr } = await child.exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expectCleanStderr(stderr);
+      // Each way of listening heard it exactly once, with a reason.
+      for (const key of ['setter', 'on']) {
+        const calls = result[key] as Array<[number, string]>;
+        expect(calls, key).toHaveLength(1);
+        expect(typeof calls[0]?.[0], key).toBe('number');
+        expect(calls[0]?.[1], key).toMatch(/\S/);
+      }
+      for (const key of [
+        'uuid',
+        'samplerate',
+        'getPorts',
+        'connect',
+        'register',
+        'activate',
+        'portName',
+        'portConnect',
+      ])
+        expect(result[key], key).toBe('shutdown');
+      // Cleanup still works, and after it the client is simply closed.
+      expect(result.deactivate).toBe('no error');
+      expect(result.close).toBe('no error');
+      expect(result.closeAgain).toBe('no error');
+      expect(result.afterClose).toBe('closed');
+    },
+  );
 });

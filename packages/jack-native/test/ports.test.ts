@@ -3,6 +3,7 @@
 // outside with jack_lsp and the Python `jack` module.
 
 import {
+  devicePorts,
   type JackServer,
   onPipeWire,
   startJackServer,
@@ -62,7 +63,7 @@ function lspLatency(name: string): { capture: [number, number]; playback: [numbe
 }
 
 describe('names', () => {
-  unlessPipeWire(it, 'noSystemClient')('name and shortname of own and other ports', () => {
+  it('name and shortname of own and other ports', () => {
     const client = open('pn');
     const port = client.outports.register('out_a');
     expect(port.name).toBe('pn:out_a');
@@ -70,7 +71,9 @@ describe('names', () => {
     const peerPort = client.getPortByName('pyp:mout');
     expect(peerPort.name).toBe('pyp:mout');
     expect(peerPort.shortname).toBe('mout');
-    expect(client.getPortByName('system:playback_2').shortname).toBe('playback_2');
+    // A device port: system:playback_2 on JACK2, nullsink:playback_FR on PipeWire.
+    const [, device] = devicePorts().playback;
+    expect(client.getPortByName(device).shortname).toBe(device.split(':')[1]);
   });
 
   it('a rename is made, or refused as unsupported where the server keeps names (PipeWire)', () => {
@@ -181,11 +184,15 @@ describe('aliases', () => {
     expect(port.aliases).toEqual([]);
   });
 
-  unlessPipeWire(it, 'noSystemClient')('system ports have the driver’s aliases', () => {
+  it('device ports have the driver’s aliases', () => {
     const client = open('pal3');
-    for (const name of ['system:capture_1', 'system:playback_2'])
+    const {
+      capture: [capture],
+      playback: [, playback],
+    } = devicePorts();
+    for (const name of [capture, playback])
       expect(client.getPortByName(name).aliases).toEqual(lspAliases(server).get(name));
-    expect(client.getPortByName('system:capture_1').aliases.length).toBeGreaterThan(0);
+    expect(client.getPortByName(capture).aliases.length).toBeGreaterThan(0);
   });
 });
 
@@ -330,23 +337,30 @@ result = lib.jack_port_monitoring_input(int(jack._ffi.cast('uintptr_t', port._pt
 });
 
 describe('latency', () => {
-  unlessPipeWire(it, 'noSystemClient')(
-    'reads any port’s latency ranges as jack_lsp -l does',
+  it('reads any port’s latency ranges as jack_lsp -l does', () => {
+    const client = open('plat');
+    const {
+      capture: [capture],
+      playback: [playback],
+    } = devicePorts();
+    for (const name of [capture, playback, 'pyp:aout']) {
+      const port = client.getPortByName(name);
+      const lsp = lspLatency(name);
+      expect(port.getLatencyRange('capture'), name).toEqual({
+        min: lsp.capture[0],
+        max: lsp.capture[1],
+      });
+      expect(port.getLatencyRange('playback'), name).toEqual({
+        min: lsp.playback[0],
+        max: lsp.playback[1],
+      });
+    }
+  });
+
+  unlessPipeWire(it, 'deviceLatencyZero')(
+    'the dummy driver’s capture latency is one period',
     () => {
-      const client = open('plat');
-      for (const name of ['system:capture_1', 'system:playback_1', 'pyp:aout']) {
-        const port = client.getPortByName(name);
-        const lsp = lspLatency(name);
-        expect(port.getLatencyRange('capture'), name).toEqual({
-          min: lsp.capture[0],
-          max: lsp.capture[1],
-        });
-        expect(port.getLatencyRange('playback'), name).toEqual({
-          min: lsp.playback[0],
-          max: lsp.playback[1],
-        });
-      }
-      // The dummy driver gives its ports real latencies.
+      const client = open('plat-dummy');
       expect(client.getPortByName('system:capture_1').getLatencyRange('capture').min).toBe(
         client.blocksize,
       );

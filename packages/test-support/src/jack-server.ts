@@ -28,6 +28,8 @@ export interface JackServer {
 /** A server started by startJackServer: its jackd process can be killed outright. */
 export interface StartedJackServer extends JackServer {
   readonly process: ChildProcess;
+  /** Ends the server with SIGKILL, as a crash would (PipeWire: its whole session). */
+  kill(): void;
 }
 
 export interface JackServerOptions {
@@ -174,6 +176,7 @@ function startOnce(options: JackServerOptions): StartedJackServer {
     name,
     env: jackServerNamed(name).env,
     process: child,
+    kill: () => child.kill('SIGKILL'),
     stop: async () => {
       if (gone()) return;
       // A stopping JACK2 server deletes the metadata store that all servers

@@ -203,7 +203,13 @@ export async function startPipeWireServer(
     await stop();
     throw new Error(`PipeWire '${name}' did not start: ${(error as Error).message}\n${output}`);
   }
-  return { name, env: pipewireClientEnv(name), process: child, stop };
+  return {
+    name,
+    env: pipewireClientEnv(name),
+    process: child,
+    kill: () => killGroup('SIGKILL'),
+    stop,
+  };
 }
 
 function groupAlive(group: number): boolean {

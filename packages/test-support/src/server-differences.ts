@@ -61,6 +61,23 @@ export const PIPEWIRE_DIFFERENCES = {
     'none of these calls inside the callbacks',
   slowerRegistry:
     'a new client’s ports reached the graph later than JACK2’s 1 s promise (1.09 s seen)',
+  noShutdownNotice:
+    'no client hears of the server’s end: after PipeWire was stopped (SIGTERM) or killed ' +
+    '(SIGKILL), neither our client nor a Python peer got a shutdown callback within 8 s, and ' +
+    'our client still read its samplerate (48000)',
+  noServerStart:
+    'PIPEWIRE_REMOTE outranks the server name: a client asking for a server that does not run, ' +
+    'with noStartServer and without, was connected to the PipeWire PIPEWIRE_REMOTE names ' +
+    '(serverStarted false): neither the refusal nor a started server shows',
+  bbtRewritten:
+    'a timebase master’s BBT reaches other clients recomputed: at 150 BPM with 960 ticks per ' +
+    'beat set, they read ticks_per_beat 1920 and ticks advancing twice as fast (255 per 2560 ' +
+    'frames, not 128), and a locate while stopped is lost (frame 0 after locating to 96000)',
+  conditionalTimebaseTaken:
+    'a conditional jack_set_timebase_callback succeeds while another client is timebase master',
+  deviceLatencyZero:
+    'the device (the null sink) reports latency [0 0] on every port, for capture and playback ' +
+    '(JACK2’s dummy driver: one period)',
 } as const;
 
 export type PipeWireDifference = keyof typeof PIPEWIRE_DIFFERENCES;
