@@ -78,8 +78,9 @@ export function installProbes(target: GraphTarget | null): void {
     binary: {},
     portsShown(prefix) {
       let n = document.querySelectorAll(`[data-port-name^="${prefix}"]`).length;
-      for (const el of document.querySelectorAll<HTMLElement>(summaryOf(prefix)))
+      document.querySelectorAll<HTMLElement>(summaryOf(prefix)).forEach((el) => {
         n += Number(el.dataset.ports);
+      });
       return n;
     },
   };
