@@ -46,6 +46,11 @@ interface BenchGlobals {
   viewportChanges: number;
   /** Binary WebSocket messages received, by kind (the first u32: 1 meters, 2 MIDI). */
   binary: Record<number, { messages: number; bytes: number }>;
+  /**
+   * Ports of clients named `prefix…` the page shows: as rows, or counted in
+   * their box's summary while the view is zoomed out (ui graph/detail.ts).
+   */
+  portsShown(prefix: string): number;
 }
 
 declare global {
@@ -59,6 +64,7 @@ declare global {
  * and edges, timestamps WebSocket messages, and records frames on demand.
  */
 export function installProbes(target: GraphTarget | null): void {
+  const summaryOf = (prefix: string) => `.jb-box[data-client^="${prefix}"] .jb-box-summary`;
   const now = () => performance.timeOrigin + performance.now();
   let resolveLoad: (t: LoadTimes) => void = () => {};
   const bench: BenchGlobals = {
@@ -70,6 +76,13 @@ export function installProbes(target: GraphTarget | null): void {
     frames: null,
     viewportChanges: 0,
     binary: {},
+    portsShown(prefix) {
+      let n = document.querySelectorAll(`[data-port-name^="${prefix}"]`).length;
+      document.querySelectorAll<HTMLElement>(summaryOf(prefix)).forEach((el) => {
+        n += Number(el.dataset.ports);
+      });
+      return n;
+    },
   };
   window.__bench = bench;
 
@@ -102,7 +115,7 @@ export function installProbes(target: GraphTarget | null): void {
   longTaskObserver.observe({ entryTypes: ['longtask'] });
 
   const load = { firstPort: -1, ports: -1, edges: -1 };
-  const portSel = target ? `[data-port-name^="${target.prefix}"]` : '';
+  const portSel = target ? `[data-port-name^="${target.prefix}"], ${summaryOf(target.prefix)}` : '';
   const edgeSel = target ? `[data-source^="${target.prefix}"]` : '';
   const touches = (records: MutationRecord[], sel: string) =>
     records.some((r) =>
@@ -127,7 +140,7 @@ export function installProbes(target: GraphTarget | null): void {
     if (!target || load.edges >= 0) return;
     const since = t - performance.timeOrigin;
     if (load.ports < 0 && touches(records, portSel)) {
-      const n = document.querySelectorAll(portSel).length;
+      const n = bench.portsShown(target.prefix);
       if (n > 0 && load.firstPort < 0) load.firstPort = since;
       if (n >= target.ports) load.ports = since;
     }

@@ -48,3 +48,8 @@ export function formatLatencyRange(r: { min: number; max: number }, rate: number
   const one = (n: number) => (rate > 0 ? `${n} (${((n / rate) * 1000).toFixed(2)} ms)` : String(n));
   return r.min === r.max ? one(r.min) : `${one(r.min)} – ${one(r.max)}`;
 }
+
+/** A count and what it counts: "1 connection", "4 connections". */
+export function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}

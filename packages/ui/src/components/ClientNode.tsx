@@ -1,6 +1,7 @@
-import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { type CSSProperties, memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { plural } from '../format';
 import type { Box } from '../graph/boxes';
 import type { HiddenLinks } from '../graph/hidden';
 import { collapsedHandleId, pairHandleId, portHandleId } from '../graph/ids';
@@ -9,6 +10,8 @@ import type { Row } from '../graph/pairs';
 import type { BoxNode } from '../graph/view';
 import { useJackbay } from '../store/context';
 import { BoxBody } from './BoxBody';
+import { BoxSummary } from './BoxSummary';
+import { useMeasureSoon } from './measureBoxes';
 import { RowView, usePortHandlers } from './ports';
 
 // How far this box's text may grow when the view zooms out (app.css clamps
@@ -39,10 +42,6 @@ function isAudioRow(row: Row): boolean {
 function glyph(box: Box): string {
   if (box.physical) return box.side === 'in' ? '◧' : box.side === 'out' ? '◨' : '▣';
   return box.role === 'source' ? '▸' : box.role === 'sink' ? '▹' : '◆';
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
 /** On a box's side: its connections there that lead to hidden clients or port types. */
@@ -87,26 +86,26 @@ function HeaderHandles({ box }: { box: Box }) {
 }
 
 function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
-  const { box, connected, ghost, collapsed, connections, hidden } = data;
+  const { box, connected, ghost, collapsed, summary, connections, hidden } = data;
+  // Collapsed or summarised, the header's handles stand for the rows.
+  const folded = collapsed || summary;
   const handlers = usePortHandlers();
-  const updateNodeInternals = useUpdateNodeInternals();
-  // Ports come and go, and a box collapses: React Flow must re-measure handles when they do.
+  const measureSoon = useMeasureSoon();
+  // Ports come and go, and a box folds: React Flow must re-measure handles when they do.
   const signature = useMemo(
     () =>
-      collapsed
-        ? `collapsed ${box.inputs.length > 0} ${box.outputs.length > 0}`
+      folded
+        ? `folded ${box.inputs.length > 0} ${box.outputs.length > 0}`
         : [...handleIds(box.inputs), '|', ...handleIds(box.outputs)].join('\n'),
-    [box, collapsed],
+    [box, folded],
   );
-  // Not on mount: React Flow measures new nodes itself, in one batch, and a
-  // call per node there costs a store update and a re-layout each (seconds
-  // for a graph of hundreds of clients).
+  // Not on mount: React Flow measures new nodes itself, in one batch.
   const measured = useRef(signature);
   useEffect(() => {
     if (measured.current === signature) return;
     measured.current = signature;
-    updateNodeInternals(id);
-  }, [id, signature, updateNodeInternals]);
+    measureSoon(id);
+  }, [id, signature, measureSoon]);
 
   const fullName = box.client.prettyName
     ? `${box.client.prettyName} (${box.client.name})`
@@ -134,6 +133,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
       data-client={box.client.name}
       data-ghost={ghost ? '' : undefined}
       data-collapsed={collapsed ? '' : undefined}
+      data-summary={summary && !collapsed ? '' : undefined}
       data-side={box.side}
       style={fitStyle(box)}
     >
@@ -188,7 +188,7 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             ×
           </button>
         )}
-        {metersOn && hasAudio && !ghost && !collapsed && (
+        {metersOn && hasAudio && !ghost && !folded && (
           <button
             type="button"
             className={`jb-box-meters nodrag${clientOn ? ' is-on' : ''}`}
@@ -204,11 +204,12 @@ function ClientNodeView({ id, data }: NodeProps<BoxNode>) {
             </svg>
           </button>
         )}
-        {collapsed && <HeaderHandles box={box} />}
+        {folded && <HeaderHandles box={box} />}
       </header>
       {hidden?.in && <HiddenHint side="in" links={hidden.in} />}
       {hidden?.out && <HiddenHint side="out" links={hidden.out} />}
-      {!collapsed && (
+      {summary && !collapsed && <BoxSummary box={box} connections={connections} />}
+      {!folded && (
         <BoxBody metered={metered && hasAudio}>
           {empty && <div className="jb-box-empty">no ports</div>}
           {box.inputs.length > 0 && (

@@ -46,6 +46,7 @@ import type { State } from '../store/store';
 import type { MenuTarget } from '../store/tools';
 import { makeBridgeDrop } from './bridgeDrop';
 import { ClientNode } from './ClientNode';
+import { useLevelOfDetail } from './useLevelOfDetail';
 import { useMeterSubscription } from './useMeterSubscription';
 import { useSignalTrace } from './useSignalTrace';
 import { WireEdge } from './WireEdge';
@@ -137,12 +138,12 @@ function menuTargetOf(s: State, el: Element): MenuTarget {
 
 export function GraphView() {
   const store = useStoreApi();
-  const { nodes, edges, thrus, collapsed, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
+  const { nodes, edges, thrus, folded, onNodesChange, onEdgesChange, fitRequest } = useJackbay(
     useShallow((s) => ({
       nodes: s.nodes,
       edges: s.edges,
       thrus: s.tools.thrus,
-      collapsed: s.collapsed,
+      folded: s.folded,
       onNodesChange: s.onNodesChange,
       onEdgesChange: s.onEdgesChange,
       fitRequest: s.fitRequest,
@@ -161,16 +162,17 @@ export function GraphView() {
             ...routeEdges(
               nodes.map((n) => n.data.box),
               thrus,
-              collapsed,
+              folded,
             ),
           ],
-    [nodes, edges, thrus, collapsed],
+    [nodes, edges, thrus, folded],
   );
   const sizes = useStore(textSizes);
   const text = useMemo(() => textStyle(sizes), [sizes]);
   const overview = useStore(partlyOutOfView);
   useMeterSubscription();
   useSignalTrace();
+  useLevelOfDetail();
 
   // The smallest font still readable at this zoom (rounded up: rounding down
   // drew 10.9994 px), for boxes whose text may not grow to the current step

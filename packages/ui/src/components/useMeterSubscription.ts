@@ -1,5 +1,5 @@
 // Which ports this page meters: the audio ports of the boxes that are shown
-// (not filtered out by the search, hidden or collapsed) and in or near the view, unless meters
+// (not filtered out by the search, hidden, collapsed or summarised) and in or near the view, unless meters
 // are off globally or for that client, sent as `setMeters` when it changes
 // (followPortSet.ts), also when the view moves.
 
@@ -39,10 +39,10 @@ export function portsToMeter(s: State, f: ReactFlowState): string[] {
   const viewLeft = -tx / zoom;
   const viewTop = -ty / zoom;
   for (const node of s.nodes) {
-    const { box, ghost, collapsed } = node.data;
+    const { box, ghost, collapsed, summary } = node.data;
     // A ghost's ports are not in JACK: asking for them would refuse the whole set.
-    // A collapsed box draws no meters. (Hidden clients and types have no node or row.)
-    if (ghost || collapsed || s.metersOff.has(box.client.name)) continue;
+    // A collapsed or summarised box draws no meters. (Hidden clients and types have no node or row.)
+    if (ghost || collapsed || summary || s.metersOff.has(box.client.name)) continue;
     const internal = f.nodeLookup.get(node.id);
     const { x, y } = internal?.internals.positionAbsolute ?? node.position;
     const w = internal?.measured.width ?? node.width ?? 0;

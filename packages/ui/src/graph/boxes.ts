@@ -51,7 +51,8 @@ export function portLabel(p: PortInfo): string {
   return p.prettyName ?? p.shortName;
 }
 
-function rowCount(rows: readonly Row[]): number {
+/** How many ports the rows hold (a pair is two rows, one per port). */
+export function rowCount(rows: readonly Row[]): number {
   let n = 0;
   for (const r of rows) n += r.kind === 'pair' ? 2 : 1;
   return n;

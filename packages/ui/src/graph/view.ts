@@ -16,9 +16,11 @@ export interface BoxData extends Record<string, unknown> {
   connected: ReadonlySet<string>;
   /** A client that went away, drawn as it was (the service remembers it). */
   ghost: boolean;
-  /** Drawn as its title only; its connections meet at the header. */
+  /** Collapsed by a person: drawn as its title only; its connections meet at the header. */
   collapsed: boolean;
-  /** Connections of the box's ports (counted while collapsed, else 0). */
+  /** Zoomed out (detail.ts): drawn as its summary; its connections meet at the header. */
+  summary: boolean;
+  /** Connections of the box's ports (counted while collapsed or summarised, else 0). */
   connections: number;
   /** Per side, the connections that lead to hidden ports (null: none). */
   hidden: BoxHiddenLinks | null;
@@ -57,6 +59,8 @@ export interface BoxMarks {
   ghosts?: ReadonlySet<string>;
   /** Collapsed boxes (by id). */
   collapsed?: ReadonlySet<string>;
+  /** Every box drawn as its summary (zoomed out). */
+  summary?: boolean;
   /** Connections to hidden ports, per box id. */
   hidden?: ReadonlyMap<string, BoxHiddenLinks>;
 }
@@ -84,6 +88,15 @@ function collapsedCounts(
   return counts;
 }
 
+/** The boxes whose connections meet at their header: the collapsed ones, or all while summarised. */
+export function foldedBoxes(
+  boxes: readonly Box[],
+  collapsed: ReadonlySet<string>,
+  summary: boolean,
+): ReadonlySet<string> {
+  return summary ? new Set(boxes.map((b) => b.id)) : collapsed;
+}
+
 export function newViewCache(): ViewCache {
   return { data: new Map() };
 }
@@ -96,8 +109,8 @@ export function buildNodes(
   cache: ViewCache,
   marks: BoxMarks = {},
 ): BoxNode[] {
-  const { ghosts = none, collapsed = none, hidden } = marks;
-  const counts = collapsedCounts(boxes, graph, collapsed);
+  const { ghosts = none, collapsed = none, summary = false, hidden } = marks;
+  const counts = collapsedCounts(boxes, graph, foldedBoxes(boxes, collapsed, summary));
   const connected = new Set<string>();
   for (const c of graph.connections.values()) {
     connected.add(c.source);
@@ -120,6 +133,7 @@ export function buildNodes(
       entry.sig !== sig ||
       entry.data.ghost !== ghost ||
       entry.data.collapsed !== folded ||
+      entry.data.summary !== summary ||
       entry.data.connections !== count
     ) {
       const mine = new Set<string>();
@@ -134,6 +148,7 @@ export function buildNodes(
           connected: mine,
           ghost,
           collapsed: folded,
+          summary,
           connections: count,
           hidden: links ?? null,
         },

@@ -13,6 +13,7 @@
 // why, and a second try skips it, so one lost port never blocks the rest.
 import type { Connection, RestoreState } from '@jackbay/core/contract';
 import { toRequestError } from '../api/errors';
+import { plural } from '../format';
 import type { XY } from '../graph/layout';
 import { edgeLabel } from '../graph/view';
 import { mayRequest } from './link';
@@ -62,10 +63,6 @@ export interface HistorySlice {
   redo(): Promise<boolean>;
   /** Records the service's latest re-making (from its restore state) as a step. */
   noteRestore(state: RestoreState): void;
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** What a list of connections is called in a label. */

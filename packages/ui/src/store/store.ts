@@ -1,7 +1,7 @@
 // The renderer's state: one zustand store made of slices, one job each.
 //   link.ts       the link to the service and the server's status (up, down, lost)
 //   graph.ts      the JACK graph (snapshot + patches) and the requests that change it
-//   view.ts       what React Flow draws, derived from graph, search and positions
+//   view.ts       what React Flow draws, derived from graph, search, positions and zoom
 //   positions.ts  where boxes are, and the pins a person set by dragging
 //   hiding.ts     clients and port types hidden from the graph, boxes collapsed
 //   chrome.ts     toasts, the port details panel, the keyboard patching dialog

@@ -1,5 +1,6 @@
 // What React Flow draws: nodes and edges derived from the graph, the search,
-// what is hidden or collapsed (hiding.ts) and the positions of boxes, plus the search itself and the camera's "fit"
+// what is hidden or collapsed (hiding.ts), the level of detail the zoom asks
+// for (graph/detail.ts) and the positions of boxes, plus the search itself and the camera's "fit"
 // requests. Every change of those inputs goes through `derive`, so the
 // drawing can never disagree with them.
 import { applyEdgeChanges, type EdgeChange } from '@xyflow/react';
@@ -7,7 +8,14 @@ import { createBoxBuilder } from '../graph/boxes';
 import { withGhosts } from '../graph/ghosts';
 import { hiddenLinks, withoutHidden } from '../graph/hidden';
 import { type Matcher, parseSearch, visibleItems } from '../graph/search';
-import { type BoxNode, buildEdges, buildNodes, newViewCache, type PortEdge } from '../graph/view';
+import {
+  type BoxNode,
+  buildEdges,
+  buildNodes,
+  foldedBoxes,
+  newViewCache,
+  type PortEdge,
+} from '../graph/view';
 import type { Slice, State } from './store';
 
 /** What the drawing follows from. */
@@ -21,6 +29,7 @@ export type ViewInputs = Pick<
   | 'hiddenClients'
   | 'hiddenTypes'
   | 'collapsed'
+  | 'summary'
 >;
 
 export interface ViewSlice {
@@ -28,6 +37,10 @@ export interface ViewSlice {
   matcher: Matcher;
   nodes: BoxNode[];
   edges: PortEdge[];
+  /** Zoomed out: every box drawn as its summary (graph/detail.ts). Never saved. */
+  summary: boolean;
+  /** The boxes drawn with their connections at the header: collapsed, or all while summarised. */
+  folded: ReadonlySet<string>;
   /** Goes up by one whenever the view should fit the whole graph. */
   fitRequest: number;
   /** Level meters beside audio ports (the toolbar's toggle). */
@@ -38,6 +51,8 @@ export interface ViewSlice {
   showOwnClient: boolean;
 
   setSearch(text: string): void;
+  /** Follows the zoom (GraphView): a view change only, neither saved nor undoable. */
+  setSummary(on: boolean): void;
   onEdgesChange(changes: EdgeChange<PortEdge>[]): void;
   requestFit(): void;
   setMetersOn(on: boolean): void;
@@ -58,6 +73,8 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
     matcher: parseSearch(''),
     nodes: [],
     edges: [],
+    summary: false,
+    folded: new Set(),
     fitRequest: 0,
     metersOn: true,
     metersOff: new Set(),
@@ -65,6 +82,10 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
 
     setSearch(text) {
       set({ search: text, ...get().derive({ matcher: parseSearch(text) }) });
+    },
+
+    setSummary(on) {
+      if (get().summary !== on) set(get().derive({ summary: on }));
     },
 
     onEdgesChange(changes) {
@@ -98,7 +119,7 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
     derive(change) {
       const s = get();
       const next = { ...s, ...change };
-      const { graph: live, ghosts, matcher, positions: current, pinned, collapsed } = next;
+      const { graph: live, ghosts, matcher, positions: current, pinned, collapsed, summary } = next;
       // Clients that went away are drawn too, dimmed, where they were.
       const drawn = withGhosts(live, ghosts);
       const graph = drawn.graph;
@@ -112,13 +133,16 @@ export const createViewSlice: Slice<ViewSlice> = (set, get) => {
       const marks = {
         ghosts: drawn.clients,
         collapsed,
+        summary,
         hidden: hiddenLinks(graph, hidden, shown),
       };
+      const folded = foldedBoxes(shown, collapsed, summary);
       return {
         ...change,
         positions,
+        folded,
         nodes: buildNodes(shown, positions, graph, s.nodes, cache, marks),
-        edges: buildEdges(shown, graph, s.edges, drawn.connections, collapsed),
+        edges: buildEdges(shown, graph, s.edges, drawn.connections, folded),
       };
     },
   };
