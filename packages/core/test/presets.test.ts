@@ -276,6 +276,8 @@ describe('bad input changes nothing', () => {
     );
     expect((await refused('savePreset', { name: '../x' })).code).toBe('bad-request');
     expect((await refused('savePreset', { name: 'a\u0000b' })).code).toBe('bad-request');
+    for (const method of ['savePreset', 'setActivePreset', 'getPreset'])
+      expect((await refused(method, { name: 'a\ud800' })).code).toBe('bad-request');
 
     const badRegex = RULES.replace('synth-[0-9]+', 'synth-[0-9');
     expect(

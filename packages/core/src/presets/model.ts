@@ -28,7 +28,10 @@ export const PresetName = z
   .min(1)
   .max(100)
   .regex(/^[^/\0]*$/, "must not contain '/' or a NUL byte")
-  .regex(/^[^.]/, "must not start with '.'");
+  .regex(/^[^.]/, "must not start with '.'")
+  // The name becomes a file name through encodeURIComponent, which throws on
+  // a lone surrogate (the IPC fuzzer found one answered as an internal error).
+  .refine((name) => !/\p{Cs}/u.test(name), 'must be valid Unicode (no lone surrogate)');
 
 export const PresetConnection = z.object({
   source: JackName,
