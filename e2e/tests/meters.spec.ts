@@ -2,9 +2,9 @@
 // plays known levels and each port's meter reports them in dBFS; a peer that
 // clips lights a clip button that stays lit until clicked; Jackbay's own
 // client, whose probes carry the meters, never shows in the graph.
-import { jackTool, type LongPeer, pythonPeer } from '@jackbay/test-support';
+import { jackTool, type LongPeer, pythonPeer, startJackServer } from '@jackbay/test-support';
 import { expect, jackServer, keepScreenshot, test } from '../support/fixtures.ts';
-import { arrangeAndSettle } from './helpers/graph.ts';
+import { arrangeAndSettle, startOwnWebHost, startPeer } from './helpers/graph.ts';
 
 const CLIENT = 'levels';
 
@@ -142,5 +142,44 @@ test('screenshots of meters on the graph', async ({ app }) => {
     await arrangeAndSettle(app);
     await expect.poll(() => reading(app, 'six'), { timeout: 10_000 }).toBeGreaterThan(-6.2);
     await keepScreenshot(app, `meters-${width}x${height}`);
+  }
+});
+
+// PipeWire lets a client own 768 ports by default (0.3.71 on); jackd's
+// --port-max stands in for that limit here. The page says how many ports
+// have no meter and hatches each of them; none reads as silence.
+test('ports the server refuses probes for are counted and hatched, not shown as silence', async ({
+  page,
+}, testInfo) => {
+  testInfo.skip(testInfo.project.name !== 'web', 'needs a JACK server and a web host of its own');
+  // A server, a web host and a peer of its own to start and stop.
+  test.setTimeout(90_000);
+  const PORT_MAX = 24;
+  const server = await startJackServer({ portMax: PORT_MAX });
+  const host = await startOwnWebHost(server.name);
+  const wide = await startPeer(
+    { name: 'wide', audioOut: Array.from({ length: 12 }, (_, i) => `out_${i}`) },
+    server,
+  );
+  try {
+    // jackd never hands out port index 0; every port listed holds one slot.
+    const listed = jackTool(server, 'jack_lsp').split('\n').filter(Boolean);
+    const free = PORT_MAX - 1 - listed.length;
+    expect(free).toBeGreaterThan(0);
+    await page.goto(host.url);
+    const metered = page.getByRole('meter');
+    const hatched = page.getByRole('img', { name: /: not metered$/ });
+    await expect(page.locator('[data-port-name="wide:out_11"]')).toBeVisible();
+    // Every audio port on the page is metered or hatched, and exactly the free slots are metered.
+    await expect.poll(() => metered.count()).toBe(free);
+    const refused = listed.length - free;
+    await expect(hatched).toHaveCount(refused);
+    await expect(page.getByTestId('not-metered')).toHaveText(`Not metered${refused} ports`);
+    await expect(page.getByTestId('not-metered')).toHaveAttribute('title', /refused .* probe port/);
+    await keepScreenshot(page, 'meters-not-metered');
+  } finally {
+    await wide.stop();
+    await host.stop();
+    await server.stop();
   }
 });

@@ -8,11 +8,15 @@
 //   f32 × 3 per port, in the order the page asked for them:
 //       peak (dBFS), RMS (dBFS), samples at or above full scale since the last frame
 // Levels are over the interval since the previous frame; silence reads METER_FLOOR_DB.
+// A port the service could not meter (the server refused its probe port)
+// reads the floor with NOT_METERED in place of the sample count.
 
 export const METER_FRAME_KIND = 1;
 export const METER_HEADER_BYTES = 8;
 /** What silence (and a port without a tap, e.g. one that went away) reads. */
 export const METER_FLOOR_DB = -120;
+/** The third value of a port that has no meter: the server refused its probe port. */
+export const NOT_METERED = -1;
 /** Most ports one page may meter at once. */
 export const MAX_METERED_PORTS = 1024;
 

@@ -5,7 +5,7 @@
 // page one binary frame (meter-frame.ts) of its ports, in its order.
 import type { Client, MeterTap } from '@jackbay/jack-native';
 import { JackbayRpcError } from './errors.js';
-import { levelToDb, newMeterFrame } from './meter-frame.js';
+import { levelToDb, NOT_METERED, newMeterFrame } from './meter-frame.js';
 import {
   type PortNodeKind,
   type PortSubscriptionSource,
@@ -105,7 +105,12 @@ export class MeterHub {
         const out = index * 3;
         values[out] = levelToDb(offset === undefined ? 0 : (readings[offset] ?? 0));
         values[out + 1] = levelToDb(offset === undefined ? 0 : (readings[offset + 1] ?? 0));
-        values[out + 2] = offset === undefined ? 0 : (readings[offset + 2] ?? 0);
+        values[out + 2] =
+          offset !== undefined
+            ? (readings[offset + 2] ?? 0)
+            : this.#pages.refused.has(ports[index] as string)
+              ? NOT_METERED
+              : 0;
       }
       try {
         subscriber.sink(frame.bytes);

@@ -44,6 +44,12 @@ export class PortSubscriptions<Node extends PortNode, Sub extends Subscription> 
   readonly subscribers = new Set<Sub>();
   /** Port name -> its node (absent: none could be made). */
   readonly nodes = new Map<string, Node>();
+  /**
+   * Wanted ports of the graph that have no node because making it failed,
+   * with why: above all the server refusing the client one more probe port
+   * (PipeWire's 768 ports per client, jackd's --port-max).
+   */
+  readonly refused = new Map<string, string>();
   readonly #source: PortSubscriptionSource;
   readonly #kind: PortNodeKind<Node>;
   readonly #tick: () => void;
@@ -119,18 +125,31 @@ export class PortSubscriptions<Node extends PortNode, Sub extends Subscription> 
       this.#drop(node);
     }
     if (up) {
+      // After one refusal the server is not asked again in this pass: with
+      // hundreds of ports over the limit, each would cost a failed request.
+      let refusal: string | null = null;
       for (const name of wanted) {
         const port = ports.get(name);
         if (this.nodes.has(name) || port === undefined || !this.#kind.fits(port)) continue;
+        if (refusal !== null) {
+          this.refused.set(name, this.refused.get(name) ?? refusal);
+          continue;
+        }
         try {
           this.nodes.set(name, this.#kind.make(this.#source.client(), name));
         } catch (error) {
           if (isSessionError(error)) break;
-          // Gone between the graph read and now: the next patch settles it.
-          this.#log(`no ${this.#kind.noun} on '${name}': ${(error as Error).message}`);
+          // A port gone between the graph read and now is forgotten at the
+          // next patch; one that stays is a refusal until a retry succeeds.
+          refusal = (error as Error).message;
+          if (!this.refused.has(name)) this.#log(`no ${this.#kind.noun} on '${name}': ${refusal}`);
+          this.refused.set(name, refusal);
         }
       }
     }
+    for (const name of this.refused.keys())
+      if (!up || !wanted.has(name) || !ports.has(name) || this.nodes.has(name))
+        this.refused.delete(name);
     const running = up && [...this.subscribers].some((s) => s.ports.length > 0);
     if (running && !this.#timer) {
       this.#timer = setInterval(this.#tick, this.#intervalMs);

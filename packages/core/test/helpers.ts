@@ -53,7 +53,7 @@ export function isServerLimit(text: string): boolean {
  * the demo server uses (src/jackd.ts), generous for a busy machine.
  */
 export function startServer(
-  options: { name?: string; period?: number } = {},
+  options: { name?: string; period?: number; portMax?: number } = {},
 ): Promise<StartedJackServer> {
   return startJackServer({ clientTimeoutMs: 2000, startTimeoutMs: SERVER_WAIT_MS, ...options });
 }
@@ -122,12 +122,16 @@ export const STAGE_WAIT_MS = SERVER_WAIT_MS + 20000;
  */
 export async function startStage(options: {
   period?: number;
+  portMax?: number;
   service?: Omit<ServiceOptions, 'serverName'>;
   subscribe?: (service: JackbayService) => void;
   peers?: ReadonlyArray<readonly [client: string, setup: string]>;
   ready?: string;
 }): Promise<Stage> {
-  const server = await startServer(options.period ? { period: options.period } : {});
+  const server = await startServer({
+    ...(options.period ? { period: options.period } : {}),
+    ...(options.portMax ? { portMax: options.portMax } : {}),
+  });
   const named = new Map<string, ExecPeer>();
   const stage: Partial<Stage> & { peers: ExecPeer[] } = {
     server,

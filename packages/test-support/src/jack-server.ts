@@ -39,6 +39,8 @@ export interface JackServerOptions {
   period?: number;
   /** jackd's client timeout (-t) in ms; jackd's own default when not given. */
   clientTimeoutMs?: number;
+  /** jackd's --port-max: how many ports the server takes, over all its clients. */
+  portMax?: number;
   /**
    * How long to keep trying: on a busy machine JACK2's eight server slots can
    * all be taken for a while, or jack_wait can give up before a slow jackd is
@@ -47,6 +49,14 @@ export interface JackServerOptions {
   startTimeoutMs?: number;
   /** `jackd -v`: libjack in each client then reports through its info function. */
   verbose?: boolean;
+  /**
+   * Real-time scheduling (`jackd -R`) where this process may use it, as on a
+   * musician's machine; `--no-realtime` elsewhere. Without it, a browser's
+   * compositor threads (nice -8) starve the clients' process threads: the
+   * graph misses every cycle, and every client that opens waits for it (a
+   * jack_lsp took 1 s instead of 0.1 s with a page of the app open).
+   */
+  realtime?: boolean;
 }
 
 /** The default startTimeoutMs: fits the 20 s hook timeout of the vitest configs. */
@@ -100,6 +110,13 @@ function reclaimDeadServerEntries(): void {
   }
 }
 
+let realtimeAllowed: boolean | undefined;
+/** Whether this process may schedule a thread SCHED_FIFO (root, or an rtprio limit). */
+function mayUseRealtime(): boolean {
+  realtimeAllowed ??= spawnSync('chrt', ['-f', '1', 'true']).status === 0;
+  return realtimeAllowed;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -127,9 +144,10 @@ function startOnce(options: JackServerOptions): StartedJackServer {
   reclaimDeadServerEntries();
   const unique = `${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const name = options.name ?? `jbtest-${unique}`;
-  const args = ['--no-realtime', '-n', name];
+  const args = [options.realtime && mayUseRealtime() ? '--realtime' : '--no-realtime', '-n', name];
   if (options.verbose) args.unshift('-v');
   if (options.clientTimeoutMs !== undefined) args.push('-t', String(options.clientTimeoutMs));
+  if (options.portMax !== undefined) args.push('--port-max', String(options.portMax));
   args.push(
     '-d',
     'dummy',

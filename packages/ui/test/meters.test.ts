@@ -1,6 +1,6 @@
 // Meters in the renderer: the ballistics (pure), the live channel fed by
 // binary frames, and Jackbay's own client kept out of the graph by default.
-import { newMeterFrame } from '@jackbay/core/meter-frame';
+import { NOT_METERED, newMeterFrame } from '@jackbay/core/meter-frame';
 import { describe, expect, it } from 'vitest';
 import {
   describeLevel,
@@ -142,7 +142,7 @@ describe('the live meter channel', () => {
   it('lights a clip until it is reset, telling its listeners', () => {
     const channel = new MeterChannel(() => 0);
     let told = 0;
-    channel.onClip(() => told++);
+    channel.onMarks(() => told++);
     channel.expect(['a:out'], 1);
     channel.feed(frame(1, [[3, 0, 40]]));
     expect(channel.clipped('a:out')).toBe(true);
@@ -152,6 +152,50 @@ describe('the live meter channel', () => {
     channel.resetClip('a:out');
     expect(channel.clipped('a:out')).toBe(false);
     expect(told).toBe(2);
+  });
+
+  it('marks the ports the service could not meter, and unmarks one metered later', () => {
+    const channel = new MeterChannel(() => 0);
+    let told = 0;
+    channel.onMarks(() => told++);
+    channel.expect(['a:out', 'b:out', 'c:out'], 1);
+    channel.feed(
+      frame(1, [
+        [-6, -9, 0],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+      ]),
+    );
+    expect([
+      channel.notMetered('a:out'),
+      channel.notMetered('b:out'),
+      channel.notMetered('c:out'),
+    ]).toEqual([false, true, true]);
+    expect(channel.notMeteredCount).toBe(2);
+    expect(told).toBe(1);
+    // The same marks again tell nobody.
+    channel.feed(
+      frame(1, [
+        [-6, -9, 0],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+      ]),
+    );
+    expect(told).toBe(1);
+    // A probe port freed up: b is metered now, and its level is taken.
+    channel.feed(
+      frame(1, [
+        [-6, -9, 0],
+        [-20, -23, 0],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+      ]),
+    );
+    expect(channel.notMetered('b:out')).toBe(false);
+    expect(channel.notMeteredCount).toBe(1);
+    expect(channel.state('b:out').peak).toBe(-20);
+    expect(told).toBe(2);
+    channel.clear();
+    expect(channel.notMeteredCount).toBe(0);
   });
 
   it('receives the transport’s frames through the store', async () => {

@@ -3,26 +3,37 @@
 // (meterLayer.ts) draws the bars over it on the box's one canvas from the
 // live channel (never from React state) and writes the ARIA values a few
 // times a second, without a live region. A lit clip indicator is a button
-// that resets it.
+// that resets it. A port the service could not meter is hatched, and says so.
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { METER_FLOOR_DB, SCALE_MAX_DB } from '../live/ballistics';
 import { useJackbay } from '../store/context';
 import { useMeterLayer } from './BoxBody';
 
+export const NOT_METERED_WHY =
+  'Not metered: the server refused Jackbay another probe port (PipeWire allows 768 ports per client by default)';
+
 export const Meter = memo(function Meter({ port }: { port: string }) {
   const meters = useJackbay((s) => s.meters);
   const layer = useMeterLayer();
   const element = useRef<HTMLSpanElement>(null);
-  const clipped = useSyncExternalStore(
-    useCallback((listener) => meters.onClip(listener), [meters]),
-    () => meters.clipped(port),
-  );
+  const subscribe = useCallback((listener: () => void) => meters.onMarks(listener), [meters]);
+  const clipped = useSyncExternalStore(subscribe, () => meters.clipped(port));
+  const notMetered = useSyncExternalStore(subscribe, () => meters.notMetered(port));
 
   useEffect(() => {
     const el = element.current;
-    return layer && el ? layer.add(port, el) : undefined;
-  }, [layer, port]);
+    return layer && el && !notMetered ? layer.add(port, el) : undefined;
+  }, [layer, port, notMetered]);
 
+  if (notMetered)
+    return (
+      <span
+        className="jb-meter not-metered"
+        role="img"
+        aria-label={`${port}: not metered`}
+        title={NOT_METERED_WHY}
+      />
+    );
   return (
     <>
       {/* biome-ignore lint/a11y/useSemanticElements: a native <meter> draws itself; this one is a canvas */}

@@ -1,9 +1,10 @@
 import { BUFFER_SIZES } from '@jackbay/core/server-options';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatImplementation, formatLatency, formatRate } from '../format';
 import { useJackbay } from '../store/context';
 import { DSP_HISTORY, selectLive } from '../store/link';
+import { NOT_METERED_WHY } from './Meter';
 import { Sparkline } from './Sparkline';
 
 const FLASH_EVERY_MS = 1000;
@@ -40,6 +41,24 @@ function XrunCounter({ live }: { live: boolean }) {
     >
       <span className="jb-stat-label">Xruns</span>
       <span className="jb-stat-value">{live ? count : UNKNOWN}</span>
+    </span>
+  );
+}
+
+/** How many ports the page asked to meter have no meter: the server refused more probe ports. */
+function NotMetered() {
+  const meters = useJackbay((s) => s.meters);
+  const count = useSyncExternalStore(
+    useCallback((listener: () => void) => meters.onMarks(listener), [meters]),
+    () => meters.notMeteredCount,
+  );
+  if (count === 0) return null;
+  return (
+    <span className="jb-stat jb-not-metered" title={NOT_METERED_WHY} data-testid="not-metered">
+      <span className="jb-stat-label">Not metered</span>
+      <span className="jb-stat-value">
+        {count} {count === 1 ? 'port' : 'ports'}
+      </span>
     </span>
   );
 }
@@ -201,6 +220,7 @@ export function StatusBar() {
       <DspLoad live={live} />
       <XrunCounter live={live} />
       <ResetXruns />
+      <NotMetered />
       <span className="jb-spacer" />
       <ServerButton />
       <Restore />

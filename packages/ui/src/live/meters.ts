@@ -3,7 +3,7 @@
 // One channel per store (its link slice holds it). The transport feeds it frames; the page's meter
 // subscription tells it which ports a generation's frames carry; canvas
 // meters read it in one shared requestAnimationFrame loop.
-import { decodeMeterFrame } from '@jackbay/core/meter-frame';
+import { decodeMeterFrame, NOT_METERED } from '@jackbay/core/meter-frame';
 import { fall, METER_FLOOR_DB, type MeterState, silentMeter, take } from './ballistics';
 
 type Listener = () => void;
@@ -14,7 +14,9 @@ export class MeterChannel {
   readonly #states = new Map<string, MeterState>();
   // The highest levels measured per port since a readout last took them.
   readonly #recent = new Map<string, { peak: number; rms: number }>();
-  readonly #clipListeners = new Set<Listener>();
+  // Ports the service has no meter on: the server refused it a probe port.
+  #notMetered = new Set<string>();
+  readonly #markListeners = new Set<Listener>();
   readonly #now: () => number;
 
   constructor(now: () => number = () => performance.now()) {
@@ -39,9 +41,14 @@ export class MeterChannel {
     const { values } = frame;
     if (values.length !== this.#ports.length * 3) return false;
     const now = this.#now();
-    let clipChanged = false;
+    let marksChanged = false;
+    const notMetered = new Set<string>();
     for (let i = 0; i < this.#ports.length; i++) {
       const port = this.#ports[i] as string;
+      if (values[i * 3 + 2] === NOT_METERED) {
+        notMetered.add(port);
+        continue;
+      }
       const before = this.#states.get(port) ?? silentMeter(now);
       const peak = values[i * 3] as number;
       const rms = values[i * 3 + 1] as number;
@@ -51,10 +58,14 @@ export class MeterChannel {
         recent.peak = Math.max(recent.peak, peak);
         recent.rms = Math.max(recent.rms, rms);
       } else this.#recent.set(port, { peak, rms });
-      if (after.clipped !== before.clipped) clipChanged = true;
+      if (after.clipped !== before.clipped) marksChanged = true;
       this.#states.set(port, after);
     }
-    if (clipChanged) this.#emitClip();
+    if (!sameSet(notMetered, this.#notMetered)) {
+      this.#notMetered = notMetered;
+      marksChanged = true;
+    }
+    if (marksChanged) this.#emitMarks();
     // Silence that is drawn already needs no animation frames.
     for (let i = 0; i < values.length; i += 3)
       if ((values[i] as number) > METER_FLOOR_DB) {
@@ -90,14 +101,27 @@ export class MeterChannel {
     const state = this.#states.get(port);
     if (!state?.clipped) return;
     this.#states.set(port, { ...state, clipped: false });
-    this.#emitClip();
+    this.#emitMarks();
   }
 
-  /** Calls `listener` when any port's clip indicator lights or is reset. */
-  onClip(listener: Listener): () => void {
-    this.#clipListeners.add(listener);
+  /** Whether the service has no meter on `port` (the server refused it a probe port). */
+  notMetered(port: string): boolean {
+    return this.#notMetered.has(port);
+  }
+
+  /** How many of the ports frames carry have no meter. */
+  get notMeteredCount(): number {
+    return this.#notMetered.size;
+  }
+
+  /**
+   * Calls `listener` when any port's clip indicator lights or is reset, or
+   * the set of ports without a meter changes.
+   */
+  onMarks(listener: Listener): () => void {
+    this.#markListeners.add(listener);
     return () => {
-      this.#clipListeners.delete(listener);
+      this.#markListeners.delete(listener);
     };
   }
 
@@ -105,14 +129,21 @@ export class MeterChannel {
   clear(): void {
     this.#states.clear();
     this.#recent.clear();
+    this.#notMetered = new Set();
     this.#ports = [];
     this.#generation = -1;
-    this.#emitClip();
+    this.#emitMarks();
   }
 
-  #emitClip(): void {
-    for (const listener of [...this.#clipListeners]) listener();
+  #emitMarks(): void {
+    for (const listener of [...this.#markListeners]) listener();
   }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const item of a) if (!b.has(item)) return false;
+  return true;
 }
 
 // ---- One animation loop for every meter on screen. It sleeps while every
