@@ -56,6 +56,11 @@ export const PIPEWIRE_DIFFERENCES = {
     '(pipewire-jack.c at 0.3.65, jack_get_current_transport_frame: the segment start is ' +
     'subtracted from a smaller running count, unsigned; jack_transport_query has the frame; ' +
     'the library reads it there, as JACK2 does when not rolling)',
+  locateNeedsItsClient:
+    'a locate is carried out by the driver only while the client that asked is still in its ' +
+    'graph (jack_transport_reposition leaves the request in the client’s own activation and ' +
+    'only its id with the driver, impl-node.c node_ready): jack_transport quitting right ' +
+    'after `locate` loses it',
   negativeErrors:
     'errors come back as negative errno values: jack_release_timebase by a client that is not ' +
     'the master returns -EINVAL (-22), JACK2 EINVAL (22)',
