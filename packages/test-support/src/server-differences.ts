@@ -56,6 +56,10 @@ export const PIPEWIRE_DIFFERENCES = {
     '(pipewire-jack.c at 0.3.65, jack_get_current_transport_frame: the segment start is ' +
     'subtracted from a smaller running count, unsigned; jack_transport_query has the frame; ' +
     'the library reads it there, as JACK2 does when not rolling)',
+  inactiveTransportZero:
+    'a client that was never activated has no driver and reads a zeroed position from ' +
+    'jack_transport_query (frame 0, stopped), wherever the transport is (pipewire-jack.c, ' +
+    'jack_transport_query: no driver activation, memset)',
   locateNeedsItsClient:
     'a locate is carried out by the driver only while the client that asked is still in its ' +
     'graph (jack_transport_reposition leaves the request in the client’s own activation and ' +
