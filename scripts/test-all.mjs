@@ -67,12 +67,9 @@ const suites = [
     ],
   },
   // The library against PipeWire's JACK API: the files about the API itself,
-  // the meters and the realtime-safety proof (PipeWire runs some notification
+  // the meters, the engine, the transport and the realtime-safety proof (PipeWire runs some notification
   // callbacks on its realtime thread). The long realtime files stay
-  // JACK2-only for CI time. Not yet here: engine.test.ts (7 of 24 fail on PipeWire: sample-exact checks
-  // across clients, MIDI ring overflow, timebase and sync) and
-  // transport.test.ts (8 of 15: locates while stopped, EINVAL's sign), whose
-  // failures are still to be sorted into bugs and differences.
+  // JACK2-only for CI time.
   {
     name: 'native-pipewire',
     dir: 'packages/jack-native',
@@ -98,6 +95,8 @@ const suites = [
       'test/message-hooks.test.ts',
       'test/timebase-callback.test.ts',
       'test/layouts.test.ts',
+      'test/engine.test.ts',
+      'test/transport.test.ts',
     ],
   },
   { name: 'core', dir: 'packages/core', kind: 'vitest', jack: true },

@@ -98,7 +98,7 @@ client.close()`,
 test('typing a time or a bar|beat|tick into the clock locates the transport; a typo is explained', async ({
   app,
 }) => {
-  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.locateWhileStopped);
+  test.skip(onPipeWire(), PIPEWIRE_DIFFERENCES.inactiveTransportZero);
   const clock = app.getByRole('button', { name: 'Locate' });
   await clock.click();
   const field = app.getByRole('textbox', { name: 'Locate' });

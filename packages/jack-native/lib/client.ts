@@ -15,7 +15,7 @@ import {
   type Thru,
 } from './engine.js';
 import { JackError, JackErrorCode, JackOpenError } from './errors.js';
-import { call, clientNameSize, fromNative, requireLibrary } from './library.js';
+import { call, clientNameSize, fromNative, libraryInfo, requireLibrary } from './library.js';
 import { checkKey, checkType, propertyData, type Subject, subjectToUuid } from './metadata.js';
 import { type NativeClient, type NativeError, native } from './native.js';
 import {
@@ -535,7 +535,10 @@ export class Client implements PortOwner, Disposable {
   setSyncTimeout(timeout: number): void {
     if (!Number.isFinite(timeout) || timeout < 0)
       throw new TypeError('timeout must be a non-negative number');
-    const rc = this.native.setSyncTimeout(timeout);
+    // PipeWire's libjack (0.3.65 and since) stores the timeout as
+    // nanoseconds, a thousand times too short: it is given in those units
+    // there. (PipeWire caps it at 5 s, the driver's DEFAULT_SYNC_TIMEOUT.)
+    const rc = this.native.setSyncTimeout(libraryInfo().isPipeWire ? timeout * 1000 : timeout);
     if (rc !== 0) throw new JackErrorCode('Error setting sync timeout', rc);
   }
 

@@ -569,8 +569,16 @@ Napi::Value NativeClient::TransportQuery(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// JACK2's jack_get_current_transport_frame: the queried frame, plus the time
+// since the cycle began only while rolling. Done here rather than called:
+// PipeWire's (0.3.65) subtracts the segment start from a running count that
+// lags it after a locate while stopped, and the unsigned difference made 0
+// of every such locate (jack_transport_query has the right frame).
 Napi::Value NativeClient::TransportFrame(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
+  jack_position_t pos;
+  std::memset(&pos, 0, sizeof pos);
+  if (jack().jack_transport_query(client_, &pos) != JackTransportRolling) return Napi::Number::New(info.Env(), pos.frame);
   return Napi::Number::New(info.Env(), jack().jack_get_current_transport_frame(client_));
 }
 

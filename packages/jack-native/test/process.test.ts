@@ -20,6 +20,7 @@ import {
   type EnginePeer,
   peerPort,
   type Recording,
+  seen,
   startEnginePeer,
 } from './fixtures/engine-peer.js';
 
@@ -119,12 +120,6 @@ async function copyingClient(): Promise<{
   client.connect(source.full, input);
   client.connect(output, hearer.full);
   return { client, input, output, hearer: hearer.short, frames };
-}
-
-/** Waits until `client` sees the peers' new ports: PipeWire shows them asynchronously. */
-async function seen(client: Client, ...names: string[]): Promise<void> {
-  const sees = (name: string) => client.getPorts(name).some((port) => port.name === name);
-  await waitFor(() => names.every(sees), 5000, names.join(', '));
 }
 
 describe('the JS process callback', () => {
