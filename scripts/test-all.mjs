@@ -23,6 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildChanged } from './build-changed.mjs';
 import { isIsolated, isolateJack, withPrivateShm } from './jack-isolation.mjs';
+import { shardFiles } from './shards.mjs';
 
 isolateJack();
 
@@ -186,7 +187,7 @@ function run(command, args, { cwd, env, logFile }) {
 }
 
 /** The command that runs vitest: through pnpm, or for a sanitized suite node itself (see below). */
-function vitestCommand(suite, report) {
+function vitestCommand(suite, report, files = suite.files ?? []) {
   const command = suite.sanitized
     ? ['env', `LD_PRELOAD=${sanitizerRuntimes()}`, process.execPath, VITEST_BIN]
     : ['pnpm', 'exec', 'vitest'];
@@ -194,7 +195,7 @@ function vitestCommand(suite, report) {
     ...command,
     'run',
     ...(suite.exclude ?? []).flatMap((glob) => ['--exclude', glob]),
-    ...(suite.files ?? []),
+    ...files,
     '--reporter=default',
     '--reporter=json',
     `--reporter=${join(root, 'scripts/vitest-retries.mjs')}`,
@@ -303,14 +304,11 @@ async function runVitest(suite, report) {
     if (logFile) process.stdout.write(readFileSync(logFile, 'utf8'));
     return { reports: [report], status, logs: logFile ? [logFile] : [] };
   }
-  // A suite of fewer files than shards: no shard without a file.
-  const count = Math.min(SHARDS, suite.files?.length ?? SHARDS);
-  const shards = Array.from({ length: count }, (_, i) => {
+  const shards = shardFiles(root, suite, SHARDS).map((files, i) => {
     const shardReport = `${report}.${i + 1}`;
     const logFile = i === 0 && !suite.sanitized ? undefined : `${shardReport}.log`;
     const args = withPrivateShm(
-      ...vitestCommand(suite, shardReport),
-      `--shard=${i + 1}/${count}`,
+      ...vitestCommand(suite, shardReport, files),
       '--maxWorkers=1',
       '--minWorkers=1',
     );

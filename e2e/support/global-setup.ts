@@ -10,7 +10,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Config files (server settings, presets, the restore memory) never go to
   // the real home; each web host gets a directory of its own (web-host.ts).
   process.env.JACKBAY_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'jackbay-e2e-config-'));
-  const server = await startJackServer();
+  const server = await startJackServer({ realtime: true });
   const host = await startWebHost(server.name, 'shared');
   process.env.JACKBAY_URL = host.url;
   process.env.JACKBAY_JACK_SERVER = server.name;

@@ -1,13 +1,10 @@
 // Wherever a person presses on a port — its dot, its label — and drops on a
 // port, the connection is made and no box moves; a selected box's edges never
 // cover other boxes' ports.
-import { jackTool } from '@jackbay/test-support';
 import {
   expect,
   expectJackConnection,
   jackConnect,
-  jackSeesConnection,
-  jackServer,
   portHandle,
   test,
 } from '../support/fixtures.ts';
@@ -20,6 +17,7 @@ import {
   labelCentre,
   type Point,
   settle,
+  startJackOracle,
   startPeer,
   stopPeers,
 } from './helpers/graph.ts';
@@ -70,6 +68,7 @@ for (const grip of ['dot', 'label'] as const)
   }) => {
     test.setTimeout(180_000);
     const peers = await Promise.all(STUDIO.map((s) => startPeer(s)));
+    const oracle = await startJackOracle();
     await expect(portHandle(app, 'hit Reverb:out_R')).toBeVisible();
     await arrangeAndSettle(app);
     const ports = (await portsOnPage(app)).filter(
@@ -91,7 +90,7 @@ for (const grip of ['dot', 'label'] as const)
       let connected = true;
       try {
         await expect
-          .poll(() => jackSeesConnection(source, destination), { timeout: 2500 })
+          .poll(() => oracle.connected(source, destination), { timeout: 2500, intervals: [50] })
           .toBe(true);
       } catch {
         connected = false;
@@ -101,12 +100,13 @@ for (const grip of ['dot', 'label'] as const)
           `${grip} of ${p.name} → ${q.name}: ${connected ? '' : 'not connected'}${moved ? ' box moved' : ''}`,
         );
       if (connected) {
-        jackTool(jackServer(), 'jack_disconnect', [source, destination]);
+        await oracle.disconnect(source, destination);
         await expectEdge(app, source, destination, 0);
       }
       if (moved) await arrangeAndSettle(app);
     }
     expect(failures).toEqual([]);
+    await oracle.stop();
     await stopPeers(peers);
   });
 

@@ -47,6 +47,57 @@ export async function stopPeers(peers: readonly LongPeer[]): Promise<void> {
   await Promise.all(peers.map((p) => p.stop()));
 }
 
+const ORACLE = `
+client = jack.Client('connection oracle')
+print('ready', flush=True)
+for line in sys.stdin:
+    ask, source, destination = json.loads(line)
+    if ask == 'connected':
+        print(json.dumps(destination in [p.name for p in client.get_all_connections(source)]), flush=True)
+    else:
+        client.disconnect(source, destination)
+        print('null', flush=True)
+`;
+
+/**
+ * An independent JACK client that answers, in its own process, whether two
+ * ports are connected, and disconnects them. One client open for a whole
+ * test instead of a jack_lsp or jack_disconnect per question: each of those
+ * opens a client, and with a page of the app open on a loaded machine that
+ * took 1-1.5 s.
+ */
+export interface JackOracle {
+  connected(source: string, destination: string): Promise<boolean>;
+  disconnect(source: string, destination: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startJackOracle(server: JackServer = jackServer()): Promise<JackOracle> {
+  const peer = pythonPeer(server, ORACLE);
+  await peer.line();
+  // One question at a time: answers come back in the order asked.
+  let queue = Promise.resolve();
+  const ask = (question: string, source: string, destination: string) => {
+    const answer = queue.then(async () => {
+      peer.send(JSON.stringify([question, source, destination]));
+      return JSON.parse(await peer.line()) as boolean | null;
+    });
+    queue = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
+  };
+  return {
+    connected: async (source, destination) =>
+      (await ask('connected', source, destination)) === true,
+    disconnect: async (source, destination) => {
+      await ask('disconnect', source, destination);
+    },
+    stop: () => peer.stop(),
+  };
+}
+
 /** A web host of the test's own (e.g. to lose it, or to point it at no server). */
 export function startOwnWebHost(serverName: string): Promise<WebHost> {
   return startWebHost(serverName, 'own');
