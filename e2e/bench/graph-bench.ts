@@ -303,7 +303,7 @@ type PhaseRow = Row & { phase?: keyof Missed };
 
 function describeBuild(built: PeerReply, asked: string): void {
   const limit = built.limit
-    ? ` — JACK refused a client (${built.limit}); the graph was built at that size with the same density`
+    ? ` — JACK refused a client (${built.limit}); the graph was built with as many as it took`
     : '';
   log(
     `peer: ${built.clients} clients (asked ${asked}), ${built.ports} ports, ${built.connections} connections, built in ${built.seconds} s${limit}`,

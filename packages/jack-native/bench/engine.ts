@@ -501,8 +501,9 @@ async function main(): Promise<void> {
       jsRows,
     );
     console.log(
-      `   (machine: our late cycles found within ${machineWindowMs(256).toFixed(0)} ms (256 frames) / ${machineWindowMs(64).toFixed(0)} ms (64) of a late\n` +
-        "    cycle of the C client or a server xrun; ours: the rest. C late: the C client's own late cycles)",
+      `   (C late: the C client's own late cycles. machine: our late cycles found within ${machineWindowMs(256).toFixed(0)} ms (256 frames) /\n` +
+        `    ${machineWindowMs(64).toFixed(0)} ms (64) of a late cycle of the C client; at xrun: within as long of a server xrun that the\n` +
+        '    C client rode out (the server dropped a cycle; which of us it hurt is unsure); ours: the rest, near neither)',
     );
     console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
