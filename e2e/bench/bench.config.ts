@@ -8,7 +8,7 @@ export default defineConfig({
   testMatch: ['graph-bench.ts', 'monitor-bench.ts', 'memory-bench.ts'],
   outputDir: '../test-results/bench',
   workers: 1,
-  timeout: 300_000,
+  timeout: 1_800_000,
   retries: 0,
   reporter: [['list']],
 });

@@ -14,6 +14,7 @@ import {
   measureEdges,
   measureIdle,
   measureLoad,
+  measureMatrixScroll,
   measurePanZoom,
   openProbedPage,
   percentile,
@@ -28,6 +29,9 @@ export interface Missed {
   load: boolean;
   fps: boolean;
   edges: boolean;
+  matrix: boolean;
+  /** The page's memory: its counts are the summary (the caller prints them); nothing to profile here. */
+  memory: boolean;
 }
 
 export function buildPlainRenderer(outDir: string): void {
@@ -87,6 +91,14 @@ export async function diagnose(
         if (idle) a.lines.push(`  (under the profiler: ${frames(idle)})`);
         if (moving) b.lines.push(`  (under the profiler: ${frames(moving)})`);
         out.push(...a.lines, '', ...b.lines);
+      }
+      if (missed.matrix) {
+        let scrolled: FrameStats | null = null;
+        const p = await profilePhase(browser, page, uiDir, 'Profile: matrix scroll', async () => {
+          scrolled = await measureMatrixScroll(page);
+        });
+        if (scrolled) p.lines.push(`  (under the profiler: ${frames(scrolled)})`);
+        out.push('', ...p.lines);
       }
       if (missed.edges) {
         const from = monotonicUs();

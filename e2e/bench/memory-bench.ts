@@ -8,7 +8,9 @@
 // holds all of it: jack_metro, which does almost nothing, is over 100 MB with
 // port-max 2048. That part is the server's, shared by every client, and the
 // same for ours; the aims are about what is Jackbay's own, the resident set
-// less that segment. Both figures are printed.
+// less that segment. Both figures are printed. When an aim is missed, the
+// process's resident set by mapping (V8's heap and other anonymous memory,
+// each library, JACK's segment) is printed under the table.
 import { readFileSync } from 'node:fs';
 import { type Browser, chromium, test } from '@playwright/test';
 import { measureLoad, openProbedPage } from './measure.ts';
@@ -57,6 +59,29 @@ function memoryOf(pid: number): Memory {
   return { rss, jackShared, own: rss - jackShared, threads: field('Threads') };
 }
 
+/** The resident set of `pid` by what is mapped: each file by name, anonymous memory as one. */
+function residentByMapping(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const path = mapping[1]?.trim() ?? '';
+      name = path === '' ? '[anonymous: V8 heap, malloc, stacks]' : (path.split('/').pop() ?? path);
+    } else if (line.startsWith('Rss:'))
+      byName.set(name, (byName.get(name) ?? 0) + Number(line.split(/\s+/)[1]) / 1024);
+  }
+  return byName;
+}
+
+function memoryProfile(label: string, pid: number): string[] {
+  const top = [...residentByMapping(pid).entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  return [
+    `Profile: ${label}, resident set by mapping (top 8):`,
+    ...top.map(([name, size]) => `  ${mb(size).padStart(9)}  ${name}`),
+  ];
+}
+
 const mb = (v: number) => `${v.toFixed(1)} MB`;
 const summary = (m: Memory) =>
   `${mb(m.rss)} resident, of which ${mb(m.jackShared)} JACK's segment; ${m.threads} threads`;
@@ -79,6 +104,7 @@ test('web host memory benchmark', async () => {
     await measureLoad(page.page, host.url);
     await settle();
     const idle = memoryOf(host.pid);
+    const idleProfile = memoryProfile('web host idle', host.pid);
     const c = memoryOf(reference.pid as number);
     await page.context.close();
 
@@ -92,6 +118,7 @@ test('web host memory benchmark', async () => {
     await measureLoad(bigPage.page, host.url);
     await settle();
     const big = memoryOf(host.pid);
+    const bigProfile = memoryProfile(`web host with ${target.ports} ports`, host.pid);
     await bigPage.context.close();
 
     const rows: Row[] = [
@@ -129,6 +156,8 @@ test('web host memory benchmark', async () => {
     );
     console.log('');
     console.log(table(rows));
+    if (rows[0]?.met === false) console.log(['', ...idleProfile].join('\n'));
+    if (rows[1]?.met === false) console.log(['', ...bigProfile].join('\n'));
     console.log(
       'Growth over time is the soak’s to measure (`pnpm soak`): resident set, JS heap, threads and descriptors.',
     );

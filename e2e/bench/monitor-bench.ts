@@ -25,6 +25,7 @@ import {
 } from './measure.ts';
 import { diagnoseMonitor, type MonitorMissed } from './monitor-diagnose.ts';
 import { binaryTraffic, type GraphTarget } from './page-probes.ts';
+import { profilePhase } from './profile.ts';
 import { fps, type Row, table } from './report.ts';
 import { buildShim, readShimReport, SHIM_FUNCTIONS, type ShimReport } from './rt-shim.ts';
 import {
@@ -486,6 +487,8 @@ interface PanResults {
   probes: number;
   meters: number;
   ports: number;
+  /** A profile of one more pan with meters on, when the aim was missed. */
+  profile: string[];
 }
 
 async function panPhase(browser: Browser, stack: JackStack, host: WebHost): Promise<PanResults> {
@@ -506,7 +509,14 @@ async function panPhase(browser: Browser, stack: JackStack, host: WebHost): Prom
     const load = await measureLoad(page, host.url);
     log(`  the graph was complete after ${Math.round(load.edges)} ms`);
     await page.waitForTimeout(500);
-    const result: PanResults = { on: [], off: [], probes: 0, meters: 0, ports: target.ports };
+    const result: PanResults = {
+      on: [],
+      off: [],
+      probes: 0,
+      meters: 0,
+      ports: target.ports,
+      profile: [],
+    };
     const button = toolbarButton(page, 'Meters');
     for (let round = 0; round < PAN_ROUNDS; round++)
       for (const on of [true, false]) {
@@ -522,6 +532,26 @@ async function panPhase(browser: Browser, stack: JackStack, host: WebHost): Prom
         (on ? result.on : result.off).push(stats);
         log(`  pan + zoom round ${round + 1}, meters ${on ? 'on' : 'off'}: ${fps(stats.fps)}`);
       }
+    const profile = process.env.JACKBAY_BENCH_PROFILE;
+    const missed = medianFps(result.on) < AIM.panZoomRatio * medianFps(result.off);
+    if (profile === '1' || (missed && profile !== '0')) {
+      // The page runs the served (minified) build: the trace's kinds of work
+      // say where the frame goes; function names are the bundle's.
+      if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
+      await sleep(1500);
+      let stats: FrameStats | null = null;
+      const p = await profilePhase(
+        browser,
+        page,
+        '',
+        'Profile: pan + zoom with meters on',
+        async () => {
+          stats = await measurePanZoom(page);
+        },
+      );
+      if (stats) p.lines.push(`  (under the profiler: ${fps((stats as FrameStats).fps)})`);
+      result.profile = p.lines;
+    }
     await context.close();
     return result;
   } finally {
@@ -647,7 +677,9 @@ test('monitoring benchmark', async () => {
     if (wanted('pan')) {
       host = await startWebHost(stack);
       try {
-        phase('pan + zoom', panRows(await panPhase(browser, stack, host)));
+        const pan = await panPhase(browser, stack, host);
+        phase('pan + zoom', panRows(pan));
+        if (pan.profile.length > 0) log(['', ...pan.profile].join('\n'));
       } catch (error) {
         // Seen on a loaded 2-core machine: with meters on, the page stopped answering.
         phase('pan + zoom', [

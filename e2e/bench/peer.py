@@ -4,6 +4,9 @@
 #   build N        create up to N clients of 10 ports each and connect every
 #                  output once (5 connections per client): sources, four
 #                  layers of processors, sinks. Stops early at JACK's limit.
+#   build N P      as many of N clients as JACK allows (one spare), P ports
+#                  spread over them (whole bundles of 5), named bb-n-NNNN
+#   clear          closes every client of the graph (not the control client)
 #   connect A B    connect two ports; replies with wall-clock times around the call
 #   disconnect A B
 #   (end of input) closes every client and exits
@@ -75,17 +78,43 @@ class Peer:
             for i, name in enumerate(names):
                 role = 'src' if i < sources else 'sink' if i >= n - sources else 'fx'
                 created.append((self.open_client(name), role))
+        self.wire(created, [1] * len(created), started, limit, sources)
+
+    def build_spread(self, target, ports):
+        """As many of `target` clients as JACK takes, with `ports` ports spread over them."""
+        started = time.time()
+        limit = None
+        for i in range(target):
+            try:
+                self.open_client(f'{PREFIX}n-{i:04d}')
+            except jack.JackOpenError as error:
+                limit = f'{PREFIX}n-{i:04d}: {error}'
+                self.clients.pop().close()  # one spare: the web host may need to reconnect
+                break
+        n = len(self.clients)
+        sources = max(1, n // 10)
+        roles = ['src' if i < sources else 'sink' if i >= n - sources else 'fx' for i in range(n)]
+        # Each client gets k bundle pairs (10 ports); the remainder goes to the processors.
+        pairs = max(n, ports // (2 * (BUNDLE + 1)))
+        per = [pairs // n] * n
+        for i in range(pairs % n):
+            per[sources + i % (n - 2 * sources)] += 1
+        self.wire(list(zip(self.clients, roles)), per, started, limit, sources)
+
+    def wire(self, created, per, started, limit, sources):
+        """Registers each client's bundles (per[i] pairs each), activates and connects them."""
         outs, ins = [], []  # bundles, in client order
-        for client, role in created:
+        for (client, role), k in zip(created, per):
             if role == 'src':
-                for b in range(2):
+                for b in range(2 * k):
                     outs.append(self.register(client, 'out', b))
             elif role == 'sink':
-                for b in range(2):
+                for b in range(2 * k):
                     ins.append(self.register(client, 'in', b))
             else:
-                ins.append(self.register(client, 'in', 0))
-                outs.append(self.register(client, 'out', 0))
+                for b in range(k):
+                    ins.append(self.register(client, 'in', b))
+                    outs.append(self.register(client, 'out', b))
         for client, _ in created:
             client.activate()
         # Out-bundle i feeds in-bundle i: sources feed the first processors,
@@ -100,6 +129,13 @@ class Peer:
         reply(event='ready', clients=len(created), ports=ports, connections=connections,
               limit=limit, seconds=round(time.time() - started, 3),
               sources=sources, names=[c.name for c, _ in created])
+
+    def clear(self):
+        for client in self.clients:
+            client.deactivate()
+            client.close()
+        self.clients = []
+        reply(event='cleared')
 
     def register(self, client, direction, index):
         audio, midi = bundle_ports(direction, index)
@@ -118,9 +154,7 @@ class Peer:
         reply(event='done', t0=t0 * 1000, t1=t1 * 1000)
 
     def close(self):
-        for client in self.clients:
-            client.deactivate()
-            client.close()
+        self.clear()
         self.control.deactivate()
         self.control.close()
 
@@ -133,8 +167,12 @@ def main():
         if not words:
             continue
         try:
-            if words[0] == 'build':
+            if words[0] == 'build' and len(words) == 3:
+                peer.build_spread(int(words[1]), int(words[2]))
+            elif words[0] == 'build':
                 peer.build(int(words[1]))
+            elif words[0] == 'clear':
+                peer.clear()
             elif words[0] == 'connect':
                 peer.timed(peer.control.connect, words[1], words[2])
             elif words[0] == 'disconnect':

@@ -16,10 +16,22 @@
  *       sends RATE 3-byte MIDI events per second, spread evenly over each
  *       period, to DESTINATION for SECONDS; prints "ready" once connected
  *       and "sent COUNT" at the end.
+ *   engine_bench bridge SECONDS CAPTURE1 CAPTURE2 PLAYBACK1 PLAYBACK2
+ *       the reference for the JS process callback: the same design in plain C.
+ *       The process callback copies two inputs into one of four slots and
+ *       wakes a worker thread (not realtime, like Node's); the worker copies
+ *       them to the slot's outputs and marks it done; the next cycle plays a
+ *       done slot, or counts a late cycle. Prints "ready" once connected; after
+ *       SECONDS, "cycles N late L xruns X", then when each late cycle was found
+ *       (CLOCK_MONOTONIC ns, in the next cycle) on one line and when each xrun
+ *       was reported on another (each line may be empty).
  */
 #include <jack/jack.h>
 #include <jack/midiport.h>
 #include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,11 +212,131 @@ static int run_midi_send(double rate, double seconds, const char *destination) {
   return 0;
 }
 
+/* ---- bridge: the JS process callback's design, in plain C */
+
+enum { BRIDGE_SLOTS = 4, BRIDGE_MAX_FRAMES = 8192, BRIDGE_MAX_EVENTS = 1 << 20 };
+enum { SLOT_FREE, SLOT_READY, SLOT_DONE };
+
+struct bridge_slot {
+  atomic_int state;
+  jack_nframes_t frames;
+  float audio[4][BRIDGE_MAX_FRAMES]; /* in 1, in 2, out 1, out 2 */
+};
+
+static jack_port_t *bridge_in[2], *bridge_out[2];
+static struct bridge_slot bridge_slots[BRIDGE_SLOTS];
+static sem_t bridge_wake;
+static atomic_int bridge_stop;
+static uint32_t bridge_cycle;
+static volatile int bridge_measuring;
+static uint64_t bridge_cycles, bridge_late;
+static uint64_t bridge_late_at[BRIDGE_MAX_EVENTS]; /* when each late cycle was found, ns */
+static uint64_t bridge_xrun_at[BRIDGE_MAX_EVENTS];
+static atomic_uint bridge_xruns;
+
+static int bridge_process(jack_nframes_t frames, void *arg) {
+  (void)arg;
+  if (frames > BRIDGE_MAX_FRAMES) return 0;
+  const uint32_t cycle = bridge_cycle++;
+  if (cycle > 0) {
+    struct bridge_slot *previous = &bridge_slots[(cycle - 1) % BRIDGE_SLOTS];
+    if (atomic_load(&previous->state) == SLOT_DONE) {
+      for (int i = 0; i < 2; i++)
+        memcpy(jack_port_get_buffer(bridge_out[i], frames), previous->audio[2 + i], frames * sizeof(float));
+      atomic_store(&previous->state, SLOT_FREE);
+    } else if (bridge_measuring) {
+      /* As the engine: the previous cycle's output was not ready. */
+      if (bridge_late < BRIDGE_MAX_EVENTS) bridge_late_at[bridge_late] = now_ns();
+      bridge_late++;
+    }
+  }
+  if (bridge_measuring) bridge_cycles++;
+  struct bridge_slot *slot = &bridge_slots[cycle % BRIDGE_SLOTS];
+  if (atomic_load(&slot->state) != SLOT_FREE && atomic_load(&slot->state) != SLOT_DONE) return 0;
+  slot->frames = frames;
+  for (int i = 0; i < 2; i++)
+    memcpy(slot->audio[i], jack_port_get_buffer(bridge_in[i], frames), frames * sizeof(float));
+  atomic_store(&slot->state, SLOT_READY);
+  sem_post(&bridge_wake);
+  return 0;
+}
+
+static void *bridge_worker(void *arg) {
+  (void)arg;
+  for (;;) {
+    while (sem_wait(&bridge_wake) != 0) {
+    }
+    if (atomic_load(&bridge_stop)) return NULL;
+    /* As the JS side: the newest ready slot; older ones are too late already. */
+    int newest = -1;
+    for (int s = 0; s < BRIDGE_SLOTS; s++)
+      if (atomic_load(&bridge_slots[s].state) == SLOT_READY) newest = s;
+    if (newest < 0) continue;
+    struct bridge_slot *slot = &bridge_slots[newest];
+    for (int i = 0; i < 2; i++) memcpy(slot->audio[2 + i], slot->audio[i], slot->frames * sizeof(float));
+    atomic_store(&slot->state, SLOT_DONE);
+  }
+}
+
+static int bridge_xrun(void *arg) {
+  (void)arg;
+  const unsigned n = atomic_fetch_add(&bridge_xruns, 1);
+  if (bridge_measuring && n < BRIDGE_MAX_EVENTS) bridge_xrun_at[n] = now_ns();
+  return 0;
+}
+
+static void print_times(const uint64_t *times, uint64_t count) {
+  for (uint64_t i = 0; i < count && i < BRIDGE_MAX_EVENTS; i++) printf(i ? " %llu" : "%llu", (unsigned long long)times[i]);
+  printf("\n");
+}
+
+static int run_bridge(double seconds, char **ports) {
+  client = open_client("bench-c-bridge");
+  for (int i = 0; i < 2; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "in_%d", i + 1);
+    bridge_in[i] = jack_port_register(client, name, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    snprintf(name, sizeof name, "out_%d", i + 1);
+    bridge_out[i] = jack_port_register(client, name, JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    if (!bridge_in[i] || !bridge_out[i]) fail("cannot register a port");
+  }
+  memset(bridge_slots, 0, sizeof bridge_slots); /* every page touched before the realtime thread runs */
+  sem_init(&bridge_wake, 0, 0);
+  pthread_t worker;
+  if (pthread_create(&worker, NULL, bridge_worker, NULL)) fail("cannot start the worker");
+  jack_set_process_callback(client, bridge_process, NULL);
+  jack_set_xrun_callback(client, bridge_xrun, NULL);
+  if (jack_activate(client)) fail("cannot activate");
+  for (int i = 0; i < 2; i++)
+    if (jack_connect(client, ports[i], jack_port_name(bridge_in[i])) ||
+        jack_connect(client, jack_port_name(bridge_out[i]), ports[2 + i]))
+      fail("cannot connect");
+  usleep(500000); /* settle, as the JS side does */
+  printf("ready\n");
+  fflush(stdout);
+  const unsigned xruns0 = atomic_load(&bridge_xruns);
+  bridge_measuring = 1;
+  usleep((useconds_t)(seconds * 1e6));
+  bridge_measuring = 0;
+  const unsigned xruns = atomic_load(&bridge_xruns) - xruns0;
+  jack_deactivate(client);
+  atomic_store(&bridge_stop, 1);
+  sem_post(&bridge_wake);
+  pthread_join(worker, NULL);
+  printf("cycles %llu late %llu xruns %u\n", (unsigned long long)bridge_cycles, (unsigned long long)bridge_late, xruns);
+  print_times(bridge_late_at, bridge_late);
+  print_times(bridge_xrun_at + xruns0, xruns);
+  fflush(stdout);
+  jack_client_close(client);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "source")) return run_source();
   if (argc == 5 && !strcmp(argv[1], "meter")) return run_meter(atoi(argv[2]), atof(argv[3]), argv[4]);
   if (argc == 5 && !strcmp(argv[1], "midi-send"))
     return run_midi_send(atof(argv[2]), atof(argv[3]), argv[4]);
-  fprintf(stderr, "usage: engine_bench source | meter N SECONDS SOURCE | midi-send RATE SECONDS DESTINATION\n");
+  if (argc == 7 && !strcmp(argv[1], "bridge")) return run_bridge(atof(argv[2]), argv + 3);
+  fprintf(stderr, "usage: engine_bench source | meter N SECONDS SOURCE | midi-send RATE SECONDS DESTINATION | bridge SECONDS CAPTURE1 CAPTURE2 PLAYBACK1 PLAYBACK2\n");
   return 2;
 }
