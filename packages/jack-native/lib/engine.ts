@@ -764,8 +764,12 @@ export class Engine {
     return this.host.native.engineCounters();
   }
 
+  readonly #monitorCounts = new Float64Array(3);
+
   monitorCounts(monitor: MidiMonitor): [received: number, lost: number, missedCycles: number] {
-    return this.counters().monitors[String(monitor.id)] ?? [0, 0, 0];
+    const out = this.#monitorCounts;
+    if (!this.host.native.engineMonitorCounts(monitor.id, out)) return [0, 0, 0];
+    return [out[0] as number, out[1] as number, out[2] as number];
   }
 
   sendCounts(sender: MidiSender): [sent: number, dropped: number] {

@@ -86,6 +86,8 @@ export interface NativeClient {
     sends: Record<string, [sent: number, dropped: number]>;
     syncRequest: number;
   };
+  /** Writes one MIDI monitor's [received, lost, missedCycles] into `out`; false when it is gone. */
+  engineMonitorCounts(id: number, out: Float64Array): boolean;
   engineSetTempo(bpm: number, beatsPerBar: number, beatType: number, ticksPerBeat: number): void;
   engineSyncRequest(): number;
   engineCycleTimes(): Float64Array;

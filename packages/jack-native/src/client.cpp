@@ -115,6 +115,7 @@ Napi::Function NativeClient::Init(Napi::Env env) {
           InstanceMethod<&NativeClient::EngineReadMeters>("engineReadMeters"),
           InstanceMethod<&NativeClient::EngineSetSine>("engineSetSine"),
           InstanceMethod<&NativeClient::EngineCounters>("engineCounters"),
+          InstanceMethod<&NativeClient::EngineMonitorCounts>("engineMonitorCounts"),
           InstanceMethod<&NativeClient::EngineSetTempo>("engineSetTempo"),
           InstanceMethod<&NativeClient::SetTimebaseMaster>("setTimebaseMaster"),
           InstanceMethod<&NativeClient::SetSyncCallbackEnabled>("setSyncCallbackEnabled"),
@@ -712,6 +713,15 @@ Napi::Value NativeClient::EngineSetSine(const Napi::CallbackInfo& info) {
 Napi::Value NativeClient::EngineCounters(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   return engine_->counters(info.Env());
+}
+
+// engineMonitorCounts(id, out: Float64Array(3)) -> whether the monitor exists. One
+// monitor read without building every node's counts: a hub reads hundreds per tick.
+Napi::Value NativeClient::EngineMonitorCounts(const Napi::CallbackInfo& info) {
+  CheckUsable(info.Env());
+  auto out = info[1].As<Napi::Float64Array>();
+  if (out.ElementLength() < 3) throw Napi::RangeError::New(info.Env(), "out must hold 3 numbers");
+  return Napi::Boolean::New(info.Env(), engine_->monitorCounts(info[0].As<Napi::Number>().Uint32Value(), out.Data()));
 }
 
 Napi::Value NativeClient::EngineSetTempo(const Napi::CallbackInfo& info) {

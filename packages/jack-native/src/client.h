@@ -90,6 +90,7 @@ class NativeClient : public Napi::ObjectWrap<NativeClient> {
   Napi::Value EngineReadMeters(const Napi::CallbackInfo& info);
   Napi::Value EngineSetSine(const Napi::CallbackInfo& info);
   Napi::Value EngineCounters(const Napi::CallbackInfo& info);
+  Napi::Value EngineMonitorCounts(const Napi::CallbackInfo& info);
   Napi::Value EngineSetTempo(const Napi::CallbackInfo& info);
   Napi::Value SetTimebaseMaster(const Napi::CallbackInfo& info);
   Napi::Value SetSyncCallbackEnabled(const Napi::CallbackInfo& info);

@@ -381,4 +381,13 @@ Napi::Value Engine::counters(Napi::Env env) {
   return result;
 }
 
+bool Engine::monitorCounts(uint32_t id, double out[3]) const {
+  const auto found = monitors_.find(id);
+  if (found == monitors_.end()) return false;
+  out[0] = static_cast<double>(found->second->received.load());
+  out[1] = static_cast<double>(found->second->lost.load());
+  out[2] = static_cast<double>(found->second->missedCycles.load());
+  return true;
+}
+
 }  // namespace jackbay

@@ -214,6 +214,8 @@ class Engine {
   // { cycles, lateCycles, bridgeMidiLost, monitors: {id: [received, lost, missedCycles]}, streams: {id: xruns},
   //   sends: {id: [sent, dropped]}, syncRequest }
   Napi::Value counters(Napi::Env env);
+  // One MIDI monitor's [received, lost, missedCycles] into out; false when it is gone.
+  bool monitorCounts(uint32_t id, double out[3]) const;
   void setSyncReady(uint32_t requestSeq, bool ready);
   uint32_t syncRequestSeq() const { return syncSeq_.load(std::memory_order_acquire); }
   void freeRetired();
