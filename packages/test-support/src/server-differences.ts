@@ -82,8 +82,9 @@ export const PIPEWIRE_DIFFERENCES = {
     'jack_connect returns before the link carries audio: a meter window read right after it ' +
     'holds silent cycles from before the link',
   linkChangesSkipCycles:
-    'a client whose port gains or loses a link misses cycles of its driver (1 to 7 at a time ' +
-    'seen: its jack_last_frame_time jumps) while clients whose ports are not relinked run on',
+    'a client whose port gains or loses a link may miss cycles of its driver (1 to 7 at a time ' +
+    'seen at most link changes, none at others: its jack_last_frame_time jumps) while clients ' +
+    'whose ports are not relinked run on',
   xrunsNotReported:
     'a peer sleeping 30 ms in every process callback gives other clients no xrun callback',
   libjackWritesOnProcessThread:
