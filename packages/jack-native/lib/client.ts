@@ -507,6 +507,7 @@ export class Client implements PortOwner, Disposable {
       throw new TypeError('transport frame must be an integer from 0 to 2^32-1');
     const rc = this.native.transportLocate(frame);
     if (rc !== 0) throw new JackErrorCode('Error locating JACK transport', rc);
+    this.#timebaseSync.noteLocate(frame);
   }
 
   /** @deprecated Assign `transportFrame` instead. */
@@ -527,17 +528,20 @@ export class Client implements PortOwner, Disposable {
 
   /** Requests a new position; takes effect in two cycles. */
   transportRepositionStruct(position: Partial<Position>): void {
-    const rc = this.native.transportReposition(checkReposition(position));
+    const checked = checkReposition(position);
+    const rc = this.native.transportReposition(checked);
     if (rc !== 0) throw new JackErrorCode('Error repositioning JACK transport', rc);
+    if (checked.frame !== undefined) this.#timebaseSync.noteLocate(checked.frame);
   }
 
   /** Timeout for slow-sync clients, in microseconds. */
   setSyncTimeout(timeout: number): void {
     if (!Number.isFinite(timeout) || timeout < 0)
       throw new TypeError('timeout must be a non-negative number');
-    // PipeWire's libjack (0.3.65 and since) stores the timeout as
-    // nanoseconds, a thousand times too short: it is given in those units
-    // there. (PipeWire caps it at 5 s, the driver's DEFAULT_SYNC_TIMEOUT.)
+    // PipeWire's libjack stores the timeout as nanoseconds, a thousand times
+    // too short (read in 0.3.65, 1.0, 1.4 and its master after 1.6, where
+    // impl-node.c's sync_timeout is in nanoseconds): it is given in those
+    // units there. (PipeWire caps it at 5 s, DEFAULT_SYNC_TIMEOUT.)
     const rc = this.native.setSyncTimeout(libraryInfo().isPipeWire ? timeout * 1000 : timeout);
     if (rc !== 0) throw new JackErrorCode('Error setting sync timeout', rc);
   }

@@ -51,6 +51,8 @@ export class TimebaseSync {
   #timebase: TimebaseCallback | null = null;
   #timebaseSeen = -1;
   #timebaseStoppedAt = -1;
+  /** A frame this client asked the transport to go to, until a question about it came. */
+  #locating: number | null = null;
 
   /**
    * `nativeClient` unchecked, since answers still go out while the client
@@ -103,6 +105,11 @@ export class TimebaseSync {
     this.#native.useJsTimebase(false);
   }
 
+  /** This client asked JACK to relocate to `frame` (its next timebase question will say so). */
+  noteLocate(frame: number): void {
+    this.#locating = frame;
+  }
+
   /** Answers the questions JACK asked since the last wake-up. */
   answer(): void {
     if (this.#sync) this.#answerSync(this.#sync);
@@ -145,7 +152,14 @@ export class TimebaseSync {
     }
     // Stopped, JACK asks only when the position changes, and it asked before
     // this answer existed: relocate to the same frame so it asks once more.
-    const relocate = state === 0 && this.#timebaseStoppedAt !== frame;
+    // Not while a locate of this client is still on its way: JACK2 keeps
+    // only the latest request, so relocating here would undo it (and its
+    // question comes anyway). Skipped once: a locate another client
+    // overrode never comes.
+    const locating = this.#locating;
+    this.#locating = null;
+    const relocate =
+      state === 0 && this.#timebaseStoppedAt !== frame && (locating === null || locating === frame);
     this.#timebaseStoppedAt = state === 0 ? frame : -1;
     this.#native.timebaseAnswer(
       target,

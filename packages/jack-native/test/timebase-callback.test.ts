@@ -27,6 +27,7 @@ const TICKS = 960;
 
 let server: JackServer;
 const opened: Client[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
 }, PATIENT_TIMEOUT);
@@ -142,6 +143,37 @@ describe('setTimebaseCallback (asynchronous)', () => {
     },
   );
 
+  unlessPipeWire(it, 'bbtRewritten')(
+    'keeps a locate the callback itself makes while stopped (a looper jumping back)',
+    async () => {
+      const master = open('tb-looper');
+      let jumped = false;
+      expect(
+        master.setTimebaseCallback((state, blocksize, pos) => {
+          fillBbt(state, blocksize, pos);
+          if (pos.frame === 24000 && !jumped) {
+            jumped = true;
+            master.transportFrame = 72000; // 1.5 s at 150 BPM: 3.75 beats
+          }
+        }),
+      ).toBe(true);
+      master.transportFrame = 24000;
+      const at = await waitFor(
+        () => {
+          const p = peerQuery();
+          return jumped && p.frame === 72000 && p.bar !== undefined ? p : null;
+        },
+        5000,
+        'BBT at the frame the callback located to',
+      );
+      expect([at?.bar, at?.beat, at?.tick]).toEqual([2, 1, 720]);
+      // The answer about 24000 did not take the transport back there.
+      await sleep(200);
+      expect(peerQuery().frame).toBe(72000);
+      master.close();
+    },
+  );
+
   unlessPipeWire(it, 'conditionalTimebaseTaken')(
     'is refused when conditional and another master exists; CallbackExit gives the role up',
     async () => {
@@ -159,6 +191,10 @@ describe('setTimebaseCallback (asynchronous)', () => {
       // The callback threw once and was called no more: the role is free again.
       await waitFor(() => second.setTimebaseCallback(fillBbt, true), 5000, 'a free timebase role');
       expect(thrown).toBe(1);
+      // JACK2 can undo a locate that a timebase release follows within about
+      // a cycle (its release writes a copy of the current position as a new
+      // request), as the throw just did: locate again, now that it stands.
+      second.transportFrame = 48000;
       const p = await waitFor(
         () => {
           const q = peerQuery();
