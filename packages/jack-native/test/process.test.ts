@@ -397,14 +397,23 @@ describe('MIDI in the JS process callback', () => {
       outcome.sysex = Buffer.from(sysex).toString('hex');
       outcome.notOutput = kindOf(() => input.writeMidiEvent(0, [0xf8]));
     });
-    const { value: heard, clean } = await src.untilClean(async () => {
-      await sink.run(`heard('${hearer.short}')`);
-      call = 0;
-      cycleTime = -1;
-      await waitFor(() => cycleTime >= 0, 5000, 'the fifth call');
-      await sleep(200);
-      return sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
-    });
+    // A cycle is clean without a server xrun and with the callback in time:
+    // a late callback's output is replaced by silence (see lateCycles).
+    let heard: Array<[number, string]> = [];
+    let clean = false;
+    for (let attempt = 1; attempt <= 6 && !clean; attempt++) {
+      const late = client.lateCycles;
+      const attempted = await src.untilClean(async () => {
+        await sink.run(`heard('${hearer.short}')`);
+        call = 0;
+        cycleTime = -1;
+        await waitFor(() => cycleTime >= 0, 5000, 'the fifth call');
+        await sleep(200);
+        return sink.run<Array<[number, string]>>(`result = heard('${hearer.short}')`);
+      }, 1);
+      heard = attempted.value;
+      clean = attempted.clean && client.lateCycles === late;
+    }
     expect(outcome).toMatchObject({
       clearedRoom: true,
       smaller: true,
