@@ -29,6 +29,7 @@ const KIND_TO_CODE: Record<JackErrorKind, ErrorCode> = {
   'already-connected': 'already-connected',
   'name-too-long': 'bad-request',
   'duplicate-name': 'jack-error',
+  'port-refused': 'jack-error',
   'bad-regex': 'bad-request',
   'bad-uuid': 'bad-request',
   'bad-midi-event': 'bad-request',

@@ -3,7 +3,7 @@
 // those sets, shared by refcount, and a timer runs while any page asks for
 // something. This is that bookkeeping, the same for every kind of node: the
 // hubs (meters.ts, midi-monitors.ts) add only what they do on each tick.
-import type { Client, Port } from '@jackbay/jack-native';
+import { type Client, JackError, type Port } from '@jackbay/jack-native';
 import type { PortInfo } from './contract.js';
 import { JackbayRpcError } from './errors.js';
 import { isSessionError } from './graph.js';
@@ -139,9 +139,15 @@ export class PortSubscriptions<Node extends PortNode, Sub extends Subscription> 
           this.nodes.set(name, this.#kind.make(this.#source.client(), name));
         } catch (error) {
           if (isSessionError(error)) break;
-          // A port gone between the graph read and now is forgotten at the
-          // next patch; one that stays is a refusal until a retry succeeds.
-          refusal = (error as Error).message;
+          const message = (error as Error).message;
+          if (!(error instanceof JackError && error.kind === 'port-refused')) {
+            // Not the server's limit (the port went between the graph read
+            // and now, a connection failed): this port only, tried again at
+            // the next sync.
+            this.#log(`no ${this.#kind.noun} on '${name}' yet: ${message}`);
+            continue;
+          }
+          refusal = message;
           if (!this.refused.has(name)) this.#log(`no ${this.#kind.noun} on '${name}': ${refusal}`);
           this.refused.set(name, refusal);
         }

@@ -838,7 +838,7 @@ export class Client implements PortOwner, Disposable {
       // Checked only now: looking a name up scans every port of the server.
       if (nativeClient.portByName(fullName) !== null)
         throw new JackError(`port '${fullName}' already exists`, 'duplicate-name');
-      throw new JackError(`'${shortname}': port registration failed`);
+      throw new JackError(`'${shortname}': port registration failed`, 'port-refused');
     }
     // A libjack with other limits than checked above may still cut the name.
     if (native.portName(handle) !== fullName) {

@@ -15,6 +15,7 @@ export type JackErrorKind =
   | 'already-connected'
   | 'name-too-long'
   | 'duplicate-name'
+  | 'port-refused' // the server registered no port (above all its port limit)
   | 'bad-regex'
   | 'bad-uuid'
   | 'bad-midi-event'
