@@ -198,6 +198,28 @@ describe('the live meter channel', () => {
     expect(channel.notMeteredCount).toBe(0);
   });
 
+  it('drops the marks of ports no longer asked for, with meters off too (no frames come then)', () => {
+    const channel = new MeterChannel(() => 0);
+    let told = 0;
+    channel.onMarks(() => told++);
+    channel.expect(['a:out', 'b:out', 'c:out'], 1);
+    channel.feed(
+      frame(1, [
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+        [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
+        [-6, -9, 0],
+      ]),
+    );
+    expect(channel.notMeteredCount).toBe(2);
+    channel.expect(['b:out', 'c:out'], 2);
+    expect([channel.notMetered('a:out'), channel.notMetered('b:out')]).toEqual([false, true]);
+    expect(channel.notMeteredCount).toBe(1);
+    expect(told).toBe(2);
+    channel.expect([], 3);
+    expect(channel.notMeteredCount).toBe(0);
+    expect(told).toBe(3);
+  });
+
   it('receives the transport’s frames through the store', async () => {
     const r = recorder();
     const listeners: Array<(f: ArrayBuffer | Uint8Array) => void> = [];

@@ -10,7 +10,8 @@ import { useJackbay } from '../store/context';
 import { useMeterLayer } from './BoxBody';
 
 export const NOT_METERED_WHY =
-  'Not metered: the server refused Jackbay another probe port (PipeWire allows 768 ports per client by default)';
+  'Not metered: the server refused Jackbay another probe port (its port limit: jackd’s ' +
+  '--port-max, or the 768 ports per client PipeWire allows by default)';
 
 export const Meter = memo(function Meter({ port }: { port: string }) {
   const meters = useJackbay((s) => s.meters);

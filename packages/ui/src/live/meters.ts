@@ -27,6 +27,14 @@ export class MeterChannel {
   expect(ports: readonly string[], generation: number): void {
     this.#ports = [...ports];
     this.#generation = generation;
+    // Marks of ports no longer asked for go now: an empty set gets no frames
+    // that would clear them.
+    const kept = new Set(ports);
+    const notMetered = new Set([...this.#notMetered].filter((port) => kept.has(port)));
+    if (notMetered.size !== this.#notMetered.size) {
+      this.#notMetered = notMetered;
+      this.#emitMarks();
+    }
   }
 
   /** The ports frames currently carry. */
