@@ -69,45 +69,50 @@ for (const grip of ['dot', 'label'] as const)
     test.setTimeout(180_000);
     const peers = await Promise.all(STUDIO.map((s) => startPeer(s)));
     const oracle = await startJackOracle();
-    await expect(portHandle(app, 'hit Reverb:out_R')).toBeVisible();
-    await arrangeAndSettle(app);
-    const ports = (await portsOnPage(app)).filter(
-      (p) => p.name.startsWith('hit ') || p.name.startsWith('system:'),
-    );
-    expect(ports.length).toBeGreaterThanOrEqual(12);
-    const failures: string[] = [];
-    for (const p of ports) {
-      const q = targetFor(p, ports);
-      const [source, destination] = p.direction === 'output' ? [p.name, q.name] : [q.name, p.name];
-      await settle(app);
-      const before = await boxTransform(app, p.box);
-      const from: Point =
-        grip === 'dot' ? await dotCentre(app, p.name) : await labelCentre(app, p.name);
-      const to: Point =
-        grip === 'dot' ? await labelCentre(app, q.name) : await dotCentre(app, q.name);
-      await dragPoints(app, from, to);
-      const moved = (await boxTransform(app, p.box)) !== before;
-      let connected = true;
-      try {
-        await expect
-          .poll(() => oracle.connected(source, destination), { timeout: 2500, intervals: [50] })
-          .toBe(true);
-      } catch {
-        connected = false;
+    try {
+      await expect(portHandle(app, 'hit Reverb:out_R')).toBeVisible();
+      await arrangeAndSettle(app);
+      const ports = (await portsOnPage(app)).filter(
+        (p) => p.name.startsWith('hit ') || p.name.startsWith('system:'),
+      );
+      expect(ports.length).toBeGreaterThanOrEqual(12);
+      const failures: string[] = [];
+      for (const p of ports) {
+        const q = targetFor(p, ports);
+        const [source, destination] =
+          p.direction === 'output' ? [p.name, q.name] : [q.name, p.name];
+        await settle(app);
+        const before = await boxTransform(app, p.box);
+        const from: Point =
+          grip === 'dot' ? await dotCentre(app, p.name) : await labelCentre(app, p.name);
+        const to: Point =
+          grip === 'dot' ? await labelCentre(app, q.name) : await dotCentre(app, q.name);
+        await dragPoints(app, from, to);
+        const moved = (await boxTransform(app, p.box)) !== before;
+        let connected = true;
+        try {
+          await expect
+            .poll(() => oracle.connected(source, destination), { timeout: 2500, intervals: [50] })
+            .toBe(true);
+        } catch {
+          connected = false;
+        }
+        if (!connected || moved)
+          failures.push(
+            `${grip} of ${p.name} → ${q.name}: ${connected ? '' : 'not connected'}${moved ? ' box moved' : ''}`,
+          );
+        if (connected) {
+          await oracle.disconnect(source, destination);
+          await expectEdge(app, source, destination, 0);
+        }
+        if (moved) await arrangeAndSettle(app);
       }
-      if (!connected || moved)
-        failures.push(
-          `${grip} of ${p.name} → ${q.name}: ${connected ? '' : 'not connected'}${moved ? ' box moved' : ''}`,
-        );
-      if (connected) {
-        await oracle.disconnect(source, destination);
-        await expectEdge(app, source, destination, 0);
-      }
-      if (moved) await arrangeAndSettle(app);
+      expect(failures).toEqual([]);
+    } finally {
+      // A failed grip leaves no client behind for the specs after it.
+      await oracle.stop();
+      await stopPeers(peers);
     }
-    expect(failures).toEqual([]);
-    await oracle.stop();
-    await stopPeers(peers);
   });
 
 test("a selected box's edges do not cover other boxes' ports", async ({ app }) => {
