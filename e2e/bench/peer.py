@@ -89,9 +89,12 @@ class Peer:
                 self.open_client(f'{PREFIX}n-{i:04d}')
             except jack.JackOpenError as error:
                 limit = f'{PREFIX}n-{i:04d}: {error}'
-                self.clients.pop().close()  # one spare: the web host may need to reconnect
+                if self.clients:
+                    self.clients.pop().close()  # one spare: the web host may need to reconnect
                 break
         n = len(self.clients)
+        if n < 3:
+            raise RuntimeError(f'JACK took only {n} clients: a spread needs sources, processors and sinks ({limit})')
         sources = max(1, n // 10)
         roles = ['src' if i < sources else 'sink' if i >= n - sources else 'fx' for i in range(n)]
         # Each client gets k bundle pairs (10 ports); the remainder goes to the processors.

@@ -219,6 +219,7 @@ enum { SLOT_FREE, SLOT_READY, SLOT_DONE };
 
 struct bridge_slot {
   atomic_int state;
+  uint32_t cycle; /* which cycle's inputs it holds */
   jack_nframes_t frames;
   float audio[4][BRIDGE_MAX_FRAMES]; /* in 1, in 2, out 1, out 2 */
 };
@@ -253,6 +254,7 @@ static int bridge_process(jack_nframes_t frames, void *arg) {
   if (bridge_measuring) bridge_cycles++;
   struct bridge_slot *slot = &bridge_slots[cycle % BRIDGE_SLOTS];
   if (atomic_load(&slot->state) != SLOT_FREE && atomic_load(&slot->state) != SLOT_DONE) return 0;
+  slot->cycle = cycle;
   slot->frames = frames;
   for (int i = 0; i < 2; i++)
     memcpy(slot->audio[i], jack_port_get_buffer(bridge_in[i], frames), frames * sizeof(float));
@@ -267,10 +269,18 @@ static void *bridge_worker(void *arg) {
     while (sem_wait(&bridge_wake) != 0) {
     }
     if (atomic_load(&bridge_stop)) return NULL;
-    /* As the JS side: the newest ready slot; older ones are too late already. */
+    /* As the JS side: the newest ready cycle; older ones are too late
+       already, and their slots go back. */
     int newest = -1;
-    for (int s = 0; s < BRIDGE_SLOTS; s++)
-      if (atomic_load(&bridge_slots[s].state) == SLOT_READY) newest = s;
+    for (int s = 0; s < BRIDGE_SLOTS; s++) {
+      if (atomic_load(&bridge_slots[s].state) != SLOT_READY) continue;
+      if (newest < 0 || (int32_t)(bridge_slots[s].cycle - bridge_slots[newest].cycle) > 0) {
+        if (newest >= 0) atomic_store(&bridge_slots[newest].state, SLOT_FREE);
+        newest = s;
+      } else {
+        atomic_store(&bridge_slots[s].state, SLOT_FREE);
+      }
+    }
     if (newest < 0) continue;
     struct bridge_slot *slot = &bridge_slots[newest];
     for (int i = 0; i < 2; i++) memcpy(slot->audio[2 + i], slot->audio[i], slot->frames * sizeof(float));
@@ -325,7 +335,9 @@ static int run_bridge(double seconds, char **ports) {
   pthread_join(worker, NULL);
   printf("cycles %llu late %llu xruns %u\n", (unsigned long long)bridge_cycles, (unsigned long long)bridge_late, xruns);
   print_times(bridge_late_at, bridge_late);
-  print_times(bridge_xrun_at + xruns0, xruns);
+  /* Only the xruns recorded while measuring, as far as the array holds them. */
+  const uint64_t recorded = xruns0 < BRIDGE_MAX_EVENTS ? BRIDGE_MAX_EVENTS - xruns0 : 0;
+  print_times(bridge_xrun_at + (xruns0 < BRIDGE_MAX_EVENTS ? xruns0 : 0), xruns < recorded ? xruns : recorded);
   fflush(stdout);
   jack_client_close(client);
   return 0;
