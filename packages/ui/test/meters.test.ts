@@ -154,11 +154,17 @@ describe('the live meter channel', () => {
     expect(told).toBe(2);
   });
 
-  it('marks the ports the service could not meter, and unmarks one metered later', () => {
+  /** A channel expecting a:out, b:out and c:out, and how often it told of marks. */
+  function markedChannel(): { channel: MeterChannel; told: () => number } {
     const channel = new MeterChannel(() => 0);
     let told = 0;
     channel.onMarks(() => told++);
     channel.expect(['a:out', 'b:out', 'c:out'], 1);
+    return { channel, told: () => told };
+  }
+
+  it('marks the ports the service could not meter, and unmarks one metered later', () => {
+    const { channel, told } = markedChannel();
     channel.feed(
       frame(1, [
         [-6, -9, 0],
@@ -172,7 +178,7 @@ describe('the live meter channel', () => {
       channel.notMetered('c:out'),
     ]).toEqual([false, true, true]);
     expect(channel.notMeteredCount).toBe(2);
-    expect(told).toBe(1);
+    expect(told()).toBe(1);
     // The same marks again tell nobody.
     channel.feed(
       frame(1, [
@@ -181,7 +187,7 @@ describe('the live meter channel', () => {
         [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
       ]),
     );
-    expect(told).toBe(1);
+    expect(told()).toBe(1);
     // A probe port freed up: b is metered now, and its level is taken.
     channel.feed(
       frame(1, [
@@ -193,16 +199,13 @@ describe('the live meter channel', () => {
     expect(channel.notMetered('b:out')).toBe(false);
     expect(channel.notMeteredCount).toBe(1);
     expect(channel.state('b:out').peak).toBe(-20);
-    expect(told).toBe(2);
+    expect(told()).toBe(2);
     channel.clear();
     expect(channel.notMeteredCount).toBe(0);
   });
 
   it('drops the marks of ports no longer asked for, with meters off too (no frames come then)', () => {
-    const channel = new MeterChannel(() => 0);
-    let told = 0;
-    channel.onMarks(() => told++);
-    channel.expect(['a:out', 'b:out', 'c:out'], 1);
+    const { channel, told } = markedChannel();
     channel.feed(
       frame(1, [
         [METER_FLOOR_DB, METER_FLOOR_DB, NOT_METERED],
@@ -214,10 +217,10 @@ describe('the live meter channel', () => {
     channel.expect(['b:out', 'c:out'], 2);
     expect([channel.notMetered('a:out'), channel.notMetered('b:out')]).toEqual([false, true]);
     expect(channel.notMeteredCount).toBe(1);
-    expect(told).toBe(2);
+    expect(told()).toBe(2);
     channel.expect([], 3);
     expect(channel.notMeteredCount).toBe(0);
-    expect(told).toBe(3);
+    expect(told()).toBe(3);
   });
 
   it('receives the transport’s frames through the store', async () => {
