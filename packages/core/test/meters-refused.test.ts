@@ -4,7 +4,7 @@
 // in all. Here jackd's limit stands in for PipeWire's: the ports that got a
 // probe are metered, every other one is marked as not metered in each frame
 // (never shown as silence), and a port freed later is taken up at the next
-// change of the graph. JACK2 only: PipeWire has no equivalent option.
+// change of the graph, as is an idle probe. JACK2 only: PipeWire has no equivalent option.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../src/answer.js';
 import { decodeMeterFrame, NOT_METERED } from '../src/meter-frame.js';
@@ -46,7 +46,7 @@ async function portCount(): Promise<number> {
 }
 
 describe('meters over the server’s port limit', () => {
-  it('meters as many ports as probes fit, marks the rest, and takes up ports freed later', async () => {
+  it('meters as many ports as probes fit, marks the rest, and takes up ports and probes freed later', async () => {
     // jackd never hands out port index 0: it takes one port less than --port-max.
     const free = PORT_MAX - 1 - (await portCount());
     // Some fit and some do not, or the test shows nothing.
@@ -61,14 +61,14 @@ describe('meters over the server’s port limit', () => {
     const response = await answer(stage.service, 'setMeters', { ports: PLAYED }, peer);
     expect('result' in response).toBe(true);
 
-    /** Which of PLAYED the latest frame marks as not metered. */
-    const marked = async (count: number): Promise<string[]> => {
+    /** Which of `ports` (the page's set) the latest frame marks as not metered. */
+    const marked = async (count: number, ports = PLAYED): Promise<string[]> => {
       const seen = frames.length;
       const names = await waitFor(
         () => {
           const latest = frames.slice(seen).at(-1);
-          if (!latest) return null;
-          const names = PLAYED.filter((_, i) => latest[i * 3 + 2] === NOT_METERED);
+          if (latest?.length !== ports.length * 3) return null;
+          const names = ports.filter((_, i) => latest[i * 3 + 2] === NOT_METERED);
           return names.length === count ? names : null;
         },
         5000,
@@ -92,6 +92,18 @@ describe('meters over the server’s port limit', () => {
     expect(stillRefused.every((name) => refused.includes(name))).toBe(true);
     expect(await probed()).toHaveLength(free + 3);
 
+    // Meters switched off for two metered ports: their idle probes go to two
+    // of the refused, and no port is registered anew.
+    const off = PLAYED.filter((name) => !stillRefused.includes(name)).slice(0, 2);
+    const kept = PLAYED.filter((name) => !off.includes(name));
+    expect('result' in (await answer(stage.service, 'setMeters', { ports: kept }, peer))).toBe(
+      true,
+    );
+    const lastRefused = await marked(stillRefused.length - 2, kept);
+    expect(lastRefused.every((name) => stillRefused.includes(name))).toBe(true);
+    expect(await probed()).toHaveLength(free + 3);
+    expect(await portCount()).toBe(PORT_MAX - 1);
+
     peer.close();
-  });
+  }, 60_000);
 });
