@@ -186,6 +186,10 @@ test('ports the server refuses probes for are counted and hatched, not shown as 
     await expect(page.getByTestId('not-metered')).toHaveText(`Not metered${refused} ports`);
     await expect(page.getByTestId('not-metered')).toHaveAttribute('title', /refused .* probe port/);
     await keepScreenshot(page, 'meters-not-metered');
+    // Meters off: no meter, no hatch, and the count goes with them.
+    await page.getByRole('button', { name: 'Meters', exact: true }).click();
+    await expect(hatched).toHaveCount(0);
+    await expect(page.getByTestId('not-metered')).toHaveCount(0);
   } finally {
     await wide.stop();
     await host.stop();
