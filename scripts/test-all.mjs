@@ -357,13 +357,32 @@ async function runPlaywright(suite, report) {
   return { reports: [report], status };
 }
 
+/**
+ * The first lines of a test's error, indented under its name: CI shows only
+ * the end of the log, and the summary there should say why, not only what.
+ */
+function why(message) {
+  if (!message) return '';
+  const lines = String(message)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
+  // The message, and the first stack line (the test's own file).
+  const at = lines.findIndex((line) => line.trim().startsWith('at '));
+  const kept = (at < 0 ? lines : lines.slice(0, at + 1)).slice(0, 6);
+  return kept.map((line) => `\n      ${line.slice(0, 300)}`).join('');
+}
+
 function countVitest(report) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
   const failures = [];
   for (const file of data.testResults) {
     const where = relative(root, file.name);
     for (const test of file.assertionResults)
-      if (test.status === 'failed') failures.push(`${where} › ${test.fullName}`);
+      if (test.status === 'failed')
+        failures.push(`${where} › ${test.fullName}${why(test.failureMessages?.[0])}`);
     // A file that failed before its tests ran (an import error, a hook) has none listed.
     if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'))
       failures.push(`${where}: ${String(file.message).split('\n')[0]}`);
@@ -391,7 +410,9 @@ function countPlaywright(report) {
     for (const spec of playwrightSpecs(suite))
       for (const test of spec.tests)
         if (test.status === 'unexpected')
-          failures.push(`${spec.file}:${spec.line} [${test.projectName}] › ${spec.title}`);
+          failures.push(
+            `${spec.file}:${spec.line} [${test.projectName}] › ${spec.title}${why(test.results?.at(-1)?.error?.message)}`,
+          );
   return {
     passed: stats.expected + stats.flaky,
     failed: stats.unexpected,
