@@ -13,6 +13,7 @@
         "src/message_hooks.cpp",
         "src/module_functions.cpp",
         "src/process_clients.cpp",
+        "src/uncancellable.cpp",
         "src/weak_jack.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -8,6 +8,7 @@
 
 #include "convert.h"
 #include "napi_helpers.h"
+#include "uncancellable.h"
 
 namespace jackbay {
 
@@ -194,21 +195,24 @@ void NativeClient::Close() {
 void NativeClient::InstallCallbacks() {
   const JackApi& api = jack();
   // Every notification is requested up front: libjack only accepts callbacks
-  // before activation, while our API lets JS subscribe at any time.
-  api.jack_set_buffer_size_callback(client_, OnBufferSize, this);
-  api.jack_set_sample_rate_callback(client_, OnSampleRate, this);
-  api.jack_set_freewheel_callback(client_, OnFreewheel, this);
-  api.jack_set_client_registration_callback(client_, OnClientRegistration, this);
-  api.jack_set_port_registration_callback(client_, OnPortRegistration, this);
-  api.jack_set_port_connect_callback(client_, OnPortConnect, this);
-  if (api.jack_set_port_rename_callback) api.jack_set_port_rename_callback(client_, OnPortRename, this);
-  api.jack_set_graph_order_callback(client_, OnGraphOrder, this);
-  api.jack_set_xrun_callback(client_, OnXrun, this);
+  // before activation, while our API lets JS subscribe at any time. Each runs
+  // with thread cancellation held off (uncancellable.h: JACK2 cancels threads
+  // wherever they are).
+  api.jack_set_buffer_size_callback(client_, Uncancellable<&OnBufferSize>::call, this);
+  api.jack_set_sample_rate_callback(client_, Uncancellable<&OnSampleRate>::call, this);
+  api.jack_set_freewheel_callback(client_, Uncancellable<&OnFreewheel>::call, this);
+  api.jack_set_client_registration_callback(client_, Uncancellable<&OnClientRegistration>::call, this);
+  api.jack_set_port_registration_callback(client_, Uncancellable<&OnPortRegistration>::call, this);
+  api.jack_set_port_connect_callback(client_, Uncancellable<&OnPortConnect>::call, this);
+  if (api.jack_set_port_rename_callback)
+    api.jack_set_port_rename_callback(client_, Uncancellable<&OnPortRename>::call, this);
+  api.jack_set_graph_order_callback(client_, Uncancellable<&OnGraphOrder>::call, this);
+  api.jack_set_xrun_callback(client_, Uncancellable<&OnXrun>::call, this);
   if (api.jack_set_property_change_callback)
-    api.jack_set_property_change_callback(client_, OnPropertyChange, this);
-  api.jack_on_info_shutdown(client_, OnShutdown, this);
+    api.jack_set_property_change_callback(client_, Uncancellable<&OnPropertyChange>::call, this);
+  api.jack_on_info_shutdown(client_, Uncancellable<&OnShutdown>::call, this);
   // The engine runs in every cycle; with an empty plan it does nothing.
-  api.jack_set_process_callback(client_, OnProcess, this);
+  api.jack_set_process_callback(client_, Uncancellable<&OnProcess>::call, this);
 }
 
 bool NativeClient::CheckUsable(Napi::Env env) {
@@ -735,13 +739,15 @@ Napi::Value NativeClient::EngineSetTempo(const Napi::CallbackInfo& info) {
 Napi::Value NativeClient::SetTimebaseMaster(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   return Napi::Number::New(info.Env(),
-                           jack().jack_set_timebase_callback(client_, info[0].ToBoolean() ? 1 : 0, OnTimebase, this));
+                           jack().jack_set_timebase_callback(client_, info[0].ToBoolean() ? 1 : 0,
+                                                             Uncancellable<&OnTimebase>::call, this));
 }
 
 Napi::Value NativeClient::SetSyncCallbackEnabled(const Napi::CallbackInfo& info) {
   CheckUsable(info.Env());
   bool on = info[0].ToBoolean();
-  return Napi::Number::New(info.Env(), jack().jack_set_sync_callback(client_, on ? OnSync : nullptr, this));
+  return Napi::Number::New(
+      info.Env(), jack().jack_set_sync_callback(client_, on ? Uncancellable<&OnSync>::call : nullptr, this));
 }
 
 // engineSyncRequest() -> the sequence number of JACK's latest sync request
