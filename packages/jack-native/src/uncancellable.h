@@ -8,8 +8,9 @@
 // exception", seen in CI as a test process closed its clients); in malloc it
 // would leave the heap locked. Held off, the cancel acts as the callback
 // returns, in JACK2's own code, which is where JACK2 expects its threads to
-// end. PipeWire's libjack cancels no threads; there this costs two reads of
-// the thread's cancel state per call.
+// end. PipeWire's libjack cancels a thread only when asked to
+// (jack_client_kill_thread), never as a client closes; there this costs two
+// calls per callback that only set a flag of the thread.
 #pragma once
 
 #include <type_traits>
