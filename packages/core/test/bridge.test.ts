@@ -54,6 +54,11 @@ beforeAll(async () => {
 
 afterAll(() => stopStage(stage));
 
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 interface Page {
   peer: MeterPeer;
   frames: BridgeReading[][];
@@ -109,10 +114,11 @@ describe('meter bridge', () => {
       const start = page.frames.length;
       // Integrated loudness needs a few 400 ms blocks; four seconds of frames at about 30 a second.
       await waitFor(() => page.frames.length - start >= 120, 20000, 'four seconds of frames');
-      // The last frame that carried audio (a frame may come before the next period did).
-      const frame = [...page.frames]
-        .reverse()
-        .find((f) => f[0]?.channels.every((c) => !Number.isNaN(c.peak)));
+      // The frames that carried audio (a frame may come before the next period did), the last one last.
+      const fresh = page.frames
+        .slice(start)
+        .filter((f) => f[0]?.channels.every((c) => !Number.isNaN(c.peak)));
+      const frame = fresh.at(-1);
       const reading = frame?.[0];
       if (!reading) throw new Error('no reading');
       console.log(
@@ -127,11 +133,20 @@ describe('meter bridge', () => {
       expect(Math.abs(reading.momentary + 23)).toBeLessThanOrEqual(0.5);
       expect(Math.abs(reading.shortTerm + 23)).toBeLessThanOrEqual(0.5);
       expect(reading.channels).toHaveLength(2);
-      for (const channel of reading.channels) {
-        expect(Math.abs(channel.peak + 23)).toBeLessThan(0.1);
-        expect(Math.abs(channel.truePeak + 23)).toBeLessThan(0.1);
+      // The levels of each frame cover the ~33 ms since the one before. A cycle the
+      // peer misses on a busy machine puts a seam in the sine, and the frame it lands
+      // in reads a true peak above the sine's (CI: −21.67 dBTP once): each level is
+      // the median of the last half second of frames, which every frame of a right
+      // meter reads and one seam cannot move.
+      const recent = fresh.slice(-15);
+      expect(recent.length).toBeGreaterThanOrEqual(10);
+      for (const [at, channel] of reading.channels.entries()) {
+        const median = (level: 'peak' | 'truePeak' | 'kRms') =>
+          medianOf(recent.map((f) => f[0]?.channels[at]?.[level] ?? Number.NaN));
+        expect(Math.abs(median('peak') + 23)).toBeLessThan(0.1);
+        expect(Math.abs(median('truePeak') + 23)).toBeLessThan(0.1);
         // RMS of a sine is 3.01 dB below its peak; K-14 of it reads −12.0.
-        expect(Math.abs(channel.kRms + 26.01)).toBeLessThan(0.1);
+        expect(Math.abs(median('kRms') + 26.01)).toBeLessThan(0.1);
         expect(channel.clips).toBe(0);
       }
       // Only bridge frames: this page meters nothing else.
