@@ -27,6 +27,12 @@ const TICKS = 960;
 
 let server: JackServer;
 const opened: Client[] = [];
+// Caps, not measurements: each peer query starts a Python client, a second or
+// more on a loaded machine, and under ASan the JS callback answers late. With
+// 5 s, "BBT at the located frame" ran out in 2 of 20 ASan runs here, and the
+// first test passed only on its retry in one CI run.
+const PEER_WAIT_MS = 15000;
+const TEST_TIMEOUT_MS = 60000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   server = await startJackServer({ rate: RATE, period: 256, startTimeoutMs: PATIENT_START_MS });
@@ -118,7 +124,7 @@ describe('setTimebaseCallback (asynchronous)', () => {
           const p = peerQuery();
           return p.frame === 96000 && p.bar !== undefined ? p : null;
         },
-        5000,
+        PEER_WAIT_MS,
         'BBT at the located frame',
       );
       if (!stopped) throw new Error('unreachable');
@@ -133,7 +139,7 @@ describe('setTimebaseCallback (asynchronous)', () => {
           const p = peerQuery();
           return p.state === 1 && p.frame > 96000 + 4096 ? p : null;
         },
-        5000,
+        PEER_WAIT_MS,
         'rolling BBT',
       );
       if (!rolling) throw new Error('unreachable');
@@ -141,6 +147,7 @@ describe('setTimebaseCallback (asynchronous)', () => {
       master.transportStop();
       master.close();
     },
+    TEST_TIMEOUT_MS,
   );
 
   unlessPipeWire(it, 'bbtRewritten')(
@@ -163,7 +170,7 @@ describe('setTimebaseCallback (asynchronous)', () => {
           const p = peerQuery();
           return jumped && p.frame === 72000 && p.bar !== undefined ? p : null;
         },
-        5000,
+        PEER_WAIT_MS,
         'BBT at the frame the callback located to',
       );
       expect([at?.bar, at?.beat, at?.tick]).toEqual([2, 1, 720]);
@@ -172,6 +179,7 @@ describe('setTimebaseCallback (asynchronous)', () => {
       expect(peerQuery().frame).toBe(72000);
       master.close();
     },
+    TEST_TIMEOUT_MS,
   );
 
   unlessPipeWire(it, 'conditionalTimebaseTaken')(
@@ -189,7 +197,11 @@ describe('setTimebaseCallback (asynchronous)', () => {
       });
       master.transportFrame = 48000;
       // The callback threw once and was called no more: the role is free again.
-      await waitFor(() => second.setTimebaseCallback(fillBbt, true), 5000, 'a free timebase role');
+      await waitFor(
+        () => second.setTimebaseCallback(fillBbt, true),
+        PEER_WAIT_MS,
+        'a free timebase role',
+      );
       expect(thrown).toBe(1);
       // JACK2 can undo a locate that a timebase release follows within about
       // a cycle (its release writes a copy of the current position as a new
@@ -200,12 +212,13 @@ describe('setTimebaseCallback (asynchronous)', () => {
           const q = peerQuery();
           return q.frame === 48000 && q.bar !== undefined ? q : null;
         },
-        5000,
+        PEER_WAIT_MS,
         'the new master’s BBT',
       );
       expect([p?.bar, p?.beat, p?.tick]).toEqual([1, 3, 480]); // 1 s at 150 BPM: 2.5 beats
       second.close();
       master.close();
     },
+    TEST_TIMEOUT_MS,
   );
 });
