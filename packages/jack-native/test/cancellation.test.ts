@@ -9,7 +9,7 @@
 // fixtures/cancel-shim.c makes that window wide: it holds the notification
 // thread inside the callback, in the unlock of the event queue's lock guard,
 // until JACK cancels that thread.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,7 @@ import {
   underSanitizer,
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPreloadShim } from './fixtures/preload-shim.js';
 import { type PyExec, startPyExec } from './fixtures/py-exec.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -40,13 +41,7 @@ const SHIM_NEEDS_DLSYM = 'the shim interposes dlsym, which the ASan runtime call
 beforeAll(async () => {
   if (underSanitizer) return;
   work = mkdtempSync(join(tmpdir(), 'jackbay-cancel-'));
-  shim = join(work, 'cancel-shim.so');
-  const built = spawnSync(
-    'gcc',
-    ['-shared', '-fPIC', '-O2', '-Wall', '-o', shim, join(HERE, 'fixtures', 'cancel-shim.c')],
-    { encoding: 'utf8' },
-  );
-  if (built.status !== 0) throw new Error(`building cancel-shim failed:\n${built.stderr}`);
+  shim = buildPreloadShim('cancel-shim', work);
   server = await startJackServer({ rate: 48000, period: 256, startTimeoutMs: PATIENT_START_MS });
   peer = await startPyExec(server, 'registrar');
 }, PATIENT_TIMEOUT);

@@ -9,7 +9,7 @@
 // xrun callbacks, on whatever thread they run (PipeWire runs some on its
 // realtime thread); buffer-size changes and connections made by
 // fixtures/rt-notifications-child.ts call them: every count there is zero too.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,7 @@ import {
 } from '@jackbay/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnginePeer, startEnginePeer } from './fixtures/engine-peer.js';
+import { buildPreloadShim } from './fixtures/preload-shim.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE = join(HERE, '..');
@@ -77,23 +78,7 @@ const SHIM_NEEDS_MALLOC = "the shim must interpose malloc, which ASan's runtime 
 beforeAll(async () => {
   if (underSanitizer) return;
   work = mkdtempSync(join(tmpdir(), 'jackbay-rt-'));
-  shim = join(work, 'rt-shim.so');
-  const built = spawnSync(
-    'gcc',
-    [
-      '-shared',
-      '-fPIC',
-      '-O2',
-      '-Wall',
-      '-o',
-      shim,
-      join(HERE, 'fixtures', 'rt-shim.c'),
-      '-ldl',
-      '-lpthread',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (built.status !== 0) throw new Error(`building rt-shim failed:\n${built.stderr}`);
+  shim = buildPreloadShim('rt-shim', work);
   server = await startJackServer({ rate: 48000, period: 256, startTimeoutMs: PATIENT_START_MS });
   src = await startEnginePeer(server, 'src');
   await src.run(`audio_out('fc'); play_framecode('fc'); midi_out('mo')`);
