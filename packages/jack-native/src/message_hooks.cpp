@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "uncancellable.h"
 #include "weak_jack.h"
 
 namespace jackbay {
@@ -58,7 +59,11 @@ void publish(MessageKind kind) {
   const JackLibrary& lib = jackLibrary();
   if (!lib.loaded) return;
   auto setter = kind == MessageKind::Error ? lib.api.jack_set_error_function : lib.api.jack_set_info_function;
-  setter(owner ? (kind == MessageKind::Error ? onJackError : onJackInfo) : nullptr);
+  // libjack calls these on its own threads too (notification and realtime):
+  // held off cancellation, as every other callback (uncancellable.h).
+  setter(owner ? (kind == MessageKind::Error ? Uncancellable<&onJackError>::call
+                                             : Uncancellable<&onJackInfo>::call)
+               : nullptr);
 }
 
 // With the lock held: takes `hook` out of its channel and releases its function once.

@@ -32,14 +32,21 @@ struct Uncancellable<Callback> {
   static Result call(Args... args) {
     const int previous = holdCancel();
     if constexpr (std::is_void_v<Result>) {
-      Callback(args...);
+      run(args...);
       releaseCancel(previous);
     } else {
-      Result result = Callback(args...);
+      Result result = run(args...);
       releaseCancel(previous);
       return result;
     }
   }
+
+ private:
+  // Never inlined into call(): the callback's destructors stay in this frame,
+  // so call() has no cleanups and no exception table, and a cancel that acts
+  // at any instruction of call() (before the hold, after the release) unwinds
+  // through it.
+  [[gnu::noinline]] static Result run(Args... args) { return Callback(args...); }
 };
 
 }  // namespace jackbay
