@@ -33,6 +33,7 @@ let server: JackServer;
 let peer: PyExec;
 let work: string;
 let shim: string;
+let attempts = 0;
 
 // The shim interposes dlsym, which ASan's runtime calls as it starts, before
 // the shim can answer (the child dies of SIGSEGV at once).
@@ -56,7 +57,9 @@ describe('a thread JACK cancels inside a callback', () => {
   // JACK2's way of closing: the native-pipewire suite does not run this file.
   it('ends at the end of the callback, and the process lives on', async (context) => {
     skipUnderSanitizer(context, SHIM_NEEDS_DLSYM);
-    const state = join(work, 'state');
+    // Fresh names on each try (vitest retries once): the shim's file and the peer's port.
+    const attempt = ++attempts;
+    const state = join(work, `state-${attempt}`);
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(HERE, 'fixtures', 'cancel-child.ts'), state],
@@ -75,11 +78,12 @@ describe('a thread JACK cancels inside a callback', () => {
       stderr += chunk.toString();
     });
     const exited = new Promise<number | string>((resolve) =>
-      child.once('exit', (status, signal) => resolve(status ?? signal ?? 'unknown')),
+      // 'close', not 'exit': only then has all of its output arrived.
+      child.once('close', (status, signal) => resolve(status ?? signal ?? 'unknown')),
     );
     await expect.poll(() => stdout, { timeout: 20000 }).toContain('ready');
     // A port of another client: a registration callback, which the shim holds.
-    await peer.run(`c.outports.register('wake')`);
+    await peer.run(`c.outports.register('wake_${attempt}')`);
     const status = await exited;
 
     // The process closed its client and went on, instead of aborting…

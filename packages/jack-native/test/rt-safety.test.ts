@@ -254,11 +254,10 @@ describe('realtime safety', () => {
       expect(report.inCallback[name]).toBeGreaterThanOrEqual(callbacks - 3);
       expect(report.inCallback[name]).toBeLessThanOrEqual(callbacks);
     }
-    // Every call counted inside a callback is also one on a JACK thread. (Not
-    // `>= callbacks`: a callback counted just before the stop makes its malloc
-    // uncounted, as above, and JACK2's thread calls nothing between callbacks.)
-    expect(report.jackThread.malloc).toBeGreaterThanOrEqual(report.inCallback.malloc);
-    expect(report.jackThread.malloc).toBeGreaterThan(50);
+    // The thread's own count sees them too, with the same slack: a callback
+    // counted just before the stop has its malloc uncounted, and JACK2's thread
+    // calls nothing between callbacks, so the two counts are equal there.
+    expect(report.jackThread.malloc).toBeGreaterThanOrEqual(callbacks - 3);
     // The notification trampolines count as well (the workload's connections call graph order).
     expect(report.notifications.graphOrder.calls).toBeGreaterThan(0);
     for (const name of NOTIFICATIONS) {
