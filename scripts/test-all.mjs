@@ -2,8 +2,9 @@
 // Runs every test suite (native library, core, UI, end-to-end), each with a
 // JSON report, and prints one closing line summing them all:
 //   N passed, N failed, N skipped
-// Just above it, how many of the passed tests passed only on a retry, so a
-// flake that a retry hides stays visible.
+// Just above it, how many of the passed tests passed only on a retry, and
+// which, with the error of the try that failed: a flake that a retry hides
+// stays visible, with its cause.
 // The native tests run twice: on the normal addon (`native`) and on one built
 // with AddressSanitizer and UndefinedBehaviorSanitizer (`native-asan`), where
 // each sanitizer report, from whichever process, counts as a failure.
@@ -387,12 +388,17 @@ function countVitest(report) {
     if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'))
       failures.push(`${where}: ${String(file.message).split('\n')[0]}`);
   }
+  // Written by scripts/vitest-retries.mjs: each test that passed only on a retry.
+  const retriedTests = JSON.parse(readFileSync(`${report}.retried`, 'utf8')).map(
+    (test) => `${relative(root, test.file)} › ${test.test}${why(test.error)}`,
+  );
   return {
     passed: data.numPassedTests,
     failed: data.numFailedTests,
     skipped: data.numPendingTests + data.numTodoTests,
-    retried: Number(readFileSync(`${report}.retried`, 'utf8')),
+    retried: retriedTests.length,
     failures,
+    retriedTests,
   };
 }
 
@@ -406,25 +412,32 @@ function countPlaywright(report) {
   const data = JSON.parse(readFileSync(report, 'utf8'));
   const stats = data.stats;
   const failures = [];
+  const retriedTests = [];
   for (const suite of data.suites)
     for (const spec of playwrightSpecs(suite))
-      for (const test of spec.tests)
+      for (const test of spec.tests) {
+        const name = `${spec.file}:${spec.line} [${test.projectName}] › ${spec.title}`;
         if (test.status === 'unexpected')
-          failures.push(
-            `${spec.file}:${spec.line} [${test.projectName}] › ${spec.title}${why(test.results?.at(-1)?.error?.message)}`,
-          );
+          failures.push(`${name}${why(test.results?.at(-1)?.error?.message)}`);
+        // Flaky: failed, then passed on a retry; the first try says why.
+        else if (test.status === 'flaky')
+          retriedTests.push(`${name}${why(test.results?.[0]?.error?.message)}`);
+      }
   return {
     passed: stats.expected + stats.flaky,
     failed: stats.unexpected,
     skipped: stats.skipped,
     retried: stats.flaky,
     failures,
+    retriedTests,
   };
 }
 
 const total = { passed: 0, failed: 0, skipped: 0, retried: 0 };
 // Named again at the very end, beside the sum, where a truncated log still shows them.
 const failures = [];
+// And the tests that passed only on a retry, with what failed the first time.
+const retriedTests = [];
 let broken = false;
 // The CLI tests of core run its built bin, and the native tests start
 // workers on the native library's dist: built once here, not by each shard.
@@ -450,12 +463,15 @@ for (const suite of suites) {
       const part = suite.kind === 'vitest' ? countVitest(file) : countPlaywright(file);
       for (const key of Object.keys(counts)) counts[key] += part[key];
       failures.push(...part.failures.map((name) => `${suite.name}: ${name}`));
+      retriedTests.push(...part.retriedTests.map((name) => `${suite.name}: ${name}`));
     } catch (error) {
       console.error(`${suite.name}: no test report (${error.message})`);
       missing = true;
     }
   }
   counts.retried += result.crashes ?? 0;
+  for (let crash = 0; crash < (result.crashes ?? 0); crash++)
+    retriedTests.push(`${suite.name}: a test process died, and its files ran again (see above)`);
   if (suite.sanitized) {
     const findings = sanitizerFindings(result.logs);
     counts.failed += findings.length;
@@ -473,6 +489,8 @@ for (const suite of suites) {
 }
 
 console.log(`\n${total.retried} of the passed tests passed only on a retry`);
+if (retriedTests.length > 0)
+  console.log(`Passed only on a retry:\n${retriedTests.map((name) => `  ${name}`).join('\n')}`);
 if (failures.length > 0) console.log(`Failed:\n${failures.map((name) => `  ${name}`).join('\n')}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 || broken ? 1 : 0);
