@@ -134,7 +134,9 @@ const monitorProbes = () => {
 /** Waits until the service has answered this page's subscription with the peer's port in it. */
 async function subscribed(panel: import('@playwright/test').Locator) {
   await expect(panel.getByText(/^Ports \(\d+ of [1-9]\d*\)$/)).toBeVisible({ timeout: 10_000 });
-  expect(monitorProbes()).toBeGreaterThan(0);
+  // The service connects its probes as it syncs its monitors, which can come
+  // just after its answer (CI once read none at once).
+  await expect.poll(monitorProbes, { timeout: 10_000 }).toBeGreaterThan(0);
 }
 
 async function openMonitor(app: Page) {
