@@ -136,6 +136,9 @@ describe('analyser', () => {
     const out = source.outports.register('out');
     source.addSine(out, { frequency: 997, level: -6 });
     source.activate();
+    // PipeWire shows another client's new port a moment later (CI: "Port
+    // 'ana4:out' not available" right after activate).
+    await waitFor(() => client.getPorts(out.name).length === 1, 5000, 'the source port');
     const analyser = client.addAnalyser([out.name]);
     expect(analyser.taps[0]?.probe).not.toBeNull();
     const reading = await analyse(analyser, RATE / 2);
